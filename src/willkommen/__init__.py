@@ -1,0 +1,116 @@
+"""willkommen: a typed model of local alliances for young refugees.
+
+Read, build, check and write the data of the federal program "Willkommen
+bei Freunden – Bündnisse für junge Flüchtlinge" and programs like it::
+
+    import willkommen
+    alliance = willkommen.loads(path.read_bytes())     # ValidationError on errors
+    problems = willkommen.check(data)                  # every problem, never raises
+    text = willkommen.dumps(alliance)
+
+Where things live: the model in ``_model.py``, code lists in ``_enums.py``,
+programs in ``_programs.py``, reading and writing in ``_converter.py`` and
+``_json.py``, rules in ``_rules.py`` (run by ``_engine.py``), the verbs in
+``_api.py``.
+"""
+
+from importlib.metadata import version as _version
+
+from willkommen import _rules  # noqa: F401 - registers the built-in rules
+from willkommen._api import SCHEMA_VERSION, check, dump, dumps, load, loads, validate
+from willkommen._engine import Context, register_rule, rule, rules
+from willkommen._enums import (
+    AllianceOrigin,
+    CoachingTask,
+    Horizon,
+    MeasureStatus,
+    MunicipalityKind,
+    OfferingType,
+    PartnerKind,
+    Severity,
+    State,
+    Theme,
+)
+from willkommen._errors import ValidationError, WillkommenError
+from willkommen._model import (
+    Alliance,
+    CoachingSession,
+    Consultation,
+    CooperationAgreement,
+    Goal,
+    Measure,
+    Municipality,
+    Offering,
+    Partner,
+    Person,
+    ProcessCoaching,
+    model,
+)
+from willkommen._problems import Finding, Problem, Rule, finding
+from willkommen._programs import (
+    WILLKOMMEN_BEI_FREUNDEN,
+    Program,
+    ProgramError,
+    ServiceOffice,
+    coaching_budget,
+    coaching_hours_left,
+    get_program,
+    programs,
+    register_program,
+    responsible_office,
+)
+
+__version__ = _version("willkommen")
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "WILLKOMMEN_BEI_FREUNDEN",
+    "Alliance",
+    "AllianceOrigin",
+    "CoachingSession",
+    "CoachingTask",
+    "Consultation",
+    "Context",
+    "CooperationAgreement",
+    "Finding",
+    "Goal",
+    "Horizon",
+    "Measure",
+    "MeasureStatus",
+    "Municipality",
+    "MunicipalityKind",
+    "Offering",
+    "OfferingType",
+    "Partner",
+    "PartnerKind",
+    "Person",
+    "Problem",
+    "ProcessCoaching",
+    "Program",
+    "ProgramError",
+    "Rule",
+    "ServiceOffice",
+    "Severity",
+    "State",
+    "Theme",
+    "ValidationError",
+    "WillkommenError",
+    "__version__",
+    "check",
+    "coaching_budget",
+    "coaching_hours_left",
+    "dump",
+    "dumps",
+    "finding",
+    "get_program",
+    "load",
+    "loads",
+    "model",
+    "programs",
+    "register_program",
+    "register_rule",
+    "responsible_office",
+    "rule",
+    "rules",
+    "validate",
+]

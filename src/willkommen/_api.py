@@ -1,0 +1,196 @@
+"""The everyday verbs: load, loads, dump, dumps, check, validate.
+
+Reading runs in three layers that all report :class:`~willkommen.Problem`:
+the JSON text (``_json.py``), the shape of the data (the converter), and
+the rules. Rules run even when parts of the document failed to read: they
+see the parts that did, and a rule is skipped only when a field it needs
+is among the failed ones (see ``docs/decisions/0001-partial-documents.md``).
+"""
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar, overload
+
+import attrs
+
+from willkommen._converter import converter, failed_fields, problems_from
+from willkommen._engine import run_rules
+from willkommen._errors import ValidationError
+from willkommen._json import parse
+from willkommen._model import Alliance
+from willkommen._problems import INVALID_VALUE, MISSING, TYPE, Problem
+from willkommen._programs import Program, find_program, programs
+from willkommen._text import quote
+
+_T = TypeVar("_T")
+
+#: The version of the data format that :func:`dump` writes.
+SCHEMA_VERSION = 1
+#: Every version this library reads.
+SCHEMA_VERSIONS = frozenset({1})
+
+_VERSION_KEY = "schema_version"
+
+
+@attrs.frozen
+class Reading:
+    """What reading a document gave: the object (None if it has errors) and all problems."""
+
+    value: Any
+    problems: list[Problem]
+
+
+def _version_problem(data: Mapping[Any, Any]) -> Problem | None:
+    if _VERSION_KEY not in data:
+        return MISSING.problem(f"/{_VERSION_KEY}", key=quote(_VERSION_KEY))
+    version = data[_VERSION_KEY]
+    if not isinstance(version, int) or isinstance(version, bool):
+        return TYPE.problem(
+            f"/{_VERSION_KEY}", expected="an integer", expected_de="eine ganze Zahl", value=quote(version)
+        )
+    if version not in SCHEMA_VERSIONS:
+        # Never guess what another version means.
+        known = ", ".join(str(v) for v in sorted(SCHEMA_VERSIONS))
+        return INVALID_VALUE.problem(
+            f"/{_VERSION_KEY}",
+            value=quote(version),
+            expected=f"a schema version this library reads ({known})",
+            expected_de=f"eine Schemaversion, die diese Bibliothek liest ({known})",
+        )
+    return None
+
+
+def _salvage(body: dict[Any, Any], cls: type, failed: set[str]) -> Any:
+    """An unchecked object of *cls* holding the fields that could be read.
+
+    Only rules see it, and only the rules whose fields are all here run;
+    it never leaves this module.
+    """
+    conv = converter()
+    partial: Any = object.__new__(cls)
+    for field in attrs.fields(cls):
+        if field.name in failed:
+            continue
+        if field.name in body:
+            try:
+                value = conv.structure(body[field.name], field.type)
+            except Exception:  # noqa: BLE001 - already reported by the full attempt
+                failed.add(field.name)
+                continue
+        elif field.default is not attrs.NOTHING:
+            value = field.default
+        else:
+            failed.add(field.name)
+            continue
+        object.__setattr__(partial, field.name, value)
+    return partial
+
+
+def _rule_problems(document: Any, failed: frozenset[str]) -> list[Problem]:
+    program: Program | None = None
+    problems: list[Problem] = []
+    if isinstance(document, Alliance) and "program" not in failed:
+        program = find_program(document.program)
+        if program is None:
+            known = ", ".join(repr(p.id) for p in programs())
+            problems.append(
+                INVALID_VALUE.problem(
+                    "/program",
+                    value=quote(document.program),
+                    expected=f"the id of a registered program ({known})",
+                    expected_de=f"die ID eines registrierten Programms ({known})",
+                )
+            )
+            failed = failed | {"program"}
+    problems.extend(run_rules(document, program, failed))
+    return problems
+
+
+def read(data: object, cls: type[_T] = Alliance) -> Reading:  # type: ignore[assignment]
+    """Read a parsed document into *cls*; report every problem, raise nothing."""
+    if not isinstance(data, Mapping):
+        return Reading(None, [TYPE.problem("", expected="an object", expected_de="ein Objekt", value=quote(data))])
+    version_problem = _version_problem(data)
+    if version_problem is not None:
+        return Reading(None, [version_problem])
+    body = {key: value for key, value in data.items() if key != _VERSION_KEY}
+    try:
+        value = converter().structure(body, cls)
+    except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
+        problems = list(problems_from(exc))
+        failed = set(failed_fields(exc))
+        partial = _salvage(body, cls, failed)
+        problems.extend(_rule_problems(partial, frozenset(failed)))
+        return Reading(None, problems)
+    problems = _rule_problems(value, frozenset())
+    return Reading(None if any(p.is_error for p in problems) else value, problems)
+
+
+def read_text(text: str | bytes, cls: type[_T] = Alliance) -> Reading:  # type: ignore[assignment]
+    """Like :func:`read`, from JSON text or bytes."""
+    data, problems = parse(text)
+    if data is None and problems:
+        return Reading(None, problems)
+    reading = read(data, cls)
+    problems.extend(reading.problems)
+    return Reading(None if any(p.is_error for p in problems) else reading.value, problems)
+
+
+@overload
+def load(data: object) -> Alliance: ...
+@overload
+def load(data: object, cls: type[_T]) -> _T: ...
+def load(data: object, cls: type[Any] = Alliance) -> Any:
+    """Build a model object from parsed data (a dict as ``json.load`` gives).
+
+    Raises :class:`~willkommen.ValidationError` holding every problem if the
+    data has any error; warnings never raise.
+    """
+    reading = read(data, cls)
+    if reading.value is None:
+        raise ValidationError(reading.problems)
+    return reading.value
+
+
+@overload
+def loads(text: str | bytes) -> Alliance: ...
+@overload
+def loads(text: str | bytes, cls: type[_T]) -> _T: ...
+def loads(text: str | bytes, cls: type[Any] = Alliance) -> Any:
+    """Build a model object from JSON text or UTF-8 bytes, strictly.
+
+    Repeated keys, ``NaN`` and ``Infinity`` are problems; raises
+    :class:`~willkommen.ValidationError` like :func:`load`.
+    """
+    reading = read_text(text, cls)
+    if reading.value is None:
+        raise ValidationError(reading.problems)
+    return reading.value
+
+
+def dump(obj: object) -> dict[str, Any]:
+    """The document for a model object: plain JSON types, ``schema_version`` first."""
+    if not attrs.has(type(obj)):
+        msg = f"dump() takes a model object, not {quote(obj)}"
+        raise TypeError(msg)
+    body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
+    return {_VERSION_KEY: SCHEMA_VERSION, **body}
+
+
+def dumps(obj: object, *, indent: int | None = 2) -> str:
+    """The document for a model object as JSON text (UTF-8 characters kept as they are)."""
+    return json.dumps(dump(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+
+
+def check(data: object, cls: type[Any] = Alliance) -> list[Problem]:
+    """Every problem of a model object or of parsed data; never raises for bad data."""
+    if attrs.has(type(data)):
+        return _rule_problems(data, frozenset())
+    return read(data, cls).problems
+
+
+def validate(data: object, cls: type[Any] = Alliance) -> None:
+    """Raise :class:`~willkommen.ValidationError` if :func:`check` finds an error."""
+    problems = check(data, cls)
+    if any(p.is_error for p in problems):
+        raise ValidationError(problems)

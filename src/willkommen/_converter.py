@@ -1,0 +1,389 @@
+"""The cattrs converter: strict structuring with our codes and paths.
+
+cattrs does all the reading and writing. Its defaults are lenient (it calls
+``int(x)`` or ``str(x)`` on whatever comes), so every leaf type gets a strict
+hook here that raises :class:`StructureProblem` with one of our codes.
+cattrs collects those, with the attribute or index each came from, into
+exception groups; :func:`problems_from` walks the groups and turns them into
+:class:`~willkommen.Problem` objects with JSON Pointer paths.
+
+One converter is built per set of model classes by :func:`make_converter`
+(never cattrs' global one); :func:`converter` caches the current one.
+"""
+
+import datetime as dt
+import enum
+import functools
+import re
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from willkommen._model import Offering, offering_dates_error
+from willkommen._problems import (
+    INVALID_DATE,
+    INVALID_VALUE,
+    MISSING,
+    TYPE,
+    UNKNOWN_KEY,
+    Problem,
+    Rule,
+)
+from willkommen._text import escape, quote
+
+# What a JSON value of the expected type is called, in English and German.
+_OBJECT = ("an object", "ein Objekt")
+_LIST = ("a list", "eine Liste")
+_STRING = ("a string", "eine Zeichenkette")
+_INTEGER = ("an integer", "eine ganze Zahl")
+_NUMBER = ("a number", "eine Zahl")
+_BOOLEAN = ("true or false", "true oder false")
+_DATE = ("a date string YYYY-MM-DD", "ein Datum als Zeichenkette JJJJ-MM-TT")
+
+# Calendar dates only: date.fromisoformat also takes "20240101" and week dates.
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class StructureProblem(Exception):  # noqa: N818 - it is a problem, raised to travel through cattrs
+    """A problem found by a structure hook; cattrs adds where it happened."""
+
+    def __init__(self, rule: Rule, **values: object) -> None:
+        super().__init__(rule.code)
+        self.rule = rule
+        self.values = values
+
+
+def _wrong_type(expected: tuple[str, str], value: object) -> StructureProblem:
+    return StructureProblem(TYPE, expected=expected[0], expected_de=expected[1], value=quote(value))
+
+
+def _structure_str(value: object, _: type) -> str:
+    if isinstance(value, str):
+        # str.__str__ turns a str subclass (a StrEnum member, say) into a plain str.
+        return str.__str__(value)
+    raise _wrong_type(_STRING, value)
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise _wrong_type(_INTEGER, value)
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return float(value)
+    raise _wrong_type(_NUMBER, value)
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _wrong_type(_BOOLEAN, value)
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):
+        # repr() is the shortest text that reads back as this float: 0.1 -> "0.1".
+        number = Decimal(repr(value))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    else:
+        raise _wrong_type(_NUMBER, value)
+    # dump() writes numbers as JSON numbers, which Python reads as floats;
+    # a value a float cannot hold would come back changed.
+    if number.is_finite() and Decimal(repr(float(number))) != number:
+        raise StructureProblem(
+            INVALID_VALUE,
+            value=quote(value),
+            expected="a number of at most 15 significant digits, within float range",
+            expected_de="eine Zahl mit höchstens 15 gültigen Ziffern im Bereich von float",
+        )
+    return number
+
+
+def _structure_date(value: object, _: type) -> dt.date:
+    if not isinstance(value, str):
+        raise _wrong_type(_DATE, value)
+    if _CALENDAR_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise StructureProblem(INVALID_DATE, value=quote(value))
+
+
+@functools.cache
+def _enum_values(cls: type[enum.Enum]) -> tuple[dict[object, enum.Enum], str]:
+    members = {member.value: member for member in cls}
+    return members, ", ".join(repr(v) for v in members)
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str):
+        raise _wrong_type(_STRING, value)
+    members, allowed = _enum_values(cls)
+    try:
+        return members[value]
+    except KeyError:
+        raise StructureProblem(
+            INVALID_VALUE,
+            value=quote(value),
+            expected=f"one of {allowed}",
+            expected_de=f"einer der Werte {allowed}",
+        ) from None
+
+
+def _is_collection(tp: Any) -> bool:
+    return typing.get_origin(tp) in (tuple, list, frozenset) and (
+        typing.get_origin(tp) is not tuple or typing.get_args(tp)[1:] == (Ellipsis,)
+    )
+
+
+def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
+    def factory(tp: Any) -> Callable[[object, type], Any]:
+        container = typing.get_origin(tp)
+        item_type = typing.get_args(tp)[0]
+        structure_item = conv.get_structure_hook(item_type)
+
+        def structure_collection(value: object, _: type) -> Any:
+            if not isinstance(value, list | tuple):
+                raise _wrong_type(_LIST, value)
+            items = []
+            errors: list[Exception] = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(structure_item(item, item_type))
+                except Exception as exc:  # noqa: BLE001 - every failure becomes a problem
+                    exc.__notes__ = [
+                        *getattr(exc, "__notes__", []),
+                        IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type),
+                    ]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {tp}", errors, tp)
+            if container is frozenset:
+                result = frozenset(items)
+                if len(result) != len(items):
+                    # A set drops repeats: say so rather than lose them unnoticed.
+                    raise StructureProblem(
+                        INVALID_VALUE,
+                        value=quote(value),
+                        expected="a list without repeated items",
+                        expected_de="eine Liste ohne Wiederholungen",
+                    )
+                return result
+            return container(items)
+
+        return structure_collection
+
+    return factory
+
+
+def _at(exc: Exception, name: str, tp: Any, cls: type) -> Exception:
+    exc.__notes__ = [
+        *getattr(exc, "__notes__", []),
+        AttributeValidationNote(f"Structuring class {cls.__qualname__} @ attribute {name}", name, tp),
+    ]
+    return exc
+
+
+def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
+    """Checks of a whole object that no single field can make."""
+    if not issubclass(cls, Offering):
+        return []
+    error = offering_dates_error(
+        has_date=data.get("date") is not None,
+        has_start=data.get("start") is not None,
+        has_end=data.get("end") is not None,
+    )
+    if error is None:
+        return []
+    field, reason = error
+    if reason == "missing":
+        return [_at(StructureProblem(MISSING, key=quote(field)), field, dt.date, cls)]
+    return [
+        _at(
+            StructureProblem(
+                INVALID_VALUE,
+                value=quote(data[field]),
+                expected="either a date, or a start and an end",
+                expected_de="entweder ein Datum oder Beginn und Ende",
+            ),
+            field,
+            dt.date,
+            cls,
+        )
+    ]
+
+
+def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, type], Any]]:
+    def factory(cls: type) -> Callable[[object, type], Any]:
+        attrs.resolve_types(cls)
+        structure_fields: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(cls, conv)
+
+        def structure_object(value: object, _: type) -> Any:
+            if not isinstance(value, dict):
+                raise _wrong_type(_OBJECT, value)
+            shape = _shape_problems(cls, value)
+            if not shape:
+                return structure_fields(value, cls)
+            try:
+                structure_fields(value, cls)
+            except ClassValidationError as exc:
+                # Keep the field errors; the failed __init__ says what shape says.
+                located = [e for e in exc.exceptions if _note_of(e) is not None]
+                raise ClassValidationError(exc.message, [*located, *shape], cls) from None
+            raise ClassValidationError(f"While structuring {cls.__qualname__}", shape, cls)
+
+        return structure_object
+
+    return factory
+
+
+def _unstructure_enum(member: enum.Enum) -> Any:
+    return member.value
+
+
+def _unstructure_decimal(value: Decimal) -> int | float:
+    # JSON has one number type; an integral amount of hours reads best as 10, not 10.0.
+    if value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _class_unstructure_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[Any], dict[str, Any]]]:
+    def factory(cls: type) -> Callable[[Any], dict[str, Any]]:
+        attrs.resolve_types(cls)
+        # An absent optional value is left out, the way a person writes the file.
+        omitted: dict[str, Any] = {
+            a.name: override(omit_if_default=True) for a in attrs.fields(cls) if a.default is None
+        }
+        return make_dict_unstructure_fn(cls, conv, **omitted)
+
+    return factory
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a strict converter for the model classes (and any attrs subclasses)."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    # cattrs' own hooks for these sit in a singledispatch that it consults before
+    # any factory, so ours must replace them there. StrEnum members are str
+    # too: StrEnum gets its own entry, which singledispatch prefers to str's.
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(enum.Enum, _structure_enum)
+    conv.register_structure_hook(enum.StrEnum, _structure_enum)
+    conv.register_structure_hook_factory(_is_collection, _collection_hook(conv))
+    conv.register_structure_hook_factory(attrs.has, _class_hook(conv))
+
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_unstructure_hook(Decimal, _unstructure_decimal)
+    conv.register_unstructure_hook(enum.Enum, _unstructure_enum)
+    conv.register_unstructure_hook(enum.StrEnum, _unstructure_enum)
+    conv.register_unstructure_hook_factory(
+        _is_list_or_tuple, lambda tp: _list_unstructurer(conv, typing.get_args(tp)[0])
+    )
+    conv.register_unstructure_hook_factory(_is_frozenset, lambda tp: _set_unstructurer(conv, typing.get_args(tp)[0]))
+    conv.register_unstructure_hook_factory(attrs.has, _class_unstructure_hook(conv))
+    return conv
+
+
+def _is_list_or_tuple(tp: Any) -> bool:
+    origin: object = typing.get_origin(tp)
+    return origin is list or origin is tuple
+
+
+def _is_frozenset(tp: Any) -> bool:
+    origin: object = typing.get_origin(tp)
+    return origin is frozenset
+
+
+def _list_unstructurer(conv: cattrs.Converter, item_type: Any) -> Callable[[Any], list[Any]]:
+    unstructure_item = conv.get_unstructure_hook(item_type)
+    return lambda items: [unstructure_item(item) for item in items]
+
+
+def _set_unstructurer(conv: cattrs.Converter, item_type: Any) -> Callable[[Any], list[Any]]:
+    unstructure_item = conv.get_unstructure_hook(item_type)
+    # Sorted, so that the same set always writes the same file.
+    return lambda items: sorted((unstructure_item(item) for item in items), key=str)
+
+
+def _note_of(exc: BaseException) -> AttributeValidationNote | IterableValidationNote | None:
+    for note in reversed(getattr(exc, "__notes__", ())):
+        if isinstance(note, AttributeValidationNote | IterableValidationNote):
+            return note
+    return None
+
+
+def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
+    """Turn what a structure hook raised into problems with JSON Pointer paths."""
+    if isinstance(exc, StructureProblem):
+        yield exc.rule.problem(path, **exc.values)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for key in sorted(exc.extra_fields, key=str):
+            yield UNKNOWN_KEY.problem(f"{path}/{escape(str(key))}", key=quote(key))
+    elif isinstance(exc, BaseValidationError):
+        for sub in exc.exceptions:
+            note = _note_of(sub)
+            if note is None:
+                yield from problems_from(sub, path)
+                continue
+            step = note.name if isinstance(note, AttributeValidationNote) else note.index
+            sub_path = f"{path}/{escape(step)}"
+            if type(sub) is KeyError and isinstance(note, AttributeValidationNote):
+                # The generated code reads data[name]: a KeyError is a missing key.
+                yield MISSING.problem(sub_path, key=quote(note.name))
+            else:
+                yield from problems_from(sub, sub_path)
+    else:
+        # A check of a user's own (an attrs validator, __attrs_post_init__) refused the value.
+        yield INVALID_VALUE.problem(
+            path,
+            value="this object",
+            expected=str(exc) or type(exc).__name__,
+            expected_de=str(exc) or type(exc).__name__,
+        )
+
+
+def failed_fields(exc: BaseException) -> frozenset[str]:
+    """The top-level fields whose values could not be read."""
+    if not isinstance(exc, ClassValidationError):
+        return frozenset()
+    names = set()
+    for sub in exc.exceptions:
+        note = _note_of(sub)
+        if isinstance(note, AttributeValidationNote):
+            names.add(note.name)
+    return frozenset(names)
+
+
+_CONVERTER: cattrs.Converter | None = None
+
+
+def converter() -> cattrs.Converter:
+    """The converter in use, built on first use."""
+    global _CONVERTER  # noqa: PLW0603 - one cached converter, rebuilt when classes change
+    if _CONVERTER is None:
+        _CONVERTER = make_converter()
+    return _CONVERTER

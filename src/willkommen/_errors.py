@@ -1,0 +1,22 @@
+"""The exceptions willkommen raises; all derive from :class:`WillkommenError`."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from willkommen._problems import Problem
+
+
+class WillkommenError(ValueError):
+    """The root of every exception willkommen raises on purpose."""
+
+
+class ValidationError(WillkommenError):
+    """Data that has errors; ``problems`` holds every problem found, warnings too."""
+
+    def __init__(self, problems: "Iterable[Problem]") -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        errors = [p for p in self.problems if p.is_error]
+        shown = "\n".join(f"  {p.path or '/'}: {p.code}: {p.message}" for p in errors[:10])
+        more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        super().__init__(f"{len(errors)} error(s) in the data:\n{shown}{more}")

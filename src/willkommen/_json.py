@@ -1,0 +1,106 @@
+"""Strict JSON text: UTF-8, no repeated keys, no NaN or Infinity.
+
+Python's ``json`` keeps the last of repeated keys without a word and reads
+``NaN`` and ``Infinity``; neither is JSON (RFC 8259). Here a repeated key is a
+``duplicate_key`` problem at its path, and ``NaN`` stays a marker that no
+structure hook accepts, so it is reported where it stands.
+"""
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from willkommen._problems import DUPLICATE_KEY, INVALID_JSON, Problem
+from willkommen._text import escape, quote
+
+_BOM = "\ufeff"
+
+
+class NonFinite:
+    """``NaN``, ``Infinity`` or ``-Infinity`` as found in the text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class _Repeats(dict[str, Any]):
+    """An object that had repeated keys: the keys and how often each came."""
+
+    __slots__ = ("repeats",)
+    repeats: dict[str, int]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    # Rare: keep the same dict contents (the last value wins, as in json) and
+    # remember the repeats, so that the walk below can find where they are.
+    marked = _Repeats(result)
+    counts: dict[str, int] = {}
+    for key, _ in pairs:
+        counts[key] = counts.get(key, 0) + 1
+    marked.repeats = {key: n for key, n in counts.items() if n > 1}
+    return marked
+
+
+def _repeated_keys(value: Any) -> Iterator[Problem]:
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _Repeats):
+                for key, count in node.repeats.items():
+                    yield DUPLICATE_KEY.problem(f"{path}/{escape(key)}", key=quote(key), count=count)
+            stack.extend((child, f"{path}/{escape(key)}") for key, child in node.items())
+        elif isinstance(node, list):
+            stack.extend((child, f"{path}/{index}") for index, child in enumerate(node))
+
+
+def _invalid(reason: str, reason_de: str) -> Problem:
+    return INVALID_JSON.problem("", reason=reason, reason_de=reason_de)
+
+
+def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
+    """Parse JSON text strictly; return the value (None if unreadable) and problems.
+
+    Numbers with a fraction or exponent become :class:`~decimal.Decimal`, so
+    that hours keep every digit the file gives (``33.3`` stays ``33.3``).
+    """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [_invalid(f"not UTF-8 (byte {exc.start})", f"kein UTF-8 (Byte {exc.start})")]
+    # A byte-order mark says nothing about the data; Windows tools write one.
+    text = text.removeprefix(_BOM)
+    found_repeats = False
+
+    def object_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal found_repeats
+        result = _object(pairs)
+        found_repeats = found_repeats or isinstance(result, _Repeats)
+        return result
+
+    try:
+        value = json.loads(text, object_pairs_hook=object_hook, parse_float=Decimal, parse_constant=NonFinite)
+    except json.JSONDecodeError as exc:
+        return None, [
+            _invalid(
+                f"{exc.msg} at line {exc.lineno}, column {exc.colno}",
+                f"{exc.msg} (Zeile {exc.lineno}, Spalte {exc.colno})",
+            )
+        ]
+    except RecursionError:
+        return None, [_invalid("nested too deeply", "zu tief verschachtelt")]
+    except ValueError as exc:
+        # int() refuses numbers of more than sys.get_int_max_str_digits() digits.
+        return None, [_invalid(str(exc), f"Zahl nicht lesbar: {exc}")]
+    problems = list(_repeated_keys(value)) if found_repeats else []
+    return value, problems

@@ -1,0 +1,212 @@
+"""The domain model: frozen, slotted, keyword-only attrs classes.
+
+The model knows nothing of files or JSON: reading and writing live in
+``_converter.py``, cross-field checks in ``_rules.py``. Field names are the
+keys of a data file (``docs/glossary.md`` gives the German terms).
+"""
+
+import datetime as dt
+import typing
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+
+from willkommen._enums import (
+    AllianceOrigin,
+    CoachingTask,
+    Horizon,
+    MeasureStatus,
+    MunicipalityKind,
+    OfferingType,
+    PartnerKind,
+    State,
+    Theme,
+)
+from willkommen._typecheck import add_type_checks
+
+_T = TypeVar("_T")
+
+#: The id of the program an alliance belongs to when its data names none.
+DEFAULT_PROGRAM_ID = "willkommen-bei-freunden"
+
+
+@typing.dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
+def model(cls: type[_T]) -> type[_T]:
+    """Make *cls* a model class: frozen, slotted, keyword-only, type-checked.
+
+    Use it on your own subclasses too (``docs/extending.md``): every field
+    then checks its type when an object is built, and names itself when the
+    value is wrong.
+    """
+    return attrs.frozen(kw_only=True, field_transformer=add_type_checks)(cls)
+
+
+def offering_dates_error(*, has_date: bool, has_start: bool, has_end: bool) -> tuple[str, str] | None:
+    """Check the shape of an offering's dates; return ``(field, reason)`` or None.
+
+    An offering happens on one ``date`` or runs from ``start`` to ``end``
+    (domain.md, Offering). Both the model and the reader use this one check.
+    """
+    if has_date and (has_start or has_end):
+        return ("start" if has_start else "end", "conflict")
+    if not has_date and not has_start and not has_end:
+        return ("date", "missing")
+    if has_start != has_end:
+        return ("end" if has_start else "start", "missing")
+    return None
+
+
+@model
+class Person:
+    """A person named in the data: a contact, a coach, a signatory."""
+
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+
+
+@model
+class Municipality:
+    """A local authority (*Kommune*) that carries an alliance."""
+
+    name: str
+    kind: MunicipalityKind
+    state: State
+    ags: str | None = None
+
+
+@model
+class Partner:
+    """A member of an alliance (*Bündnispartner*)."""
+
+    id: str
+    name: str
+    kind: PartnerKind
+    organisation: str | None = None
+    contacts: tuple[Person, ...] = ()
+
+
+@model
+class Goal:
+    """A goal the alliance set itself (*Ziel*)."""
+
+    id: str
+    title: str
+    description: str | None = None
+    themes: tuple[Theme, ...] = ()
+    horizon: Horizon | None = None
+
+
+@model
+class Measure:
+    """A measure serving one or more goals (*Maßnahme*)."""
+
+    id: str
+    title: str
+    goals: tuple[str, ...]
+    status: MeasureStatus
+    horizon: Horizon | None = None
+
+
+@model
+class Offering:
+    """One use of the program's offerings (*Angebot*), on a date or over a span."""
+
+    type: OfferingType
+    title: str | None = None
+    date: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    participants: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        error = offering_dates_error(
+            has_date=self.date is not None,
+            has_start=self.start is not None,
+            has_end=self.end is not None,
+        )
+        if error is not None:
+            field, reason = error
+            msg = f"'{field}' is {reason}: an offering has a date, or a start and an end"
+            raise ValueError(msg)
+
+
+@model
+class CoachingSession:
+    """One session of process coaching."""
+
+    date: dt.date
+    hours: Decimal
+    task: CoachingTask | None = None
+    note: str | None = None
+
+
+@model
+class ProcessCoaching:
+    """Process coaching (*Prozessbegleitung*) by an external coach."""
+
+    coach: Person
+    #: None means the program's cap (WbF: 100 hours).
+    hours_budget: Decimal | None = None
+    tasks: tuple[CoachingTask, ...] = ()
+    sessions: tuple[CoachingSession, ...] = ()
+
+    @property
+    def hours_used(self) -> Decimal:
+        """The hours of all sessions, added exactly."""
+        return sum((session.hours for session in self.sessions), Decimal(0))
+
+
+@model
+class CooperationAgreement:
+    """The written agreement on the goals (*Kooperationsvereinbarung*)."""
+
+    signed_on: dt.date
+    signatories: tuple[Person, ...]
+
+
+@model
+class Consultation:
+    """A first consultation (*Erstgespräch*) with a service office."""
+
+    date: dt.date
+    office: str
+    notes: str | None = None
+
+
+@model
+class Alliance:
+    """A local alliance (*Bündnis*) of at least three partners."""
+
+    id: str
+    name: str | None = None
+    program: str = DEFAULT_PROGRAM_ID
+    municipalities: tuple[Municipality, ...]
+    origin: AllianceOrigin
+    founded_on: dt.date | None = None
+    partners: tuple[Partner, ...]
+    lead: str | None = None
+    goals: tuple[Goal, ...]
+    measures: tuple[Measure, ...] = ()
+    offerings: tuple[Offering, ...] = ()
+    coaching: ProcessCoaching | None = None
+    agreement: CooperationAgreement | None = None
+    consultations: tuple[Consultation, ...] = ()
+
+
+def model_classes() -> tuple[type[Any], ...]:
+    """The built-in model classes, outermost first."""
+    return (
+        Alliance,
+        Partner,
+        Person,
+        Municipality,
+        Goal,
+        Measure,
+        Offering,
+        ProcessCoaching,
+        CoachingSession,
+        CooperationAgreement,
+        Consultation,
+    )

@@ -1,0 +1,160 @@
+"""Problems and the catalogue of the codes they carry.
+
+Every code, structural or a rule's, is one :class:`Rule` entry with its
+severity, its descriptions and one message template in English and German.
+Problems are only ever made from an entry, so a code always has the same
+severity and wording, and the catalogue a program lists is the one in force.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from willkommen._enums import Severity
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with the data.
+
+    ``path`` is an RFC 6901 JSON Pointer to the value concerned (``""`` is
+    the whole document); ``message`` is English, ``message_de`` German.
+    """
+
+    code: str
+    path: str
+    severity: Severity
+    message: str
+    message_de: str
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the problem makes the data invalid (a warning does not)."""
+        return self.severity is Severity.ERROR
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``"en"`` or ``"de"``."""
+        return self.message_de if lang == "de" else self.message
+
+
+#: What a rule's check yields: the path below the checked object, and the
+#: values its message templates name.
+Finding = tuple[tuple[str | int, ...], Mapping[str, object]]
+
+
+def finding(*path: str | int, **values: object) -> Finding:
+    """A finding at *path* (keys and indexes below the checked object)."""
+    return path, values
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """An entry of the catalogue: a code, its meaning, and the check behind it.
+
+    Structural codes (``type``, ``missing``, ...) have no ``applies_to`` and no
+    ``check``: the reader reports them. A rule checks objects of
+    ``applies_to`` (and its subclasses); ``reads`` names the fields of the
+    document's top object it needs, so that it is skipped, not misled, when
+    one of them could not be read (None: it needs them all). ``"program"``
+    in ``reads`` means the rule needs the alliance's program.
+    """
+
+    code: str
+    severity: Severity
+    description: str
+    description_de: str
+    message: str
+    message_de: str
+    source: str = ""
+    applies_to: type | None = None
+    reads: frozenset[str] | None = frozenset()
+    check: Callable[[Any, Any], Iterable[Finding]] | None = attrs.field(default=None, eq=False, repr=False)
+
+    def problem(self, path: str, **values: object) -> Problem:
+        """A problem of this code at *path*, its messages filled from *values*."""
+        return Problem(
+            code=self.code,
+            path=path,
+            severity=self.severity,
+            message=self.message.format_map(values),
+            message_de=self.message_de.format_map(values),
+        )
+
+
+def _structural(code: str, description: str, description_de: str, message: str, message_de: str) -> Rule:
+    return Rule(
+        code=code,
+        severity=Severity.ERROR,
+        description=description,
+        description_de=description_de,
+        message=message,
+        message_de=message_de,
+        source="domain.md, structural codes",
+    )
+
+
+TYPE = _structural(
+    "type",
+    "A value has the wrong JSON type.",
+    "Ein Wert hat den falschen JSON-Typ.",
+    "expected {expected}, got {value}",
+    "erwartet: {expected_de}, erhalten: {value}",
+)
+MISSING = _structural(
+    "missing",
+    "A required key is absent.",
+    "Eine Pflichtangabe fehlt.",
+    "required key {key} is missing",
+    "Pflichtangabe {key} fehlt",
+)
+UNKNOWN_KEY = _structural(
+    "unknown_key",
+    "A key the model does not have; it is never ignored.",
+    "Ein Schlüssel, den das Modell nicht kennt; er wird nie übergangen.",
+    "unknown key {key}",
+    "unbekannter Schlüssel {key}",
+)
+INVALID_VALUE = _structural(
+    "invalid_value",
+    "A value that is not allowed here, such as a word not in an enumeration.",
+    "Ein Wert, der hier nicht erlaubt ist, etwa ein Wort außerhalb einer Aufzählung.",
+    "{value} is not valid: expected {expected}",
+    "{value} ist ungültig: erwartet: {expected_de}",
+)
+INVALID_DATE = _structural(
+    "invalid_date",
+    "A date that is not a calendar date written YYYY-MM-DD.",
+    "Ein Datum, das kein Kalenderdatum der Form JJJJ-MM-TT ist.",
+    "{value} is not a calendar date YYYY-MM-DD",
+    "{value} ist kein Kalenderdatum der Form JJJJ-MM-TT",
+)
+DUPLICATE_KEY = _structural(
+    "duplicate_key",
+    "The same key twice in one JSON object.",
+    "Derselbe Schlüssel zweimal in einem JSON-Objekt.",
+    "key {key} appears {count} times in one object",
+    "Schlüssel {key} kommt {count}-mal in einem Objekt vor",
+)
+INVALID_JSON = _structural(
+    "invalid_json",
+    "Text that is not a JSON document in UTF-8.",
+    "Text, der kein JSON-Dokument in UTF-8 ist.",
+    "not a JSON document: {reason}",
+    "kein JSON-Dokument: {reason_de}",
+)
+
+STRUCTURAL_CODES: tuple[Rule, ...] = (
+    TYPE,
+    MISSING,
+    UNKNOWN_KEY,
+    INVALID_VALUE,
+    INVALID_DATE,
+    DUPLICATE_KEY,
+    INVALID_JSON,
+)
+
+
+def errors_in(problems: Iterable[Problem]) -> Iterator[Problem]:
+    """The problems that are errors."""
+    return (p for p in problems if p.is_error)

@@ -1,0 +1,183 @@
+"""Programs are data: their runtime, states, limits and service offices.
+
+Rules read every limit from the alliance's program, so a second program
+changes the limits without a change of code. Programs are found by id in a
+registry that ships with Willkommen bei Freunden and takes user programs.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from willkommen._enums import OfferingType, State
+from willkommen._errors import WillkommenError
+from willkommen._model import DEFAULT_PROGRAM_ID, Alliance, model
+
+
+@model
+class ServiceOffice:
+    """A regional service office (*Servicebüro*) of a program.
+
+    ``states`` lists the states the office is known to be responsible for;
+    it is empty where no source says which they are.
+    """
+
+    id: str
+    city: str
+    states: frozenset[State] = frozenset()
+
+
+def _offices_do_not_overlap(
+    instance: "Program", attribute: "attrs.Attribute[tuple[ServiceOffice, ...]]", offices: tuple[ServiceOffice, ...]
+) -> None:
+    # seed 003: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig."
+    del instance, attribute
+    seen: dict[State, str] = {}
+    ids: set[str] = set()
+    for office in offices:
+        if office.id in ids:
+            msg = f"two service offices share the id {office.id!r}"
+            raise ValueError(msg)
+        ids.add(office.id)
+        for state in office.states:
+            if state in seen:
+                msg = f"{state.value} belongs to both {seen[state]!r} and {office.id!r}"
+                raise ValueError(msg)
+            seen[state] = office.id
+
+
+@model
+class Program:
+    """A funding program whose alliances the rules check.
+
+    ``states`` empty means nationwide; ``end`` None means open-ended;
+    ``coaching_hours_cap`` None means no cap.
+    """
+
+    id: str
+    name: str
+    carriers: tuple[str, ...]
+    start: dt.date
+    end: dt.date | None = None
+    states: frozenset[State] = frozenset()
+    min_partners: int
+    offering_types: frozenset[OfferingType]
+    coaching_hours_cap: Decimal | None = None
+    service_offices: tuple[ServiceOffice, ...] = attrs.field(default=(), validator=_offices_do_not_overlap)
+    source: str = ""
+
+    def office(self, office_id: str) -> ServiceOffice | None:
+        """The service office with this id, or None."""
+        return next((o for o in self.service_offices if o.id == office_id), None)
+
+    def office_for(self, state: State) -> ServiceOffice | None:
+        """The office known to be responsible for *state*, or None if unknown."""
+        return next((o for o in self.service_offices if state in o.states), None)
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether *day* lies within the program's runtime."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+WILLKOMMEN_BEI_FREUNDEN = Program(
+    id=DEFAULT_PROGRAM_ID,
+    name="Willkommen bei Freunden – Bündnisse für junge Flüchtlinge",
+    # seeds 000, 001: "gemeinsames Programm der DKJS und des BMFSFJ"
+    carriers=("Deutsche Kinder- und Jugendstiftung", "Bundesministerium für Familie, Senioren, Frauen und Jugend"),
+    # BMFSFJ press release of the launch; seed 001: "bis Ende 2018"
+    start=dt.date(2015, 5, 28),
+    end=dt.date(2018, 12, 31),
+    # seed 003: the program is nationwide
+    states=frozenset(),
+    # seed 003: "mindestens drei lokalen Akteuren"
+    min_partners=3,
+    # seeds 002, 003: "fünf Arten von Angeboten"
+    offering_types=frozenset(OfferingType),
+    # seeds 000, 001: "im Umfang von bis zu 100 Stunden"
+    coaching_hours_cap=Decimal(100),
+    # seed 003: six offices; Köln and Magdeburg's regions are named there. Hamburg
+    # and Berlin exist; their states are unverified, so none are claimed.
+    service_offices=(
+        ServiceOffice(id="koeln", city="Köln", states=frozenset({State.NW})),
+        ServiceOffice(id="magdeburg", city="Magdeburg", states=frozenset({State.SN, State.ST, State.TH})),
+        ServiceOffice(id="hamburg", city="Hamburg"),
+        ServiceOffice(id="berlin", city="Berlin"),
+    ),
+    source="seeds 000-003; BMFSFJ press releases",
+)
+
+_REGISTRY: dict[str, Program] = {WILLKOMMEN_BEI_FREUNDEN.id: WILLKOMMEN_BEI_FREUNDEN}
+
+
+def register_program(program: Program, *, replace: bool = False) -> Program:
+    """Make *program* known by its id, so alliances naming it are checked against it.
+
+    Registering a different program under an id already taken raises
+    :class:`ProgramError` unless *replace* is true.
+    """
+    known = _REGISTRY.get(program.id)
+    if known is not None and known != program and not replace:
+        msg = f"a different program is registered as {program.id!r}"
+        raise ProgramError(msg)
+    _REGISTRY[program.id] = program
+    return program
+
+
+def get_program(program_id: str) -> Program:
+    """The registered program with this id; :class:`ProgramError` if there is none."""
+    try:
+        return _REGISTRY[program_id]
+    except KeyError:
+        msg = f"no program is registered as {program_id!r} (known: {', '.join(sorted(_REGISTRY))})"
+        raise ProgramError(msg) from None
+
+
+def find_program(program_id: str) -> Program | None:
+    """The registered program with this id, or None."""
+    return _REGISTRY.get(program_id)
+
+
+def programs() -> tuple[Program, ...]:
+    """Every registered program, by id."""
+    return tuple(_REGISTRY[key] for key in sorted(_REGISTRY))
+
+
+class ProgramError(WillkommenError, LookupError):
+    """A program id that is not registered, or registered twice."""
+
+
+def alliance_states(alliance: Alliance) -> frozenset[State]:
+    """The states the alliance's municipalities lie in."""
+    return frozenset(m.state for m in alliance.municipalities)
+
+
+def responsible_office(alliance: Alliance, program: Program | None = None) -> ServiceOffice | None:
+    """The service office responsible for the alliance, where the map says so.
+
+    None when the alliance spans several states, or its state's office is not
+    known. *program* defaults to the alliance's registered program.
+    """
+    program = program or get_program(alliance.program)
+    states = alliance_states(alliance)
+    if len(states) != 1:
+        return None
+    (state,) = states
+    return program.office_for(state)
+
+
+def coaching_budget(alliance: Alliance, program: Program | None = None) -> Decimal | None:
+    """The hours the alliance's coaching may use: its own budget, else the program's cap."""
+    if alliance.coaching is None:
+        return None
+    if alliance.coaching.hours_budget is not None:
+        return alliance.coaching.hours_budget
+    return (program or get_program(alliance.program)).coaching_hours_cap
+
+
+def coaching_hours_left(alliance: Alliance, program: Program | None = None) -> Decimal | None:
+    """Budget minus hours used; None without coaching or without any budget."""
+    budget = coaching_budget(alliance, program)
+    if budget is None or alliance.coaching is None:
+        return None
+    return budget - alliance.coaching.hours_used

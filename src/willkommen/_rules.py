@@ -1,0 +1,568 @@
+"""The rules of "Willkommen bei Freunden" and programs like it.
+
+Each rule is a plain function named after what it checks, registered with
+its code, severity, messages and the source it rests on (domain.md's rule
+table; the seeds in ``shared/seeds``). Limits come from the alliance's
+program (``context.program``), never from constants here.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+from willkommen._engine import Context, rule
+from willkommen._enums import MunicipalityKind, OfferingType, Severity
+from willkommen._model import Alliance, CoachingSession, CooperationAgreement, Measure, Municipality, Offering
+from willkommen._problems import Finding, finding
+from willkommen._programs import Program, coaching_budget, responsible_office
+from willkommen._text import quote
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+def _program(context: Context) -> Program:
+    # run_rules only calls a rule that reads "program" when there is one.
+    assert context.program is not None
+    return context.program
+
+
+def _runtime(program: Program) -> str:
+    return f"{program.start.isoformat()} to {program.end.isoformat() if program.end else 'open end'}"
+
+
+def _runtime_de(program: Program) -> str:
+    return f"{program.start.isoformat()} bis {program.end.isoformat() if program.end else 'offen'}"
+
+
+def _outside(program: Program, day: dt.date, *path: str | int) -> Iterator[Finding]:
+    if not program.covers(day):
+        yield finding(*path, value=quote(day.isoformat()), runtime=_runtime(program), runtime_de=_runtime_de(program))
+
+
+def _hours_are_valid(hours: Decimal) -> bool:
+    # Decimal NaN refuses < and >: test finiteness first.
+    return hours.is_finite() and hours > 0
+
+
+# --- the alliance -----------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "alliance.too_few_partners",
+    ERROR,
+    reads=("partners", "program"),
+    description="The alliance has fewer distinct partners than its program asks for (WbF: 3).",
+    description_de="Das Bündnis hat weniger verschiedene Partner, als sein Programm verlangt (WbF: 3).",
+    message="{count} distinct partner(s); the program asks for at least {minimum}",
+    message_de="{count} verschiedene(r) Partner; das Programm verlangt mindestens {minimum}",
+    source='seed 003: "mindestens drei lokalen Akteuren"',
+)
+def alliance_has_enough_partners(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    minimum = _program(context).min_partners
+    distinct = {(p.name, p.organisation) for p in alliance.partners}
+    if len(distinct) < minimum:
+        yield finding("partners", count=len(distinct), minimum=minimum)
+
+
+@rule(
+    Alliance,
+    "alliance.no_municipality",
+    ERROR,
+    reads=("municipalities",),
+    description="The alliance names no municipality.",
+    description_de="Das Bündnis nennt keine Kommune.",
+    message="the alliance names no municipality",
+    message_de="das Bündnis nennt keine Kommune",
+    source="seed 003: the program supports Landkreise, Städte und Gemeinden",
+)
+def alliance_has_a_municipality(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if not alliance.municipalities:
+        yield finding("municipalities")
+
+
+@rule(
+    Alliance,
+    "alliance.no_goals",
+    ERROR,
+    reads=("goals",),
+    description="The alliance has set itself no goal.",
+    description_de="Das Bündnis hat sich kein Ziel gesetzt.",
+    message="the alliance has no goal",
+    message_de="das Bündnis hat kein Ziel",
+    source="seeds 000, 001: goals fixed in the cooperation agreement",
+)
+def alliance_has_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if not alliance.goals:
+        yield finding("goals")
+
+
+@rule(
+    Alliance,
+    "alliance.unknown_lead",
+    ERROR,
+    reads=("lead", "partners"),
+    description="The lead (Federführung) names no partner of the alliance.",
+    description_de="Die Federführung nennt keinen Partner des Bündnisses.",
+    message="lead {value} is not the id of a partner",
+    message_de="Federführung {value} ist keine Partner-ID",
+    source="seed 002: Federführung der Stabsstelle Integration",
+)
+def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if alliance.lead is not None and alliance.lead not in {p.id for p in alliance.partners}:
+        yield finding("lead", value=quote(alliance.lead))
+
+
+@rule(
+    Alliance,
+    "alliance.duplicate_id",
+    ERROR,
+    reads=(),
+    description="Two partners, two goals or two measures share an id.",
+    description_de="Zwei Partner, zwei Ziele oder zwei Maßnahmen haben dieselbe ID.",
+    message="id {value} is used already at index {first}",
+    message_de="ID {value} ist schon an Index {first} vergeben",
+    source="domain.md: ids are unique in their alliance, so references are unambiguous",
+)
+def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    # Each list is checked on its own, so one unreadable list hides nothing else.
+    for field in ("partners", "goals", "measures"):
+        if not context.readable(field):
+            continue
+        seen: dict[str, int] = {}
+        for index, item in enumerate(getattr(alliance, field)):
+            first = seen.setdefault(item.id, index)
+            if first != index:
+                yield finding(field, index, "id", value=quote(item.id), first=first)
+
+
+@rule(
+    Alliance,
+    "alliance.duplicate_partner",
+    ERROR,
+    reads=("partners",),
+    description="The same partner (name and organisation) appears twice.",
+    description_de="Derselbe Partner (Name und Organisation) kommt zweimal vor.",
+    message="partner {value} appears already at index {first}",
+    message_de="Partner {value} kommt schon an Index {first} vor",
+    source='seed 003: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
+)
+def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    seen: dict[tuple[str, str | None], int] = {}
+    for index, partner in enumerate(alliance.partners):
+        first = seen.setdefault((partner.name, partner.organisation), index)
+        if first != index:
+            yield finding("partners", index, value=quote(partner.name), first=first)
+
+
+@rule(
+    Alliance,
+    "alliance.state_not_in_program",
+    ERROR,
+    reads=("municipalities", "program"),
+    description="A municipality lies in a state outside the program's states.",
+    description_de="Eine Kommune liegt in einem Land außerhalb der Länder des Programms.",
+    message="state {value} is not one of the program's states ({states})",
+    message_de="Land {value} gehört nicht zu den Ländern des Programms ({states})",
+    source="domain.md: Program.states (empty: nationwide)",
+)
+def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    program = _program(context)
+    if not program.states:
+        return
+    states = ", ".join(sorted(program.states))
+    for index, municipality in enumerate(alliance.municipalities):
+        if municipality.state not in program.states:
+            yield finding("municipalities", index, "state", value=quote(municipality.state.value), states=states)
+
+
+# --- measures ---------------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "measure.unknown_goal",
+    ERROR,
+    reads=("measures", "goals"),
+    description="A measure names a goal the alliance does not have.",
+    description_de="Eine Maßnahme nennt ein Ziel, das das Bündnis nicht hat.",
+    message="goal {value} is not the id of a goal of the alliance",
+    message_de="Ziel {value} ist keine Ziel-ID des Bündnisses",
+    source="seeds 000, 001: measures serve the agreed goals",
+)
+def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    goal_ids = {goal.id for goal in alliance.goals}
+    for index, measure in enumerate(alliance.measures):
+        for position, goal_id in enumerate(measure.goals):
+            if goal_id not in goal_ids:
+                yield finding("measures", index, "goals", position, value=quote(goal_id))
+
+
+@rule(
+    Measure,
+    "measure.no_goal",
+    ERROR,
+    reads=(),
+    description="A measure serves no goal.",
+    description_de="Eine Maßnahme dient keinem Ziel.",
+    message="measure {value} serves no goal",
+    message_de="Maßnahme {value} dient keinem Ziel",
+    source="seeds 000, 001: measures are agreed to reach the goals",
+)
+def measure_serves_a_goal(measure: Measure, context: Context) -> Iterator[Finding]:
+    if not measure.goals:
+        yield finding("goals", value=quote(measure.id))
+
+
+# --- municipalities ---------------------------------------------------------
+
+# Destatis, Gemeindeverzeichnis: the Kreisschlüssel has 5 digits (LL R KK), the
+# Amtlicher Gemeindeschlüssel 8 (LL R KK GGG).
+_AGS_LENGTH = {MunicipalityKind.DISTRICT: 5}
+
+
+def _ags_is_well_formed(municipality: Municipality) -> bool:
+    ags = municipality.ags
+    return ags is not None and ags.isascii() and ags.isdigit() and len(ags) == _AGS_LENGTH.get(municipality.kind, 8)
+
+
+@rule(
+    Municipality,
+    "municipality.ags_format",
+    ERROR,
+    reads=(),
+    description="The key is not 5 digits for a district, or not 8 digits for any other kind.",
+    description_de="Der Schlüssel hat nicht 5 Ziffern (Landkreis) bzw. 8 Ziffern (alle anderen Arten).",
+    message="key {value} is not {digits} digits, as a {kind} has",
+    message_de="Schlüssel {value} hat nicht {digits} Ziffern wie bei {kind_de}",
+    source="Destatis Gemeindeverzeichnis: Kreisschlüssel LLRKK, AGS LLRKKGGG",
+)
+def municipality_key_is_well_formed(municipality: Municipality, context: Context) -> Iterator[Finding]:
+    if municipality.ags is not None and not _ags_is_well_formed(municipality):
+        yield finding(
+            "ags",
+            value=quote(municipality.ags),
+            digits=_AGS_LENGTH.get(municipality.kind, 8),
+            kind=municipality.kind.value,
+            kind_de=municipality.kind.label_de,
+        )
+
+
+@rule(
+    Municipality,
+    "municipality.ags_state_mismatch",
+    ERROR,
+    reads=(),
+    description="The key's first two digits are not the Land key of the municipality's state.",
+    description_de="Die ersten zwei Ziffern des Schlüssels sind nicht der Landesschlüssel des Landes der Kommune.",
+    message="key {value} starts with {prefix}, but {state} has the Land key {land_key}",
+    message_de="Schlüssel {value} beginnt mit {prefix}, aber {state} hat den Landesschlüssel {land_key}",
+    source="Destatis Gemeindeverzeichnis: the AGS opens with the Land key (01 SH ... 16 TH)",
+)
+def municipality_key_matches_state(municipality: Municipality, context: Context) -> Iterator[Finding]:
+    if _ags_is_well_formed(municipality):
+        assert municipality.ags is not None
+        if municipality.ags[:2] != municipality.state.land_key:
+            yield finding(
+                "ags",
+                value=quote(municipality.ags),
+                prefix=municipality.ags[:2],
+                state=municipality.state.value,
+                land_key=municipality.state.land_key,
+            )
+
+
+@rule(
+    Municipality,
+    "municipality.ags_free_city",
+    ERROR,
+    reads=(),
+    description="A district-free city's key does not end in 000.",
+    description_de="Der Schlüssel einer kreisfreien Stadt endet nicht auf 000.",
+    message="key {value} of a district-free city does not end in 000",
+    message_de="Schlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
+    source="Destatis Gemeindeverzeichnis: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
+)
+def municipality_free_city_key_ends_in_000(municipality: Municipality, context: Context) -> Iterator[Finding]:
+    if (
+        municipality.kind is MunicipalityKind.DISTRICT_FREE_CITY
+        and _ags_is_well_formed(municipality)
+        and municipality.ags is not None
+        and not municipality.ags.endswith("000")
+    ):
+        yield finding("ags", value=quote(municipality.ags))
+
+
+# --- offerings --------------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "offering.not_in_program",
+    ERROR,
+    reads=("offerings", "program"),
+    description="The offering type is not one of the program's offering types.",
+    description_de="Die Angebotsart gehört nicht zu den Angeboten des Programms.",
+    message="offering type {value} is not offered by the program",
+    message_de="Angebotsart {value} bietet das Programm nicht an",
+    source='seeds 002, 003: "fünf Arten von Angeboten"',
+)
+def offerings_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    offered = _program(context).offering_types
+    for index, offering in enumerate(alliance.offerings):
+        if offering.type not in offered:
+            yield finding("offerings", index, "type", value=quote(offering.type.value))
+
+
+@rule(
+    Alliance,
+    "offering.outside_runtime",
+    ERROR,
+    reads=("offerings", "program"),
+    description="An offering is dated outside the program's runtime.",
+    description_de="Ein Angebot liegt außerhalb der Programmlaufzeit.",
+    message="{value} lies outside the program's runtime {runtime}",
+    message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
+    source='seed 001: runtime "bis Ende 2018"; BMFSFJ: launch 2015-05-28',
+)
+def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    program = _program(context)
+    for index, offering in enumerate(alliance.offerings):
+        for field in ("date", "start", "end"):
+            day = getattr(offering, field)
+            if day is not None:
+                yield from _outside(program, day, "offerings", index, field)
+
+
+# The program's website: an analysis workshop gathers typically 8-20 local actors.
+_WORKSHOP_SIZE = range(8, 21)
+
+
+@rule(
+    Offering,
+    "offering.participants",
+    WARNING,
+    reads=(),
+    description="An analysis workshop with fewer than 8 or more than 20 participants.",
+    description_de="Ein Analyseworkshop mit weniger als 8 oder mehr als 20 Teilnehmenden.",
+    message="{value} participants; an analysis workshop typically has 8 to 20",
+    message_de="{value} Teilnehmende; ein Analyseworkshop hat üblicherweise 8 bis 20",
+    source="program website: analysis workshops with typically 8-20 local actors",
+)
+def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Finding]:
+    if (
+        offering.type is OfferingType.ANALYSIS_WORKSHOP
+        and offering.participants is not None
+        and offering.participants not in _WORKSHOP_SIZE
+    ):
+        yield finding("participants", value=offering.participants)
+
+
+# --- process coaching -------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "coaching.budget_over_cap",
+    ERROR,
+    reads=("coaching", "program"),
+    description="The coaching's hours budget exceeds the program's cap (WbF: 100) or is not positive.",
+    description_de=(
+        "Das Stundenbudget der Prozessbegleitung übersteigt die Obergrenze des Programms (WbF: 100)"
+        " oder ist nicht positiv."
+    ),
+    message="hours budget {value} is not more than 0 and at most {cap}",
+    message_de="Stundenbudget {value} ist nicht größer als 0 und höchstens {cap}",
+    source='seeds 000, 001: "im Umfang von bis zu 100 Stunden"',
+)
+def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    coaching = alliance.coaching
+    if coaching is None or coaching.hours_budget is None:
+        return
+    budget = coaching.hours_budget
+    cap = _program(context).coaching_hours_cap
+    if not _hours_are_valid(budget) or (cap is not None and budget > cap):
+        yield finding("coaching", "hours_budget", value=quote(budget), cap=cap if cap is not None else "∞")
+
+
+@rule(
+    Alliance,
+    "coaching.over_budget",
+    ERROR,
+    reads=("coaching", "program"),
+    description="The coaching sessions' hours add up to more than the budget.",
+    description_de="Die Stunden der Sitzungen übersteigen zusammen das Budget.",
+    message="sessions use {used} hours, more than the budget of {budget}",
+    message_de="die Sitzungen umfassen {used} Stunden, mehr als das Budget von {budget}",
+    source='seeds 000, 001: "im Umfang von bis zu 100 Stunden"',
+)
+def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    budget = coaching_budget(alliance, _program(context))
+    if alliance.coaching is None or budget is None or not _hours_are_valid(budget):
+        return
+    hours = [s.hours for s in alliance.coaching.sessions]
+    # A session with unusable hours is coaching.session_hours' to report.
+    if all(_hours_are_valid(h) for h in hours) and sum(hours, Decimal(0)) > budget:
+        yield finding("coaching", "sessions", used=sum(hours, Decimal(0)), budget=budget)
+
+
+@rule(
+    CoachingSession,
+    "coaching.session_hours",
+    ERROR,
+    reads=(),
+    description="A session's hours are not a positive, finite number.",
+    description_de="Die Stunden einer Sitzung sind keine positive, endliche Zahl.",
+    message="hours {value} are not a positive, finite number",
+    message_de="Stunden {value} sind keine positive, endliche Zahl",
+    source="domain.md: hours are exact positive decimals",
+)
+def session_hours_are_positive(session: CoachingSession, context: Context) -> Iterator[Finding]:
+    if not _hours_are_valid(session.hours):
+        yield finding("hours", value=quote(session.hours))
+
+
+@rule(
+    Alliance,
+    "coaching.session_outside_runtime",
+    ERROR,
+    reads=("coaching", "program"),
+    description="A coaching session is dated outside the program's runtime.",
+    description_de="Eine Sitzung der Prozessbegleitung liegt außerhalb der Programmlaufzeit.",
+    message="{value} lies outside the program's runtime {runtime}",
+    message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
+    source='seed 001: runtime "bis Ende 2018"; BMFSFJ: launch 2015-05-28',
+)
+def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if alliance.coaching is None:
+        return
+    program = _program(context)
+    for index, session in enumerate(alliance.coaching.sessions):
+        yield from _outside(program, session.date, "coaching", "sessions", index, "date")
+
+
+# --- agreement --------------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "agreement.outside_runtime",
+    ERROR,
+    reads=("agreement", "program"),
+    description="The cooperation agreement is signed outside the program's runtime.",
+    description_de="Die Kooperationsvereinbarung ist außerhalb der Programmlaufzeit unterzeichnet.",
+    message="{value} lies outside the program's runtime {runtime}",
+    message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
+    source="seeds 000, 001: agreement signed within the program (Bautzen, 2017-09-26)",
+)
+def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if alliance.agreement is not None:
+        yield from _outside(_program(context), alliance.agreement.signed_on, "agreement", "signed_on")
+
+
+@rule(
+    CooperationAgreement,
+    "agreement.too_few_signatories",
+    ERROR,
+    reads=(),
+    description="The cooperation agreement has fewer than two signatories.",
+    description_de="Die Kooperationsvereinbarung hat weniger als zwei Unterzeichnende.",
+    message="{count} signatory(ies); an agreement needs at least 2",
+    message_de="{count} Unterzeichnende; eine Vereinbarung braucht mindestens 2",
+    source="seeds 000, 001: signed by the Kommunen and DKJS",
+)
+def agreement_has_two_signatories(agreement: CooperationAgreement, context: Context) -> Iterator[Finding]:
+    if len(agreement.signatories) < 2:
+        yield finding("signatories", count=len(agreement.signatories))
+
+
+# --- consultations ----------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "consultation.unknown_office",
+    ERROR,
+    reads=("consultations", "program"),
+    description="A consultation names an office that is not one of the program's service offices.",
+    description_de="Ein Erstgespräch nennt ein Büro, das kein Servicebüro des Programms ist.",
+    message="office {value} is not a service office of the program ({offices})",
+    message_de="Büro {value} ist kein Servicebüro des Programms ({offices})",
+    source="seed 003: six regional Servicebüros",
+)
+def consultations_name_known_offices(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    program = _program(context)
+    offices = ", ".join(o.id for o in program.service_offices) or "none"
+    for index, consultation in enumerate(alliance.consultations):
+        if program.office(consultation.office) is None:
+            yield finding("consultations", index, "office", value=quote(consultation.office), offices=offices)
+
+
+@rule(
+    Alliance,
+    "consultation.wrong_office",
+    WARNING,
+    reads=("consultations", "municipalities", "program"),
+    description=(
+        "The consultation's office is not the one responsible for the alliance's state"
+        " (checked only where that is known)."
+    ),
+    description_de=(
+        "Das Büro des Erstgesprächs ist nicht das für das Land des Bündnisses zuständige"
+        " (nur geprüft, wo das bekannt ist)."
+    ),
+    message="office {value} is not responsible for this alliance; {responsible} is",
+    message_de="Büro {value} ist für dieses Bündnis nicht zuständig, sondern {responsible}",
+    source='seed 003: "Jedes Büro ist für eine bestimmte Region zuständig"',
+)
+def consultations_with_responsible_office(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    program = _program(context)
+    responsible = responsible_office(alliance, program)
+    if responsible is None:
+        return
+    for index, consultation in enumerate(alliance.consultations):
+        if program.office(consultation.office) is not None and consultation.office != responsible.id:
+            yield finding(
+                "consultations", index, "office", value=quote(consultation.office), responsible=responsible.id
+            )
+
+
+# --- dates ------------------------------------------------------------------
+
+
+@rule(
+    Alliance,
+    "dates.order",
+    ERROR,
+    reads=(),
+    description="An end before its start, or a coaching session before the alliance was founded.",
+    description_de="Ein Ende vor seinem Beginn oder eine Sitzung vor der Gründung des Bündnisses.",
+    message="{value} comes before {before}",
+    message_de="{value} liegt vor {before_de}",
+    source="domain.md: dates in order",
+)
+def dates_in_order(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if context.readable("offerings"):
+        for index, offering in enumerate(alliance.offerings):
+            if offering.start is not None and offering.end is not None and offering.end < offering.start:
+                yield finding(
+                    "offerings",
+                    index,
+                    "end",
+                    value=quote(offering.end.isoformat()),
+                    before=f"the start {offering.start}",
+                    before_de=f"dem Beginn {offering.start}",
+                )
+    if context.readable("coaching", "founded_on") and alliance.coaching and alliance.founded_on:
+        for index, session in enumerate(alliance.coaching.sessions):
+            if session.date < alliance.founded_on:
+                yield finding(
+                    "coaching",
+                    "sessions",
+                    index,
+                    "date",
+                    value=quote(session.date.isoformat()),
+                    before=f"the founding {alliance.founded_on}",
+                    before_de=f"der Gründung {alliance.founded_on}",
+                )

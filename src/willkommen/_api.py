@@ -13,14 +13,15 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
-from willkommen._converter import converter, failed_fields, problems_from
+from willkommen._converter import converter, failed_fields, problems_from, unknown_tag
 from willkommen._engine import run_rules
 from willkommen._errors import ValidationError
 from willkommen._json import parse
 from willkommen._model import Alliance
 from willkommen._problems import INVALID_VALUE, MISSING, TYPE, Problem
 from willkommen._programs import Program, find_program, programs
-from willkommen._text import quote
+from willkommen._tags import TAG_KEY, class_for
+from willkommen._text import escape, quote
 
 _T = TypeVar("_T")
 
@@ -114,12 +115,17 @@ def read(data: object, cls: type[_T] = Alliance) -> Reading:  # type: ignore[ass
     if version_problem is not None:
         return Reading(None, [version_problem])
     body = {key: value for key, value in data.items() if key != _VERSION_KEY}
+    target = class_for(body, cls)
+    if target is None:
+        bad_tag = unknown_tag(body, cls)
+        return Reading(None, [bad_tag.rule.problem(f"/{escape(TAG_KEY)}", **bad_tag.values)])
+    body.pop(TAG_KEY, None)
     try:
-        value = converter().structure(body, cls)
+        value = converter().structure(body, target)
     except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
         problems = list(problems_from(exc))
         failed = set(failed_fields(exc))
-        partial = _salvage(body, cls, failed)
+        partial = _salvage(body, target, failed)
         problems.extend(_rule_problems(partial, frozenset(failed)))
         return Reading(None, problems)
     problems = _rule_problems(value, frozenset())

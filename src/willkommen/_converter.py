@@ -32,6 +32,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from willkommen._errors import WillkommenError
 from willkommen._model import Offering, offering_dates_error
 from willkommen._problems import (
     INVALID_DATE,
@@ -42,6 +43,7 @@ from willkommen._problems import (
     Problem,
     Rule,
 )
+from willkommen._tags import TAG_KEY, class_for, generation, tag_of, tagged_classes
 from willkommen._text import escape, quote
 
 # What a JSON value of the expected type is called, in English and German.
@@ -232,6 +234,17 @@ def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
     ]
 
 
+def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:
+    """The problem of a ``$type`` that names no class allowed here."""
+    tags = ", ".join(repr(tag) for tag in tagged_classes(base)) or "none"
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value[TAG_KEY]),
+        expected=f"a tag declared for {base.__qualname__} or a subclass ({tags})",
+        expected_de=f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags})",
+    )
+
+
 def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, type], Any]]:
     def factory(cls: type) -> Callable[[object, type], Any]:
         attrs.resolve_types(cls)
@@ -240,6 +253,17 @@ def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, ty
         def structure_object(value: object, _: type) -> Any:
             if not isinstance(value, dict):
                 raise _wrong_type(_OBJECT, value)
+            if TAG_KEY in value:
+                # A declared subclass, by its tag: hand over to its own hook.
+                target = class_for(value, cls)
+                if target is None:
+                    raise ClassValidationError(
+                        f"While structuring {cls.__qualname__}", [_at(unknown_tag(value, cls), TAG_KEY, str, cls)], cls
+                    )
+                untagged = {key: item for key, item in value.items() if key != TAG_KEY}
+                if target is not cls:
+                    return conv.get_structure_hook(target)(untagged, target)
+                value = untagged
             shape = _shape_problems(cls, value)
             if not shape:
                 return structure_fields(value, cls)
@@ -274,9 +298,33 @@ def _class_unstructure_hook(conv: cattrs.Converter) -> Callable[[type], Callable
         omitted: dict[str, Any] = {
             a.name: override(omit_if_default=True) for a in attrs.fields(cls) if a.default is None
         }
-        return make_dict_unstructure_fn(cls, conv, **omitted)
+        unstructure_fields = make_dict_unstructure_fn(cls, conv, **omitted)
+        tag = tag_of(cls)
+
+        def unstructure_object(obj: Any) -> dict[str, Any]:
+            if obj.__class__ is not cls:
+                # A subclass where its base is expected: it writes itself, with its tag.
+                if tag_of(obj.__class__) is None:
+                    raise UntaggedSubclassError(obj.__class__, cls)
+                result: dict[str, Any] = conv.unstructure(obj, unstructure_as=obj.__class__)
+                return result
+            if tag is None:
+                return unstructure_fields(obj)
+            return {TAG_KEY: tag, **unstructure_fields(obj)}
+
+        return unstructure_object
 
     return factory
+
+
+class UntaggedSubclassError(WillkommenError, TypeError):
+    """A subclass without a tag where its base class is expected: it could not be read back."""
+
+    def __init__(self, cls: type, base: type) -> None:
+        super().__init__(
+            f"{cls.__qualname__} stands where a {base.__qualname__} is expected but declares no tag,"
+            f" so it would be read back as a {base.__qualname__}: declare one with @model(tag=...)"
+        )
 
 
 def make_converter() -> cattrs.Converter:
@@ -378,12 +426,17 @@ def failed_fields(exc: BaseException) -> frozenset[str]:
     return frozenset(names)
 
 
-_CONVERTER: cattrs.Converter | None = None
+_CONVERTER: tuple[int, cattrs.Converter] | None = None
 
 
 def converter() -> cattrs.Converter:
-    """The converter in use, built on first use."""
-    global _CONVERTER  # noqa: PLW0603 - one cached converter, rebuilt when classes change
-    if _CONVERTER is None:
-        _CONVERTER = make_converter()
-    return _CONVERTER
+    """The converter in use, built on first use and again after a new tag.
+
+    Its hooks know the tagged subclasses that existed when they were made
+    (cattrs' include_subclasses has the same limit, python-attrs/cattrs#434),
+    so a tag declared later means a new converter.
+    """
+    global _CONVERTER  # noqa: PLW0603 - one cached converter, rebuilt when tags change
+    if _CONVERTER is None or _CONVERTER[0] != generation():
+        _CONVERTER = (generation(), make_converter())
+    return _CONVERTER[1]

@@ -7,6 +7,7 @@ keys of a data file (``docs/glossary.md`` gives the German terms).
 
 import datetime as dt
 import typing
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from willkommen._enums import (
     State,
     Theme,
 )
+from willkommen._tags import register_tag
 from willkommen._typecheck import add_type_checks
 
 _T = TypeVar("_T")
@@ -31,15 +33,28 @@ _T = TypeVar("_T")
 DEFAULT_PROGRAM_ID = "willkommen-bei-freunden"
 
 
+@typing.overload
+def model(cls: type[_T], /) -> type[_T]: ...
+@typing.overload
+def model(*, tag: str | None = None) -> Callable[[type[_T]], type[_T]]: ...
 @typing.dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
-def model(cls: type[_T]) -> type[_T]:
+def model(cls: type[_T] | None = None, /, *, tag: str | None = None) -> type[_T] | Callable[[type[_T]], type[_T]]:
     """Make *cls* a model class: frozen, slotted, keyword-only, type-checked.
 
     Use it on your own subclasses too (``docs/extending.md``): every field
     then checks its type when an object is built, and names itself when the
-    value is wrong.
+    value is wrong. ``@model(tag="my-alliance")`` declares the name under
+    which data says it holds this class (key ``$type``), so that it can
+    stand wherever its base class is expected.
     """
-    return attrs.frozen(kw_only=True, field_transformer=add_type_checks)(cls)
+
+    def make(cls: type[_T]) -> type[_T]:
+        made = attrs.frozen(kw_only=True, field_transformer=add_type_checks)(cls)
+        if tag is not None:
+            register_tag(made, tag)
+        return made
+
+    return make if cls is None else make(cls)
 
 
 def offering_dates_error(*, has_date: bool, has_start: bool, has_end: bool) -> tuple[str, str] | None:

@@ -44,7 +44,6 @@ from willkommen._model import (
     Partner,
     Person,
     ProcessCoaching,
-    model,
 )
 from willkommen._problems import Finding, Problem, Rule, finding
 from willkommen._programs import (
@@ -59,6 +58,8 @@ from willkommen._programs import (
     register_program,
     responsible_office,
 )
+from willkommen._tags import TagError, tagged
+from willkommen._typecheck import typed_fields
 
 __version__ = _version("willkommen")
 
@@ -92,6 +93,7 @@ __all__ = [
     "ServiceOffice",
     "Severity",
     "State",
+    "TagError",
     "Theme",
     "ValidationError",
     "WillkommenError",
@@ -105,12 +107,13 @@ __all__ = [
     "get_program",
     "load",
     "loads",
-    "model",
     "programs",
     "register_program",
     "register_rule",
     "responsible_office",
     "rule",
     "rules",
+    "tagged",
+    "typed_fields",
     "validate",
 ]

@@ -61,7 +61,7 @@ def _version_problem(data: Mapping[Any, Any]) -> Problem | None:
     return None
 
 
-def _salvage(body: dict[Any, Any], cls: type, failed: set[str]) -> Any:
+def _salvage(body: dict[Any, Any], cls: type, failed: frozenset[str]) -> Any:
     """An unchecked object of *cls* holding the fields that could be read.
 
     Only rules see it, and only the rules whose fields are all here run;
@@ -72,17 +72,9 @@ def _salvage(body: dict[Any, Any], cls: type, failed: set[str]) -> Any:
     for field in attrs.fields(cls):
         if field.name in failed:
             continue
-        if field.name in body:
-            try:
-                value = conv.structure(body[field.name], field.type)
-            except Exception:  # noqa: BLE001 - already reported by the full attempt
-                failed.add(field.name)
-                continue
-        elif field.default is not attrs.NOTHING:
-            value = field.default
-        else:
-            failed.add(field.name)
-            continue
+        # Read alone, a field reads as it did in the full attempt: without error.
+        # A required field that is absent is among the failed ones (missing).
+        value = conv.structure(body[field.name], field.type) if field.name in body else field.default
         object.__setattr__(partial, field.name, value)
     return partial
 
@@ -121,12 +113,11 @@ def read(data: object, cls: type[_T] = Alliance) -> Reading:  # type: ignore[ass
         return Reading(None, [bad_tag.rule.problem(f"/{escape(TAG_KEY)}", **bad_tag.values)])
     body.pop(TAG_KEY, None)
     try:
-        value = converter().structure(body, target)
+        value: Any = converter().structure(body, target)
     except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
         problems = list(problems_from(exc))
-        failed = set(failed_fields(exc))
-        partial = _salvage(body, target, failed)
-        problems.extend(_rule_problems(partial, frozenset(failed)))
+        failed = failed_fields(exc)
+        problems.extend(_rule_problems(_salvage(body, target, failed), failed))
         return Reading(None, problems)
     problems = _rule_problems(value, frozenset())
     return Reading(None if any(p.is_error for p in problems) else value, problems)

@@ -298,7 +298,7 @@ def _class_unstructure_hook(conv: cattrs.Converter) -> Callable[[type], Callable
         omitted: dict[str, Any] = {
             a.name: override(omit_if_default=True) for a in attrs.fields(cls) if a.default is None
         }
-        unstructure_fields = make_dict_unstructure_fn(cls, conv, **omitted)
+        unstructure_fields: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, conv, **omitted)
         tag = tag_of(cls)
 
         def unstructure_object(obj: Any) -> dict[str, Any]:
@@ -323,7 +323,7 @@ class UntaggedSubclassError(WillkommenError, TypeError):
     def __init__(self, cls: type, base: type) -> None:
         super().__init__(
             f"{cls.__qualname__} stands where a {base.__qualname__} is expected but declares no tag,"
-            f" so it would be read back as a {base.__qualname__}: declare one with @model(tag=...)"
+            f" so it would be read back as a {base.__qualname__}: declare one with @willkommen.tagged(...)"
         )
 
 

@@ -6,10 +6,7 @@ keys of a data file (``docs/glossary.md`` gives the German terms).
 """
 
 import datetime as dt
-import typing
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
 
 import attrs
 
@@ -24,37 +21,10 @@ from willkommen._enums import (
     State,
     Theme,
 )
-from willkommen._tags import register_tag
-from willkommen._typecheck import add_type_checks
-
-_T = TypeVar("_T")
+from willkommen._typecheck import typed_fields
 
 #: The id of the program an alliance belongs to when its data names none.
 DEFAULT_PROGRAM_ID = "willkommen-bei-freunden"
-
-
-@typing.overload
-def model(cls: type[_T], /) -> type[_T]: ...
-@typing.overload
-def model(*, tag: str | None = None) -> Callable[[type[_T]], type[_T]]: ...
-@typing.dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(attrs.field,))
-def model(cls: type[_T] | None = None, /, *, tag: str | None = None) -> type[_T] | Callable[[type[_T]], type[_T]]:
-    """Make *cls* a model class: frozen, slotted, keyword-only, type-checked.
-
-    Use it on your own subclasses too (``docs/extending.md``): every field
-    then checks its type when an object is built, and names itself when the
-    value is wrong. ``@model(tag="my-alliance")`` declares the name under
-    which data says it holds this class (key ``$type``), so that it can
-    stand wherever its base class is expected.
-    """
-
-    def make(cls: type[_T]) -> type[_T]:
-        made = attrs.frozen(kw_only=True, field_transformer=add_type_checks)(cls)
-        if tag is not None:
-            register_tag(made, tag)
-        return made
-
-    return make if cls is None else make(cls)
 
 
 def offering_dates_error(*, has_date: bool, has_start: bool, has_end: bool) -> tuple[str, str] | None:
@@ -72,7 +42,7 @@ def offering_dates_error(*, has_date: bool, has_start: bool, has_end: bool) -> t
     return None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Person:
     """A person named in the data: a contact, a coach, a signatory."""
 
@@ -81,7 +51,7 @@ class Person:
     organisation: str | None = None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Municipality:
     """A local authority (*Kommune*) that carries an alliance."""
 
@@ -91,7 +61,7 @@ class Municipality:
     ags: str | None = None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Partner:
     """A member of an alliance (*Bündnispartner*)."""
 
@@ -102,7 +72,7 @@ class Partner:
     contacts: tuple[Person, ...] = ()
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Goal:
     """A goal the alliance set itself (*Ziel*)."""
 
@@ -113,7 +83,7 @@ class Goal:
     horizon: Horizon | None = None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Measure:
     """A measure serving one or more goals (*Maßnahme*)."""
 
@@ -124,7 +94,7 @@ class Measure:
     horizon: Horizon | None = None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Offering:
     """One use of the program's offerings (*Angebot*), on a date or over a span."""
 
@@ -147,7 +117,7 @@ class Offering:
             raise ValueError(msg)
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CoachingSession:
     """One session of process coaching."""
 
@@ -157,7 +127,7 @@ class CoachingSession:
     note: str | None = None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ProcessCoaching:
     """Process coaching (*Prozessbegleitung*) by an external coach."""
 
@@ -173,7 +143,7 @@ class ProcessCoaching:
         return sum((session.hours for session in self.sessions), Decimal(0))
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class CooperationAgreement:
     """The written agreement on the goals (*Kooperationsvereinbarung*)."""
 
@@ -181,7 +151,7 @@ class CooperationAgreement:
     signatories: tuple[Person, ...]
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Consultation:
     """A first consultation (*Erstgespräch*) with a service office."""
 
@@ -190,7 +160,7 @@ class Consultation:
     notes: str | None = None
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Alliance:
     """A local alliance (*Bündnis*) of at least three partners."""
 
@@ -208,20 +178,3 @@ class Alliance:
     coaching: ProcessCoaching | None = None
     agreement: CooperationAgreement | None = None
     consultations: tuple[Consultation, ...] = ()
-
-
-def model_classes() -> tuple[type[Any], ...]:
-    """The built-in model classes, outermost first."""
-    return (
-        Alliance,
-        Partner,
-        Person,
-        Municipality,
-        Goal,
-        Measure,
-        Offering,
-        ProcessCoaching,
-        CoachingSession,
-        CooperationAgreement,
-        Consultation,
-    )

@@ -6,7 +6,7 @@ Problems are only ever made from an entry, so a code always has the same
 severity and wording, and the catalogue a program lists is the one in force.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -153,8 +153,3 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     DUPLICATE_KEY,
     INVALID_JSON,
 )
-
-
-def errors_in(problems: Iterable[Problem]) -> Iterator[Problem]:
-    """The problems that are errors."""
-    return (p for p in problems if p.is_error)

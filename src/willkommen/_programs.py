@@ -12,10 +12,11 @@ import attrs
 
 from willkommen._enums import OfferingType, State
 from willkommen._errors import WillkommenError
-from willkommen._model import DEFAULT_PROGRAM_ID, Alliance, model
+from willkommen._model import DEFAULT_PROGRAM_ID, Alliance
+from willkommen._typecheck import typed_fields
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class ServiceOffice:
     """A regional service office (*Servicebüro*) of a program.
 
@@ -47,7 +48,7 @@ def _offices_do_not_overlap(
             seen[state] = office.id
 
 
-@model
+@attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Program:
     """A funding program whose alliances the rules check.
 

@@ -1,15 +1,18 @@
 """Declared type tags, so a document can say which subclass it holds.
 
-A tag is a name a class declares (``@model(tag="nrw-alliance")``), written
+A tag is a name a class declares (``@tagged("nrw-alliance")``), written
 under the key ``$type``. Reading looks tags up in this registry only: no
 class is ever imported or named because data says so.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import attrs
 
 from willkommen._errors import WillkommenError
+
+_T = TypeVar("_T")
 
 #: The key under which a document or nested object names its class's tag.
 TAG_KEY = "$type"
@@ -43,6 +46,27 @@ def register_tag(cls: type, tag: str) -> None:
     _CLASS_OF[tag] = cls
     _TAG_OF[cls] = tag
     _generation += 1
+
+
+def tagged(tag: str) -> Callable[[type[_T]], type[_T]]:
+    """Declare *tag* as the name of the decorated model class in data.
+
+    Put it above the attrs decorator::
+
+        @willkommen.tagged("registered-partner")
+        @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+        class RegisteredPartner(willkommen.Partner):
+            register_no: str
+
+    A document or nested object then says ``"$type": "registered-partner"``
+    to hold one, wherever a Partner is expected.
+    """
+
+    def register(cls: type[_T]) -> type[_T]:
+        register_tag(cls, tag)
+        return cls
+
+    return register
 
 
 def tag_of(cls: type) -> str | None:

@@ -1,8 +1,8 @@
 """Type checks for model fields, so that a wrong value names its field.
 
 attrs runs these as field validators whenever a model object is built, from
-Python code or from data. They are derived from the annotations, so a user's
-subclass decorated with :func:`willkommen.model` gets them for free.
+Python code or from data. They are derived from the annotations by the field
+transformer :func:`typed_fields`, which a user's subclass can use too.
 """
 
 import datetime as dt
@@ -32,6 +32,8 @@ _SCALARS: dict[Any, tuple[str, Callable[[Any], bool]]] = {
 
 def _compile(tp: Any) -> _Check:
     """Build a check for one annotation; unknown annotations accept anything."""
+    if tp is type(None):
+        return lambda v: None if v is None else "None"
     if tp in _SCALARS:
         expected, fits = _SCALARS[tp]
         return lambda v: None if fits(v) else expected
@@ -87,8 +89,18 @@ def check_type(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> 
         raise TypeError(msg)
 
 
-def add_type_checks(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs.Attribute[Any]]":
-    """Give every field without a validator a type check (an attrs field transformer)."""
+def typed_fields(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs.Attribute[Any]]":
+    """Give every field a check of its annotated type (an attrs field transformer).
+
+    Pass it to attrs for your own model classes, as the built-in ones do::
+
+        @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+        class RegisteredPartner(willkommen.Partner):
+            register_no: str
+
+    A wrong value then raises TypeError naming the field, like attrs'
+    ``instance_of`` but derived from the annotation.
+    """
     del cls
     return [
         f.evolve(validator=check_type if f.validator is None else attrs.validators.and_(check_type, f.validator))

@@ -1,0 +1,90 @@
+"""The catalogue of codes is data: complete, bilingual, one entry per code."""
+
+import re
+
+import pytest
+
+import willkommen
+from willkommen import Severity
+
+# The rule table of domain.md, code and severity, one row a rule.
+DOMAIN_RULES = {
+    "alliance.too_few_partners": "error",
+    "alliance.no_municipality": "error",
+    "alliance.no_goals": "error",
+    "alliance.unknown_lead": "error",
+    "alliance.duplicate_id": "error",
+    "alliance.duplicate_partner": "error",
+    "alliance.state_not_in_program": "error",
+    "measure.unknown_goal": "error",
+    "measure.no_goal": "error",
+    "municipality.ags_format": "error",
+    "municipality.ags_state_mismatch": "error",
+    "municipality.ags_free_city": "error",
+    "offering.not_in_program": "error",
+    "offering.outside_runtime": "error",
+    "offering.participants": "warning",
+    "coaching.budget_over_cap": "error",
+    "coaching.over_budget": "error",
+    "coaching.session_hours": "error",
+    "coaching.session_outside_runtime": "error",
+    "agreement.outside_runtime": "error",
+    "agreement.too_few_signatories": "error",
+    "consultation.wrong_office": "warning",
+    "consultation.unknown_office": "error",
+    "dates.order": "error",
+}
+STRUCTURAL = {"type", "missing", "unknown_key", "invalid_value", "invalid_date", "duplicate_key"}
+
+
+def test_the_catalogue_holds_every_code_of_the_domain() -> None:
+    """Every rule of domain.md is there with its severity, and every structural code."""
+    catalogue = {rule.code: rule.severity.value for rule in willkommen.rules()}
+    assert DOMAIN_RULES.items() <= catalogue.items()
+    assert catalogue.keys() >= STRUCTURAL
+
+
+def test_codes_are_unique_and_stable_in_form() -> None:
+    """One entry per code; rule codes are namespace.name in lower case."""
+    codes = [rule.code for rule in willkommen.rules()]
+    assert len(codes) == len(set(codes))
+    for rule in willkommen.rules():
+        if rule.check is not None:
+            assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", rule.code), rule.code
+
+
+@pytest.mark.parametrize("rule", willkommen.rules(), ids=lambda r: r.code)
+def test_every_entry_is_described_in_english_and_german(rule: willkommen.Rule) -> None:
+    """Descriptions and message templates in both languages, and a source."""
+    assert rule.description
+    assert rule.description_de
+    assert rule.description != rule.description_de
+    assert rule.message
+    assert rule.message_de
+    assert rule.source
+    # Both templates name the same values, German ones may use their own *_de variants.
+    english = set(re.findall(r"{(\w+)}", rule.message))
+    german = {name.removesuffix("_de") for name in re.findall(r"{(\w+)}", rule.message_de)}
+    assert german == {name.removesuffix("_de") for name in english}
+
+
+def test_a_problem_carries_its_entry_s_severity_and_messages() -> None:
+    """Rule.problem fills both templates; is_error follows the severity."""
+    (entry,) = [r for r in willkommen.rules() if r.code == "offering.participants"]
+    problem = entry.problem("/offerings/0/participants", value=7)
+    assert problem.severity == Severity.WARNING
+    assert not problem.is_error
+    assert problem.message == "7 participants; an analysis workshop typically has 8 to 20"
+    assert problem.message_de == "7 Teilnehmende; ein Analyseworkshop hat üblicherweise 8 bis 20"
+    assert problem.message_de == problem.message_in("de")
+    assert problem.message == problem.message_in("en")
+
+
+def test_a_code_cannot_be_registered_twice() -> None:
+    """Codes are stable identifiers: a second rule under a taken code is refused."""
+    (entry,) = [r for r in willkommen.rules() if r.code == "alliance.no_goals"]
+    with pytest.raises(willkommen.WillkommenError, match="exists already"):
+        willkommen.register_rule(entry)
+    (structural,) = [r for r in willkommen.rules() if r.code == "type"]
+    with pytest.raises(willkommen.WillkommenError, match="needs applies_to and check"):
+        willkommen.register_rule(structural)

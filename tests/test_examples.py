@@ -1,0 +1,60 @@
+"""The seed alliances, as shipped in examples/: what the sources say is what the data holds."""
+
+from typing import Any
+
+import pytest
+
+import willkommen
+from willkommen import MunicipalityKind, PartnerKind, State
+from willkommen._api import read_text
+
+from .conftest import EXAMPLES
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+def test_every_shipped_example_is_valid(path: Any) -> None:
+    """The README's first command validates these: not one problem, not even a warning."""
+    assert read_text(path.read_bytes()).problems == []
+
+
+def test_bautzen(bautzen: dict[str, Any]) -> None:
+    """Seeds 000 and 001: Landkreis and Stadt Bautzen, their partners, goals and agreement."""
+    alliance = willkommen.load(bautzen)
+    # Carried by the Landkreis and the Stadt together.
+    assert [(m.ags, m.kind) for m in alliance.municipalities] == [
+        ("14625", MunicipalityKind.DISTRICT),
+        ("14625020", MunicipalityKind.TOWN),
+    ]
+    assert {State.SN} == {m.state for m in alliance.municipalities}
+    kinds = [p.kind for p in alliance.partners]
+    # Landratsamt: Ausländeramt, Jugendamt, Jobcenter; Agentur für Arbeit;
+    # Sächsische Bildungsagentur; Verein House of Resources; Landrat and OB.
+    for kind in (
+        PartnerKind.IMMIGRATION_OFFICE,
+        PartnerKind.YOUTH_OFFICE,
+        PartnerKind.JOB_CENTER,
+        PartnerKind.EMPLOYMENT_AGENCY,
+        PartnerKind.EDUCATION_AUTHORITY,
+        PartnerKind.ASSOCIATION,
+    ):
+        assert kind in kinds
+    assert len(alliance.goals) == 3  # a) b) c) of the agreement
+    assert [m.status for m in alliance.measures] == ["under_review", "agreed", "agreed"]
+    assert alliance.agreement is not None
+    assert alliance.agreement.signed_on.isoformat() == "2017-09-26"
+    assert [s.name for s in alliance.agreement.signatories] == ["Michael Harig", "Alexander Ahrens", "Timon Perabo"]
+    assert alliance.coaching is not None
+    assert alliance.coaching.hours_budget == 100  # "bis zu 100 Stunden"
+    assert len(alliance.coaching.tasks) == 4  # the four tasks of seed 001
+
+
+def test_helmstedt(helmstedt: dict[str, Any]) -> None:
+    """Seed 002: "Lernen und Arbeiten in Vielfalt" under the lead of the Stabsstelle Integration."""
+    alliance = willkommen.load(helmstedt)
+    assert alliance.name == "Lernen und Arbeiten in Vielfalt"
+    (district,) = alliance.municipalities
+    assert (district.ags, district.state) == ("03154", State.NI)
+    lead = next(p for p in alliance.partners if p.id == alliance.lead)
+    assert lead.kind == PartnerKind.INTEGRATION_OFFICE
+    assert len(alliance.goals) == 3
+    assert alliance.goals[0].themes == (willkommen.Theme.INTEGRATION_STRATEGY,)

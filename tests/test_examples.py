@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 import willkommen
+import willkommen.nrw
 from willkommen import MunicipalityKind, PartnerKind, State
 from willkommen._api import read_text
 

@@ -18,11 +18,12 @@ from importlib.metadata import version as _version
 
 from willkommen import _rules  # noqa: F401 - registers the built-in rules
 from willkommen._api import SCHEMA_VERSION, check, dump, dumps, load, loads, validate
-from willkommen._engine import Context, register_rule, rule, rules
+from willkommen._engine import Context, register_rule, rule, rules, tighten
 from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
+    LabelledEnum,
     MeasureStatus,
     MunicipalityKind,
     OfferingType,
@@ -76,6 +77,7 @@ __all__ = [
     "Finding",
     "Goal",
     "Horizon",
+    "LabelledEnum",
     "Measure",
     "MeasureStatus",
     "Municipality",
@@ -114,6 +116,7 @@ __all__ = [
     "rule",
     "rules",
     "tagged",
+    "tighten",
     "typed_fields",
     "validate",
 ]

@@ -105,13 +105,59 @@ def rules() -> tuple[Rule, ...]:
 
 
 def rules_for(cls: type) -> tuple[Rule, ...]:
-    """The rules that check objects of *cls*, inherited ones first."""
+    """The rules that check objects of *cls*, inherited ones first, less the replaced ones."""
     found = _BY_CLASS.get(cls)
     if found is None:
-        found = _BY_CLASS[cls] = tuple(
-            r for r in _RULES.values() if r.applies_to is not None and issubclass(cls, r.applies_to)
-        )
+        applicable = [r for r in _RULES.values() if r.applies_to is not None and issubclass(cls, r.applies_to)]
+        replaced = {r.replaces for r in applicable}
+        found = _BY_CLASS[cls] = tuple(r for r in applicable if r.code not in replaced)
     return found
+
+
+def tighten(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
+    code: str,
+    applies_to: type,
+    *,
+    new_code: str,
+    program: Callable[[Program], Program],
+    description: str,
+    description_de: str,
+    source: str,
+) -> Rule:
+    """Register a stricter version of the rule *code* for *applies_to*, without copying it.
+
+    The rule runs as it is, but sees the program as *program* turns it: a
+    subclass that needs five partners passes
+    ``lambda p: attrs.evolve(p, min_partners=max(p.min_partners, 5))``. For
+    objects of *applies_to* the new code replaces the old one, so a problem
+    is reported once, under the subclass's own code.
+    """
+    try:
+        base = _RULES[code]
+    except KeyError:
+        raise RuleError(f"there is no rule {code!r} to tighten") from None
+    base_check = base.check
+    assert base_check is not None  # every registered rule has one
+    adjusted: dict[Program, Program] = {}
+
+    def check(obj: Any, context: Context) -> Iterable[Finding]:
+        if context.program is not None and context.program not in adjusted:
+            adjusted[context.program] = program(context.program)
+        stricter = adjusted[context.program] if context.program is not None else None
+        return base_check(obj, attrs.evolve(context, program=stricter))
+
+    return register_rule(
+        attrs.evolve(
+            base,
+            code=new_code,
+            description=description,
+            description_de=description_de,
+            source=source,
+            applies_to=applies_to,
+            check=check,
+            replaces=code,
+        )
+    )
 
 
 def _walk(document: Any, failed: frozenset[str]) -> Iterator[tuple[Any, str]]:

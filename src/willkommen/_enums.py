@@ -8,8 +8,14 @@ from enum import StrEnum
 from typing import Self
 
 
-class _Labelled(StrEnum):
-    """A string enumeration whose members carry a German label."""
+class LabelledEnum(StrEnum):
+    """A string enumeration whose members carry a German label (``label_de``).
+
+    Base of every code list here, and of yours::
+
+        class Status(willkommen.LabelledEnum):
+            OPEN = "open", "offen"
+    """
 
     label_de: str
 
@@ -20,7 +26,7 @@ class _Labelled(StrEnum):
         return member
 
 
-class State(_Labelled):
+class State(LabelledEnum):
     """A German state (*Bundesland*) by its ISO 3166-2 code."""
 
     BW = "DE-BW", "Baden-Württemberg"
@@ -67,7 +73,7 @@ _LAND_KEYS = {
 }
 
 
-class MunicipalityKind(_Labelled):
+class MunicipalityKind(LabelledEnum):
     """What kind of local authority (*Kommune*) a municipality is."""
 
     DISTRICT = "district", "Landkreis / Kreis"
@@ -78,7 +84,7 @@ class MunicipalityKind(_Labelled):
     BOROUGH = "borough", "Bezirk"
 
 
-class PartnerKind(_Labelled):
+class PartnerKind(LabelledEnum):
     """The kind of actor an alliance partner (*Bündnispartner*) is."""
 
     YOUTH_OFFICE = "youth_office", "Jugendamt"
@@ -103,7 +109,7 @@ class PartnerKind(_Labelled):
     OTHER = "other", "Sonstige"
 
 
-class Theme(_Labelled):
+class Theme(LabelledEnum):
     """A field of action a goal addresses."""
 
     ACCOMMODATION = "accommodation", "Unterbringung"
@@ -123,14 +129,14 @@ class Theme(_Labelled):
     OTHER = "other", "Sonstiges"
 
 
-class Horizon(_Labelled):
+class Horizon(LabelledEnum):
     """Whether a goal or measure aims at short-term or lasting change."""
 
     SHORT_TERM = "short_term", "kurzfristig"
     LONG_TERM = "long_term", "langfristig"
 
 
-class MeasureStatus(_Labelled):
+class MeasureStatus(LabelledEnum):
     """Where a measure (*Maßnahme*) stands."""
 
     PROPOSED = "proposed", "vorgeschlagen"
@@ -141,7 +147,7 @@ class MeasureStatus(_Labelled):
     DROPPED = "dropped", "verworfen"
 
 
-class OfferingType(_Labelled):
+class OfferingType(LabelledEnum):
     """The five kinds of offerings (*Angebote*) of the program."""
 
     ANALYSIS_WORKSHOP = "analysis_workshop", "Analyseworkshop"
@@ -151,7 +157,7 @@ class OfferingType(_Labelled):
     DIALOGUE = "dialogue", "Dialoggestaltung"
 
 
-class CoachingTask(_Labelled):
+class CoachingTask(LabelledEnum):
     """What process coaching supports (seed 001)."""
 
     GOAL_SETTING = "goal_setting", "Ziel- und Entscheidungsfindung"
@@ -160,14 +166,14 @@ class CoachingTask(_Labelled):
     COMMUNICATION = "communication", "Gestaltung von Kommunikationsverläufen"
 
 
-class AllianceOrigin(_Labelled):
+class AllianceOrigin(LabelledEnum):
     """Whether the program built the alliance or strengthened an existing one."""
 
     NEW = "new", "neu aufgebaut"
     EXISTING = "existing", "bestehend, gestärkt"
 
 
-class Severity(_Labelled):
+class Severity(LabelledEnum):
     """How much a problem matters: an error makes data invalid, a warning does not."""
 
     ERROR = "error", "Fehler"

@@ -57,7 +57,8 @@ class Rule:
     ``applies_to`` (and its subclasses); ``reads`` names the fields of the
     document's top object it needs, so that it is skipped, not misled, when
     one of them could not be read (None: it needs them all). ``"program"``
-    in ``reads`` means the rule needs the alliance's program.
+    in ``reads`` means the rule needs the alliance's program. A rule that
+    ``replaces`` another code runs instead of it for ``applies_to``.
     """
 
     code: str
@@ -69,6 +70,7 @@ class Rule:
     source: str = ""
     applies_to: type | None = None
     reads: frozenset[str] | None = frozenset()
+    replaces: str | None = None
     check: Callable[[Any, Any], Iterable[Finding]] | None = attrs.field(default=None, eq=False, repr=False)
 
     def problem(self, path: str, **values: object) -> Problem:

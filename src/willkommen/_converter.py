@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -166,19 +167,10 @@ def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object
         def structure_collection(value: object, _: type) -> Any:
             if not isinstance(value, list | tuple):
                 raise _wrong_type(_LIST, value)
-            items = []
-            errors: list[Exception] = []
-            for index, item in enumerate(value):
-                try:
-                    items.append(structure_item(item, item_type))
-                except Exception as exc:  # noqa: BLE001 - every failure becomes a problem
-                    exc.__notes__ = [
-                        *getattr(exc, "__notes__", []),
-                        IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type),
-                    ]
-                    errors.append(exc)
-            if errors:
-                raise IterableValidationError(f"While structuring {tp}", errors, tp)
+            try:
+                items = [structure_item(item, item_type) for item in value]
+            except Exception:  # noqa: BLE001 - read again, slowly, to find every failing item
+                items = _structure_items(value, structure_item, item_type, tp)
             if container is frozenset:
                 result = frozenset(items)
                 if len(result) != len(items):
@@ -197,6 +189,46 @@ def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object
     return factory
 
 
+def _structure_items(
+    value: list[Any] | tuple[Any, ...], structure_item: Callable[[object, Any], Any], item_type: Any, tp: Any
+) -> list[Any]:
+    """Structure every item, collecting each failure with its index (the slow path)."""
+    items = []
+    errors: list[Exception] = []
+    for index, item in enumerate(value):
+        try:
+            items.append(structure_item(item, item_type))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a problem
+            exc.__notes__ = [
+                *getattr(exc, "__notes__", []),
+                IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type),
+            ]
+            errors.append(exc)
+    if errors:
+        raise IterableValidationError(f"While structuring {tp}", errors, tp)
+    return items
+
+
+def _is_optional(tp: Any) -> bool:
+    origin: object = typing.get_origin(tp)
+    arguments = typing.get_args(tp)
+    return (origin is types.UnionType or origin is typing.Union) and len(arguments) == 2 and type(None) in arguments
+
+
+def _optional_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
+    def factory(tp: Any) -> Callable[[object, type], Any]:
+        (inner,) = (arg for arg in typing.get_args(tp) if arg is not type(None))
+        # Resolved once here; cattrs' own optional hook dispatches on every value.
+        structure_inner = conv.get_structure_hook(inner)
+
+        def structure_optional(value: object, _: type) -> Any:
+            return None if value is None else structure_inner(value, inner)
+
+        return structure_optional
+
+    return factory
+
+
 def _at(exc: Exception, name: str, tp: Any, cls: type) -> Exception:
     exc.__notes__ = [
         *getattr(exc, "__notes__", []),
@@ -206,9 +238,7 @@ def _at(exc: Exception, name: str, tp: Any, cls: type) -> Exception:
 
 
 def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
-    """Checks of a whole object that no single field can make."""
-    if not issubclass(cls, Offering):
-        return []
+    """Checks of a whole object that no single field can make: an offering's dates."""
     error = offering_dates_error(
         has_date=data.get("date") is not None,
         has_start=data.get("start") is not None,
@@ -249,6 +279,7 @@ def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, ty
     def factory(cls: type) -> Callable[[object, type], Any]:
         attrs.resolve_types(cls)
         structure_fields: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(cls, conv)
+        has_shape = issubclass(cls, Offering)
 
         def structure_object(value: object, _: type) -> Any:
             if not isinstance(value, dict):
@@ -264,7 +295,7 @@ def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, ty
                 if target is not cls:
                     return conv.get_structure_hook(target)(untagged, target)
                 value = untagged
-            shape = _shape_problems(cls, value)
+            shape = _shape_problems(cls, value) if has_shape else None
             if not shape:
                 return structure_fields(value, cls)
             try:
@@ -343,6 +374,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(enum.StrEnum, _structure_enum)
     conv.register_structure_hook_factory(_is_collection, _collection_hook(conv))
     conv.register_structure_hook_factory(attrs.has, _class_hook(conv))
+    conv.register_structure_hook_factory(_is_optional, _optional_hook(conv))
 
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_unstructure_hook(Decimal, _unstructure_decimal)

@@ -5,6 +5,8 @@ it runs on every object of that class (or a subclass) in the document and
 yields findings, which become problems with the rule's code and messages.
 """
 
+import types
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -14,6 +16,7 @@ from willkommen._enums import Severity
 from willkommen._errors import WillkommenError
 from willkommen._problems import STRUCTURAL_CODES, Finding, Problem, Rule
 from willkommen._programs import Program
+from willkommen._tags import generation
 from willkommen._text import pointer
 
 _T = TypeVar("_T")
@@ -91,7 +94,10 @@ def register_rule(new: Rule) -> Rule:
         msg = f"a rule with the code {new.code!r} exists already"
         raise RuleError(msg)
     _RULES[new.code] = new
+    # What applies to which class, and which fields are worth a visit, changed.
     _BY_CLASS.clear()
+    _PLANS.clear()
+    _RUNNABLE.clear()
     return new
 
 
@@ -160,24 +166,111 @@ def tighten(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     )
 
 
+def _model_type(annotation: Any) -> tuple[type, bool] | None:
+    """The model class an annotation can hold, and whether it holds a sequence of them."""
+    if isinstance(annotation, type) and attrs.has(annotation):
+        return annotation, False
+    origin = typing.get_origin(annotation)
+    arguments = typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        found = [m for m in map(_model_type, arguments) if m is not None]
+        return found[0] if len(found) == 1 else None
+    if origin in (tuple, list, frozenset) and arguments:
+        inner = _model_type(arguments[0])
+        return (inner[0], True) if inner is not None and not inner[1] else None
+    return None
+
+
+def _subtree_has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
+    """Whether an object declared as *cls* can hold, or be, something a rule checks.
+
+    Subclasses count: a tagged subclass with rules may stand where *cls* is declared.
+    """
+    if cls in seen:
+        return False
+    seen = seen | {cls}
+    classes = [cls, *_all_subclasses(cls)]
+    return any(rules_for(c) for c in classes) or any(
+        _subtree_has_rules(child, seen) for c in classes for _, child, _ in _children(c)
+    )
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    for sub in cls.__subclasses__():
+        found.extend([sub, *_all_subclasses(sub)])
+    return found
+
+
+def _children(cls: type) -> list[tuple[str, type, bool]]:
+    """The fields of *cls* that hold model objects: name, declared class, is a sequence."""
+    hints = typing.get_type_hints(cls)
+    children = []
+    for field in attrs.fields(cls):
+        found = _model_type(hints.get(field.name, field.type))
+        if found is not None:
+            children.append((field.name, *found))
+    return children
+
+
+_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
+_PLANS_GENERATION = -1
+
+
+def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
+    """The fields of *cls* worth visiting: those whose objects rules may check."""
+    global _PLANS_GENERATION  # noqa: PLW0603 - the plans are stale once a new subclass is tagged
+    if generation() != _PLANS_GENERATION:
+        _PLANS.clear()
+        _PLANS_GENERATION = generation()
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple(
+            (name, is_sequence) for name, child, is_sequence in _children(cls) if _subtree_has_rules(child)
+        )
+    return plan
+
+
 def _walk(document: Any, failed: frozenset[str]) -> Iterator[tuple[Any, str]]:
-    """Every model object in the document with its path, the document first."""
+    """The document and every object in it that a rule may check, with their paths."""
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
         obj, path = stack.pop()
         yield obj, path
-        children = []
-        for field in attrs.fields(type(obj)):
-            if obj is document and field.name in failed:
+        children: list[tuple[Any, str]] = []
+        for name, is_sequence in _plan(type(obj)):
+            if obj is document and name in failed:
                 continue
-            value = getattr(obj, field.name)
-            if attrs.has(type(value)):
-                children.append((value, f"{path}/{field.name}"))
-            elif isinstance(value, tuple):
-                children.extend(
-                    (item, f"{path}/{field.name}/{index}") for index, item in enumerate(value) if attrs.has(type(item))
-                )
+            value = getattr(obj, name)
+            if value is None:
+                continue
+            if is_sequence:
+                children.extend((item, f"{path}/{name}/{index}") for index, item in enumerate(value))
+            else:
+                children.append((value, f"{path}/{name}"))
         stack.extend(reversed(children))
+
+
+def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
+    """Whether a rule can run: every field it reads was read, and the program is there if it needs it."""
+    reads = entry.reads
+    if reads is None:
+        return not failed and has_program
+    return not failed.intersection(reads) and (has_program or "program" not in reads)
+
+
+_RUNNABLE: dict[tuple[type, bool], tuple[Rule, ...]] = {}
+
+
+def _runnable(cls: type, has_program: bool, failed: frozenset[str]) -> tuple[Rule, ...]:
+    if failed:
+        return tuple(r for r in rules_for(cls) if _runs(r, has_program, failed))
+    # The common case, a document read whole: the same answer every time.
+    key = (cls, has_program)
+    found = _RUNNABLE.get(key)
+    if found is None:
+        found = _RUNNABLE[key] = tuple(r for r in rules_for(cls) if _runs(r, has_program, failed))
+    return found
 
 
 def run_rules(document: Any, program: Program | None, failed: frozenset[str] = frozenset()) -> list[Problem]:
@@ -187,17 +280,10 @@ def run_rules(document: Any, program: Program | None, failed: frozenset[str] = f
     needs the program and there is none: what it would say is already said.
     """
     context = Context(document=document, program=program, failed=failed)
+    has_program = program is not None
     problems: list[Problem] = []
     for obj, path in _walk(document, failed):
-        for entry in rules_for(type(obj)):
-            reads = entry.reads
-            if reads is None:
-                if failed:
-                    continue
-            elif failed.intersection(reads):
-                continue
-            if program is None and (reads is None or "program" in reads):
-                continue
+        for entry in _runnable(type(obj), has_program, failed):
             assert entry.check is not None  # register_rule made sure
             for parts, values in entry.check(obj, context):
                 problems.append(entry.problem(path + pointer(*parts), **values))

@@ -197,7 +197,8 @@ def _subtree_has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
 
 def _all_subclasses(cls: type) -> list[type]:
     found: list[type] = []
-    for sub in cls.__subclasses__():
+    direct: list[type] = cls.__subclasses__()
+    for sub in direct:
         found.extend([sub, *_all_subclasses(sub)])
     return found
 

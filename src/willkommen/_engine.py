@@ -7,7 +7,7 @@ yields findings, which become problems with the rule's code and messages.
 
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -97,7 +97,6 @@ def register_rule(new: Rule) -> Rule:
     # What applies to which class, and which fields are worth a visit, changed.
     _BY_CLASS.clear()
     _PLANS.clear()
-    _RUNNABLE.clear()
     return new
 
 
@@ -214,42 +213,11 @@ def _children(cls: type) -> list[tuple[str, type, bool]]:
     return children
 
 
-_PLANS: dict[type, tuple[tuple[str, bool], ...]] = {}
+# Per class and "is there a program": the rules that run on a whole document,
+# and the fields worth a visit. Rebuilt when rules or tags change.
+_Plan = tuple[tuple[Rule, ...], tuple[tuple[str, bool], ...]]
+_PLANS: dict[tuple[type, bool], _Plan] = {}
 _PLANS_GENERATION = -1
-
-
-def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
-    """The fields of *cls* worth visiting: those whose objects rules may check."""
-    global _PLANS_GENERATION  # noqa: PLW0603 - the plans are stale once a new subclass is tagged
-    if generation() != _PLANS_GENERATION:
-        _PLANS.clear()
-        _PLANS_GENERATION = generation()
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = tuple(
-            (name, is_sequence) for name, child, is_sequence in _children(cls) if _subtree_has_rules(child)
-        )
-    return plan
-
-
-def _walk(document: Any, failed: frozenset[str]) -> Iterator[tuple[Any, str]]:
-    """The document and every object in it that a rule may check, with their paths."""
-    stack: list[tuple[Any, str]] = [(document, "")]
-    while stack:
-        obj, path = stack.pop()
-        yield obj, path
-        children: list[tuple[Any, str]] = []
-        for name, is_sequence in _plan(type(obj)):
-            if obj is document and name in failed:
-                continue
-            value = getattr(obj, name)
-            if value is None:
-                continue
-            if is_sequence:
-                children.extend((item, f"{path}/{name}/{index}") for index, item in enumerate(value))
-            else:
-                children.append((value, f"{path}/{name}"))
-        stack.extend(reversed(children))
 
 
 def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
@@ -260,18 +228,42 @@ def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
     return not failed.intersection(reads) and (has_program or "program" not in reads)
 
 
-_RUNNABLE: dict[tuple[type, bool], tuple[Rule, ...]] = {}
+def _plan(cls: type, has_program: bool) -> _Plan:
+    global _PLANS_GENERATION  # noqa: PLW0603 - the plans are stale once a new subclass is tagged
+    if generation() != _PLANS_GENERATION:
+        _PLANS.clear()
+        _PLANS_GENERATION = generation()
+    plan = _PLANS.get((cls, has_program))
+    if plan is None:
+        plan = _PLANS[cls, has_program] = (
+            tuple(r for r in rules_for(cls) if _runs(r, has_program, frozenset())),
+            tuple((name, is_sequence) for name, child, is_sequence in _children(cls) if _subtree_has_rules(child)),
+        )
+    return plan
 
 
-def _runnable(cls: type, has_program: bool, failed: frozenset[str]) -> tuple[Rule, ...]:
+def _visit(obj: Any, path: str, context: Context, problems: list[Problem], *, top: bool) -> None:
+    """Run the rules on *obj*, then visit the objects in it that rules may check."""
+    failed = context.failed
+    runnable, fields = _plan(type(obj), context.program is not None)
     if failed:
-        return tuple(r for r in rules_for(cls) if _runs(r, has_program, failed))
-    # The common case, a document read whole: the same answer every time.
-    key = (cls, has_program)
-    found = _RUNNABLE.get(key)
-    if found is None:
-        found = _RUNNABLE[key] = tuple(r for r in rules_for(cls) if _runs(r, has_program, failed))
-    return found
+        runnable = tuple(r for r in rules_for(type(obj)) if _runs(r, context.program is not None, failed))
+    for entry in runnable:
+        assert entry.check is not None  # register_rule made sure
+        for parts, values in entry.check(obj, context):
+            problems.append(entry.problem(path + pointer(*parts), **values))
+    for name, is_sequence in fields:
+        if top and name in failed:
+            continue
+        value = getattr(obj, name)
+        if value is None:
+            continue
+        if is_sequence:
+            prefix = f"{path}/{name}/"
+            for index, item in enumerate(value):
+                _visit(item, f"{prefix}{index}", context, problems, top=False)
+        else:
+            _visit(value, f"{path}/{name}", context, problems, top=False)
 
 
 def run_rules(document: Any, program: Program | None, failed: frozenset[str] = frozenset()) -> list[Problem]:
@@ -280,12 +272,6 @@ def run_rules(document: Any, program: Program | None, failed: frozenset[str] = f
     A rule is skipped when a field it reads could not be read, or when it
     needs the program and there is none: what it would say is already said.
     """
-    context = Context(document=document, program=program, failed=failed)
-    has_program = program is not None
     problems: list[Problem] = []
-    for obj, path in _walk(document, failed):
-        for entry in _runnable(type(obj), has_program, failed):
-            assert entry.check is not None  # register_rule made sure
-            for parts, values in entry.check(obj, context):
-                problems.append(entry.problem(path + pointer(*parts), **values))
+    _visit(document, "", Context(document=document, program=program, failed=failed), problems, top=True)
     return problems

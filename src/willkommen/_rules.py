@@ -35,9 +35,8 @@ def _runtime_de(program: Program) -> str:
     return f"{program.start.isoformat()} bis {program.end.isoformat() if program.end else 'offen'}"
 
 
-def _outside(program: Program, day: dt.date, *path: str | int) -> Iterator[Finding]:
-    if not program.covers(day):
-        yield finding(*path, value=quote(day.isoformat()), runtime=_runtime(program), runtime_de=_runtime_de(program))
+def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
+    return finding(*path, value=quote(day.isoformat()), runtime=_runtime(program), runtime_de=_runtime_de(program))
 
 
 def _hours_are_valid(hours: Decimal) -> bool:
@@ -331,8 +330,8 @@ def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
     for index, offering in enumerate(alliance.offerings):
         for field in ("date", "start", "end"):
             day = getattr(offering, field)
-            if day is not None:
-                yield from _outside(program, day, "offerings", index, field)
+            if day is not None and not program.covers(day):
+                yield _outside(program, day, "offerings", index, field)
 
 
 # The program's website: an analysis workshop gathers typically 8-20 local actors.
@@ -439,7 +438,8 @@ def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Fi
         return
     program = _program(context)
     for index, session in enumerate(alliance.coaching.sessions):
-        yield from _outside(program, session.date, "coaching", "sessions", index, "date")
+        if not program.covers(session.date):
+            yield _outside(program, session.date, "coaching", "sessions", index, "date")
 
 
 # --- agreement --------------------------------------------------------------
@@ -457,8 +457,9 @@ def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Fi
     source="seeds 000, 001: agreement signed within the program (Bautzen, 2017-09-26)",
 )
 def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
-    if alliance.agreement is not None:
-        yield from _outside(_program(context), alliance.agreement.signed_on, "agreement", "signed_on")
+    program = _program(context)
+    if alliance.agreement is not None and not program.covers(alliance.agreement.signed_on):
+        yield _outside(program, alliance.agreement.signed_on, "agreement", "signed_on")
 
 
 @rule(

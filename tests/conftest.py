@@ -1,6 +1,5 @@
 """Shared fixtures: the seed alliances as data, and Hypothesis profiles."""
 
-import copy
 import json
 import os
 from pathlib import Path
@@ -8,6 +7,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from willkommen._example import example_document
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -38,24 +39,6 @@ def helmstedt() -> dict[str, Any]:
 
 
 @pytest.fixture
-def rich(bautzen: dict[str, Any]) -> dict[str, Any]:
-    """Bautzen with every part filled in, so that every rule has something to check.
-
-    The added dates, sessions and offerings are made up for the tests: the
-    seeds do not give them.
-    """
-    data = copy.deepcopy(bautzen)
-    data["founded_on"] = "2017-01-15"
-    data["lead"] = "landrat"
-    data["offerings"] = [
-        {"type": "analysis_workshop", "date": "2017-03-01", "participants": 12},
-        {"type": "training", "start": "2017-10-01", "end": "2017-10-02"},
-        {"type": "process_coaching", "start": "2017-09-26", "end": "2018-12-31"},
-    ]
-    data["coaching"]["sessions"] = [
-        {"date": "2017-10-10", "hours": 33.3, "task": "goal_setting"},
-        {"date": "2017-11-10", "hours": 33.3},
-        {"date": "2018-01-10", "hours": 33.4, "note": "Abschluss"},
-    ]
-    data["consultations"] = [{"date": "2016-11-01", "office": "magdeburg"}]
-    return data
+def rich() -> dict[str, Any]:
+    """The complete example alliance: Bautzen with every part filled in, so that every rule has work."""
+    return example_document()

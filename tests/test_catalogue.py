@@ -5,7 +5,10 @@ import re
 import pytest
 
 import willkommen
+import willkommen.nrw
 from willkommen import Severity
+from willkommen._api import read_text
+from willkommen._triggers import TRIGGERS, Trigger
 
 # The rule table of domain.md, code and severity, one row a rule.
 DOMAIN_RULES = {
@@ -88,3 +91,24 @@ def test_a_code_cannot_be_registered_twice() -> None:
     (structural,) = [r for r in willkommen.rules() if r.code == "type"]
     with pytest.raises(willkommen.WillkommenError, match="needs applies_to and check"):
         willkommen.register_rule(structural)
+
+
+ALL_TRIGGERS = (*TRIGGERS, *willkommen.nrw.TRIGGERS)
+
+
+def test_every_code_has_a_trigger() -> None:
+    """The documentation shows, for every code the library ships, data that triggers it."""
+    shipped = {
+        rule.code
+        for rule in willkommen.rules()
+        if rule.check is None or rule.check.__module__ == "willkommen._rules" or rule.code.startswith("nrw.")
+    }
+    assert shipped == {t.code for t in ALL_TRIGGERS}
+
+
+@pytest.mark.parametrize("trigger", ALL_TRIGGERS, ids=lambda t: t.code)
+def test_each_trigger_gives_its_code_at_its_path(trigger: Trigger) -> None:
+    """What the documentation says a change causes is what check reports."""
+    problems = read_text(trigger.text).problems if trigger.text is not None else willkommen.check(trigger.document())
+    assert (trigger.code, trigger.path) in {(p.code, p.path) for p in problems}
+    assert trigger.code in trigger.describe()

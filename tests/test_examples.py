@@ -8,8 +8,9 @@ import willkommen
 import willkommen.nrw
 from willkommen import MunicipalityKind, PartnerKind, State
 from willkommen._api import read_text
+from willkommen._example import example_document
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, example
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
@@ -59,3 +60,14 @@ def test_helmstedt(helmstedt: dict[str, Any]) -> None:
     assert lead.kind == PartnerKind.INTEGRATION_OFFICE
     assert len(alliance.goals) == 3
     assert alliance.goals[0].themes == (willkommen.Theme.INTEGRATION_STRATEGY,)
+
+
+def test_the_packaged_examples_agree_with_the_files(bautzen: dict[str, Any]) -> None:
+    """The example in the package is Bautzen as shipped, plus the parts the seeds do not give."""
+    complete = example_document()
+    made_up = {"founded_on", "lead", "offerings", "consultations"}
+    assert {k: v for k, v in complete.items() if k not in made_up | {"coaching"}} == {
+        k: v for k, v in bautzen.items() if k != "coaching"
+    }
+    assert willkommen.check(complete) == []
+    assert example("leverkusen") == willkommen.nrw.example_document()

@@ -16,8 +16,11 @@ Integrationszentrum, for young adults aged 18 up to 27, especially those
 with *Aufenthaltsgestattung* or *Duldung*.
 """
 
+import copy
 import datetime as dt
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 
@@ -39,12 +42,15 @@ from willkommen import (
     typed_fields,
 )
 from willkommen._text import quote
+from willkommen._triggers import Trigger
 
 __all__ = [
     "GEMEINSAM_KLAPPTS",
+    "TRIGGERS",
     "NrwAlliance",
     "ResidenceStatus",
     "TargetGroup",
+    "example_document",
 ]
 
 GEMEINSAM_KLAPPTS = register_program(
@@ -176,3 +182,163 @@ def target_group_ages_within_range(alliance: NrwAlliance, context: Context) -> I
         yield finding("target_group", "age_min", value=group.age_min)
     if not _AGE_MIN < group.age_max_exclusive <= _AGE_MAX_EXCLUSIVE or group.age_max_exclusive <= group.age_min:
         yield finding("target_group", "age_max_exclusive", value=group.age_max_exclusive)
+
+
+# seed 004: Leverkusen, its partners, the Kommunales Integrationszentrum as
+# coordinating office, and its 1,048 young refugees aged 18 to 27. The
+# workshop's date is not in the seed: spring 2019 is assumed (see the title).
+_LEVERKUSEN: dict[str, Any] = json.loads(
+    """
+{
+  "schema_version": 1,
+  "$type": "nrw-alliance",
+  "id": "leverkusen",
+  "program": "gemeinsam-klappts",
+  "municipalities": [
+    {
+      "name": "Leverkusen",
+      "kind": "district_free_city",
+      "state": "DE-NW",
+      "ags": "05316000"
+    }
+  ],
+  "origin": "new",
+  "partners": [
+    {
+      "id": "ki",
+      "name": "Kommunales Integrationszentrum Leverkusen",
+      "kind": "integration_office",
+      "organisation": "Stadt Leverkusen"
+    },
+    {
+      "id": "soziales",
+      "name": "Fachbereich Soziales",
+      "kind": "social_office",
+      "organisation": "Stadt Leverkusen"
+    },
+    {
+      "id": "kinder-jugend",
+      "name": "Fachbereich Kinder und Jugend",
+      "kind": "youth_office",
+      "organisation": "Stadt Leverkusen"
+    },
+    {
+      "id": "buerger",
+      "name": "Fachbereich Bürger und Straßenverkehr",
+      "kind": "other",
+      "organisation": "Stadt Leverkusen"
+    },
+    {
+      "id": "frauenbuero",
+      "name": "Frauenbüro",
+      "kind": "other",
+      "organisation": "Stadt Leverkusen"
+    },
+    {
+      "id": "caritas",
+      "name": "Caritasverband Leverkusen",
+      "kind": "welfare_provider"
+    },
+    {
+      "id": "fluechtlingsrat",
+      "name": "Flüchtlingsrat",
+      "kind": "association"
+    },
+    {
+      "id": "job-service",
+      "name": "Job Service Leverkusen",
+      "kind": "job_center"
+    },
+    {
+      "id": "awo",
+      "name": "Arbeiterwohlfahrt",
+      "kind": "welfare_provider"
+    },
+    {
+      "id": "kolping",
+      "name": "Kolping Bildungswerk",
+      "kind": "welfare_provider"
+    },
+    {
+      "id": "jmd",
+      "name": "Jugendmigrationsdienst Leverkusen",
+      "kind": "youth_migration_service"
+    }
+  ],
+  "lead": "ki",
+  "coordinating_office": "ki",
+  "target_group": {
+    "age_min": 18,
+    "age_max_exclusive": 27,
+    "residence_statuses": [
+      "permission_to_stay",
+      "toleration"
+    ],
+    "count": 1048
+  },
+  "goals": [
+    {
+      "id": "qualifizierung",
+      "title": "Bildungs- und Qualifizierungsmöglichkeiten schaffen",
+      "description": "besonders für junge Menschen mit Aufenthaltsgestattung oder Duldung",
+      "themes": [
+        "school_to_work",
+        "employment"
+      ]
+    },
+    {
+      "id": "datenlage",
+      "title": "Die Datenlage vor Ort und die Bedarfs- und Angebotsanalyse verbessern",
+      "themes": [
+        "integration_strategy"
+      ]
+    }
+  ],
+  "offerings": [
+    {
+      "type": "analysis_workshop",
+      "title": "Starter-Workshop im Rathaus (das Datum nennt die Quelle nicht; Frühjahr 2019 angenommen)",
+      "date": "2019-05-17"
+    }
+  ]
+}
+"""
+)
+
+
+def example_document() -> dict[str, Any]:
+    """A fresh copy of the Leverkusen alliance (seed 004), valid and free of warnings."""
+    return copy.deepcopy(_LEVERKUSEN)
+
+
+#: For each rule of the initiative, a change of Leverkusen that triggers it.
+TRIGGERS = (
+    Trigger(
+        code="nrw.outside_nrw",
+        path="/municipalities/0/state",
+        changes=(("/municipalities/0/state", "DE-NI"),),
+        base=example_document,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+    Trigger(
+        code="nrw.unknown_coordinating_office",
+        path="/coordinating_office",
+        changes=(("/coordinating_office", "bezirksregierung"),),
+        base=example_document,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+    Trigger(
+        code="nrw.coordinating_office_kind",
+        path="/coordinating_office",
+        changes=(("/coordinating_office", "caritas"),),
+        base=example_document,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+    Trigger(
+        code="nrw.age_range",
+        path="/target_group/age_max_exclusive",
+        changes=(("/target_group/age_max_exclusive", 30),),
+        base=example_document,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+)

@@ -1,0 +1,167 @@
+"""For every code of the catalogue, a change to the example alliance that triggers it.
+
+The documentation shows these beside each rule, and the tests check that each
+really is reported with its code at its path: one table, two uses.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from willkommen._example import example_document
+
+
+@attrs.frozen
+class Truncate:
+    """Keep the first *keep* items of a list."""
+
+    keep: int
+
+
+@attrs.frozen
+class Delete:
+    """Remove the key."""
+
+
+@attrs.frozen(kw_only=True)
+class Trigger:
+    """A change of the example document (or a text) and the problem it causes."""
+
+    code: str
+    path: str
+    changes: tuple[tuple[str, object], ...] = ()
+    #: The document the changes apply to.
+    base: Callable[[], dict[str, Any]] = example_document
+    base_name: str = "the example alliance (`willkommen example`)"
+    #: JSON text to read instead of the example, for problems of the text itself.
+    text: str | None = None
+    note: str = ""
+
+    def document(self) -> dict[str, Any]:
+        """The example document with the changes made."""
+        document = self.base()
+        for pointer, value in self.changes:
+            _change(document, pointer, value)
+        return document
+
+    def describe(self) -> str:
+        """The trigger in words, for the documentation."""
+        if self.text is not None:
+            where = f"reading the text `{self.text}`"
+        else:
+            parts = []
+            for pointer, value in self.changes:
+                if isinstance(value, Delete):
+                    parts.append(f"removing `{pointer}`")
+                elif isinstance(value, Truncate):
+                    parts.append(f"keeping the first {value.keep} of `{pointer}`")
+                else:
+                    parts.append(f"setting `{pointer}` to `{json.dumps(value, ensure_ascii=False)}`")
+            where = " and ".join(parts) + f" in {self.base_name}"
+        note = f" ({self.note})" if self.note else ""
+        return f"{where} gives `{self.code}` at `{self.path or '/'}`{note}."
+
+
+def _change(document: dict[str, Any], pointer: str, value: object) -> None:
+    *parents, last = pointer.strip("/").split("/")
+    node: Any = document
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    key: Any = int(last) if isinstance(node, list) else last
+    if isinstance(value, Delete):
+        del node[key]
+    elif isinstance(value, Truncate):
+        node[key] = node[key][: value.keep]
+    else:
+        node[key] = value
+
+
+_NARROW = "with `import willkommen.nrw`, whose program covers Nordrhein-Westfalen and analysis workshops only"
+
+TRIGGERS: tuple[Trigger, ...] = (
+    # Structural codes: the reader reports them.
+    Trigger(code="type", path="/partners/0/name", changes=(("/partners/0/name", 3),)),
+    Trigger(code="missing", path="/partners/0/kind", changes=(("/partners/0/kind", Delete()),)),
+    Trigger(code="unknown_key", path="/partners/0/email", changes=(("/partners/0/email", "info@example.org"),)),
+    Trigger(code="invalid_value", path="/origin", changes=(("/origin", "neu"),)),
+    Trigger(code="invalid_date", path="/agreement/signed_on", changes=(("/agreement/signed_on", "26.09.2017"),)),
+    Trigger(code="duplicate_key", path="/id", text='{"schema_version": 1, "id": "a", "id": "b"}'),
+    Trigger(code="invalid_json", path="", text='{"schema_version": 1,}'),
+    # The rules of domain.md.
+    Trigger(
+        code="alliance.too_few_partners",
+        path="/partners",
+        changes=(("/partners", Truncate(2)), ("/lead", None)),
+    ),
+    Trigger(code="alliance.no_municipality", path="/municipalities", changes=(("/municipalities", []),)),
+    Trigger(code="alliance.no_goals", path="/goals", changes=(("/goals", []), ("/measures", []))),
+    Trigger(code="alliance.unknown_lead", path="/lead", changes=(("/lead", "nobody"),)),
+    Trigger(code="alliance.duplicate_id", path="/goals/2/id", changes=(("/goals/2/id", "uebergang"),)),
+    Trigger(
+        code="alliance.duplicate_partner",
+        path="/partners/7",
+        changes=(("/partners/7/name", "Jobcenter"), ("/partners/7/organisation", "Landratsamt Bautzen")),
+    ),
+    Trigger(
+        code="alliance.state_not_in_program",
+        path="/municipalities/0/state",
+        changes=(("/program", "gemeinsam-klappts"),),
+        note=_NARROW,
+    ),
+    Trigger(code="measure.unknown_goal", path="/measures/0/goals/0", changes=(("/measures/0/goals", ["nope"]),)),
+    Trigger(code="measure.no_goal", path="/measures/0/goals", changes=(("/measures/0/goals", []),)),
+    Trigger(code="municipality.ags_format", path="/municipalities/0/ags", changes=(("/municipalities/0/ags", "1462"),)),
+    Trigger(
+        code="municipality.ags_state_mismatch",
+        path="/municipalities/1/ags",
+        changes=(("/municipalities/1/ags", "05625020"),),
+    ),
+    Trigger(
+        code="municipality.ags_free_city",
+        path="/municipalities/1/ags",
+        changes=(("/municipalities/1/kind", "district_free_city"),),
+    ),
+    Trigger(
+        code="offering.not_in_program",
+        path="/offerings/1/type",
+        changes=(("/program", "gemeinsam-klappts"),),
+        note=_NARROW,
+    ),
+    Trigger(code="offering.outside_runtime", path="/offerings/0/date", changes=(("/offerings/0/date", "2019-01-10"),)),
+    Trigger(
+        code="offering.participants", path="/offerings/0/participants", changes=(("/offerings/0/participants", 30),)
+    ),
+    Trigger(code="coaching.budget_over_cap", path="/coaching/hours_budget", changes=(("/coaching/hours_budget", 120),)),
+    Trigger(code="coaching.over_budget", path="/coaching/sessions", changes=(("/coaching/sessions/2/hours", 40),)),
+    Trigger(
+        code="coaching.session_hours",
+        path="/coaching/sessions/1/hours",
+        changes=(("/coaching/sessions/1/hours", 0),),
+    ),
+    Trigger(
+        code="coaching.session_outside_runtime",
+        path="/coaching/sessions/2/date",
+        changes=(("/coaching/sessions/2/date", "2019-01-10"),),
+    ),
+    Trigger(
+        code="agreement.outside_runtime", path="/agreement/signed_on", changes=(("/agreement/signed_on", "2019-03-01"),)
+    ),
+    Trigger(
+        code="agreement.too_few_signatories",
+        path="/agreement/signatories",
+        changes=(("/agreement/signatories", Truncate(1)),),
+    ),
+    Trigger(
+        code="consultation.wrong_office",
+        path="/consultations/0/office",
+        changes=(("/consultations/0/office", "koeln"),),
+    ),
+    Trigger(
+        code="consultation.unknown_office",
+        path="/consultations/0/office",
+        changes=(("/consultations/0/office", "bonn"),),
+    ),
+    Trigger(code="dates.order", path="/offerings/1/end", changes=(("/offerings/1/end", "2017-09-30"),)),
+)

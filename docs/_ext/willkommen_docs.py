@@ -1,0 +1,65 @@
+"""A Sphinx extension that writes the rule catalogue page from the code.
+
+The catalogue lives in ``willkommen.rules()``; the examples of data that
+trigger each rule live in ``willkommen._triggers``, the same table the tests
+check. This page is generated from both at build time, never written by hand.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+import willkommen
+import willkommen.nrw  # noqa: F401 - the worked extension's rules belong in the catalogue
+from willkommen._triggers import TRIGGERS
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as MyST Markdown: one section per code."""
+    lines = [
+        "# Rule catalogue",
+        "",
+        "Every code a problem can carry, generated from `willkommen.rules()`.",
+        "Structural codes come first: the reader reports them; the rules follow.",
+        "Run `willkommen rules` to list them on the command line.",
+        "",
+    ]
+    examples = {trigger.code: trigger for trigger in TRIGGERS}
+    for rule in willkommen.rules():
+        lines += [
+            f"## `{rule.code}`",
+            "",
+            f"**{rule.severity.value}** ({rule.severity.label_de}) · source: {_cell(rule.source)}",
+            "",
+            f"- {rule.description}",
+            f"- *{rule.description_de}*",
+            "",
+            f"Message: `{rule.message}` / `{rule.message_de}`",
+            "",
+        ]
+        if rule.replaces:
+            lines += [f"Replaces `{rule.replaces}` for `{rule.applies_to.__name__ if rule.applies_to else ''}`.", ""]
+        trigger = examples.get(rule.code)
+        if trigger is not None:
+            lines += [f"Triggered by: {trigger.describe()}", ""]
+    return "\n".join(lines)
+
+
+def _write(app: Sphinx, *_: Any) -> None:
+    target = Path(app.srcdir) / "_generated" / "rules.md"
+    target.parent.mkdir(exist_ok=True)
+    text = catalogue_markdown()
+    # Unchanged text keeps the file's time, so Sphinx does not rebuild for nothing.
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the catalogue writer with Sphinx."""
+    app.connect("builder-inited", _write)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

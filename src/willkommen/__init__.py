@@ -59,6 +59,7 @@ from willkommen._programs import (
     register_program,
     responsible_office,
 )
+from willkommen._schema import json_schema
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields
 
@@ -107,6 +108,7 @@ __all__ = [
     "dumps",
     "finding",
     "get_program",
+    "json_schema",
     "load",
     "loads",
     "programs",

@@ -146,6 +146,19 @@ INVALID_JSON = _structural(
     "kein JSON-Dokument: {reason_de}",
 )
 
+UNREADABLE_FILE = Rule(
+    code="unreadable_file",
+    severity=Severity.ERROR,
+    description="A file or folder that cannot be read: no permission, a broken link, another I/O error.",
+    description_de=(
+        "Eine Datei oder ein Ordner, die sich nicht lesen lassen: keine Berechtigung, "
+        "ein defekter Link, ein anderer Ein-/Ausgabefehler."
+    ),
+    message="cannot read the file: {reason}",
+    message_de="Datei nicht lesbar: {reason}",
+    source="willkommen validate",
+)
+
 STRUCTURAL_CODES: tuple[Rule, ...] = (
     TYPE,
     MISSING,
@@ -154,4 +167,5 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     INVALID_DATE,
     DUPLICATE_KEY,
     INVALID_JSON,
+    UNREADABLE_FILE,
 )

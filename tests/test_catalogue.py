@@ -8,7 +8,7 @@ import willkommen
 import willkommen.nrw
 from willkommen import Severity
 from willkommen._api import read_text
-from willkommen._triggers import TRIGGERS, Trigger
+from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 
 # The rule table of domain.md, code and severity, one row a rule.
 DOMAIN_RULES = {
@@ -102,7 +102,7 @@ def test_a_code_cannot_be_registered_twice() -> None:
         willkommen.register_rule(structural)
 
 
-ALL_TRIGGERS = (*TRIGGERS, *willkommen.nrw.TRIGGERS)
+ALL_TRIGGERS = (*TRIGGERS, *NRW_TRIGGERS)
 
 
 def test_every_code_has_a_trigger() -> None:

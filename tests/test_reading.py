@@ -1,5 +1,7 @@
 """Reading data strictly: every structural problem has a code and a path, nothing is coerced."""
 
+import datetime as dt
+import enum
 import json
 from decimal import Decimal
 from typing import Any
@@ -281,3 +283,60 @@ def test_numbers_with_fractions_read_as_decimals(bautzen: dict[str, Any]) -> Non
     alliance = willkommen.loads(json.dumps(bautzen))
     assert alliance.coaching is not None
     assert Decimal("0.1") == alliance.coaching.sessions[0].hours
+
+
+class Level(enum.IntEnum):
+    """An enumeration of integers, in a user's class."""
+
+    LOW = 1
+    HIGH = 2
+
+
+class Colour(str, enum.Enum):  # noqa: UP042 - the case under test: not a StrEnum
+    """A str-mixin enumeration that is not a StrEnum."""
+
+    RED = "red"
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class Reading:
+    """A user's class with the field types the built-in model lacks."""
+
+    level: Level | None = None
+    colour: Colour | None = None
+    when: dt.datetime | None = None
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"level": 2}, Reading(level=Level.HIGH)),
+        ({"colour": "red"}, Reading(colour=Colour.RED)),
+        ({"when": "2017-09-26T10:30:00+02:00"}, Reading(when=dt.datetime.fromisoformat("2017-09-26T10:30:00+02:00"))),
+        ({"when": "2017-09-26T08:30:00Z"}, Reading(when=dt.datetime(2017, 9, 26, 8, 30, tzinfo=dt.UTC))),
+    ],
+)
+def test_user_fields_of_other_types_read_exactly(document: dict[str, Any], expected: Reading) -> None:
+    """IntEnum, str-mixin enums and datetimes read as themselves and round-trip."""
+    loaded = willkommen.load({"schema_version": 1, **document}, Reading)
+    assert expected == loaded
+    assert loaded == willkommen.load(willkommen.dump(loaded), Reading)
+
+
+@pytest.mark.parametrize(
+    ("document", "code", "path"),
+    [
+        ({"level": 3}, "invalid_value", "/level"),
+        ({"level": "1"}, "type", "/level"),
+        ({"level": True}, "type", "/level"),
+        ({"colour": "blue"}, "invalid_value", "/colour"),
+        ({"colour": 1}, "type", "/colour"),
+        # A date is not a datetime: it would silently lose its time of day.
+        ({"when": "2017-09-26"}, "invalid_value", "/when"),
+        ({"when": "2017-09-26T10:30:00"}, "invalid_value", "/when"),
+        ({"when": 1506414600}, "type", "/when"),
+    ],
+)
+def test_user_fields_of_other_types_are_strict(document: dict[str, Any], code: str, path: str) -> None:
+    """No coercion for these types either: each wrong value has its code and path."""
+    assert [(code, path)] == [(p.code, p.path) for p in willkommen.check({"schema_version": 1, **document}, Reading)]

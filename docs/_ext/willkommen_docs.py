@@ -11,8 +11,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 import willkommen
-import willkommen.nrw  # noqa: F401 - the worked extension's rules belong in the catalogue
-from willkommen._triggers import TRIGGERS
+import willkommen.nrw
+from willkommen._triggers import NRW_TRIGGERS, TRIGGERS
 
 
 def _cell(text: str) -> str:
@@ -29,7 +29,7 @@ def catalogue_markdown() -> str:
         "Run `willkommen rules` to list them on the command line.",
         "",
     ]
-    examples = {trigger.code: trigger for trigger in TRIGGERS}
+    examples = {trigger.code: trigger for trigger in (*TRIGGERS, *NRW_TRIGGERS)}
     for rule in willkommen.rules():
         lines += [
             f"## `{rule.code}`",

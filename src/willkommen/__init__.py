@@ -14,7 +14,7 @@ programs in ``_programs.py``, reading and writing in ``_converter.py`` and
 ``_api.py``.
 """
 
-from importlib.metadata import version as _version
+from typing import Any
 
 from willkommen import _rules  # noqa: F401 - registers the built-in rules
 from willkommen._api import SCHEMA_VERSION, check, dump, dumps, load, loads, validate
@@ -59,11 +59,25 @@ from willkommen._programs import (
     register_program,
     responsible_office,
 )
-from willkommen._schema import json_schema
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields
 
-__version__ = _version("willkommen")
+
+def __getattr__(name: str) -> Any:
+    # importlib.metadata costs more start-up time than the rest of willkommen:
+    # look the version up only when someone asks for it.
+    if name == "__version__":
+        from importlib.metadata import version  # noqa: PLC0415
+
+        return version("willkommen")
+    if name == "json_schema":
+        # Only the schema command and the schema's users need the generator.
+        from willkommen._schema import json_schema  # noqa: PLC0415
+
+        return json_schema
+    msg = f"module 'willkommen' has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -13,7 +13,6 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
-from willkommen._converter import converter, failed_fields, problems_from, unknown_tag
 from willkommen._engine import run_rules
 from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
@@ -21,6 +20,7 @@ from willkommen._json import parse
 from willkommen._model import Alliance
 from willkommen._problems import INVALID_VALUE, MISSING, TYPE, Problem
 from willkommen._programs import Program, find_program, programs
+from willkommen._strict import unknown_tag
 from willkommen._tags import TAG_KEY, class_for
 from willkommen._text import escape, quote
 
@@ -68,6 +68,8 @@ def _salvage(body: dict[Any, Any], cls: type, failed: frozenset[str]) -> Any:
     Only rules see it, and only the rules whose fields are all here run;
     it never leaves this module.
     """
+    from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
+
     conv = converter()
     partial: Any = object.__new__(cls)
     for field in attrs.fields(cls):
@@ -116,6 +118,9 @@ def read(data: object, cls: type[_T] = Alliance) -> Reading:  # type: ignore[ass
     # A valid document reads in a fraction of the time; anything else hands over (None).
     value: Any = read_fast(body, target)
     if value is None:
+        # cattrs is loaded only here and for writing: valid data never needs it.
+        from willkommen._converter import converter, failed_fields, problems_from  # noqa: PLC0415
+
         try:
             value = converter().structure(body, target)
         except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
@@ -174,6 +179,8 @@ def dump(obj: object) -> dict[str, Any]:
     if not attrs.has(type(obj)):
         msg = f"dump() takes a model object, not {quote(obj)}"
         raise TypeError(msg)
+    from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
+
     body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
     return {_VERSION_KEY: SCHEMA_VERSION, **body}
 

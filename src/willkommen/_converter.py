@@ -13,9 +13,6 @@ One converter is built per set of model classes by :func:`make_converter`
 
 import datetime as dt
 import enum
-import functools
-import re
-import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -36,126 +33,30 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from willkommen._errors import WillkommenError
 from willkommen._model import Offering, offering_dates_error
 from willkommen._problems import (
-    INVALID_DATE,
     INVALID_VALUE,
     MISSING,
-    TYPE,
     UNKNOWN_KEY,
     Problem,
-    Rule,
 )
-from willkommen._tags import TAG_KEY, class_for, generation, tag_of, tagged_classes
+from willkommen._strict import (
+    _LIST,
+    _OBJECT,
+    StructureProblem,
+    _is_collection,
+    _is_optional,
+    _structure_bool,
+    _structure_date,
+    _structure_datetime,
+    _structure_decimal,
+    _structure_enum,
+    _structure_float,
+    _structure_int,
+    _structure_str,
+    _wrong_type,
+    unknown_tag,
+)
+from willkommen._tags import TAG_KEY, class_for, generation, tag_of
 from willkommen._text import escape, quote
-
-# What a JSON value of the expected type is called, in English and German.
-_OBJECT = ("an object", "ein Objekt")
-_LIST = ("a list", "eine Liste")
-_STRING = ("a string", "eine Zeichenkette")
-_INTEGER = ("an integer", "eine ganze Zahl")
-_NUMBER = ("a number", "eine Zahl")
-_BOOLEAN = ("true or false", "true oder false")
-_DATE = ("a date string YYYY-MM-DD", "ein Datum als Zeichenkette JJJJ-MM-TT")
-
-# Calendar dates only: date.fromisoformat also takes "20240101" and week dates.
-_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-class StructureProblem(Exception):  # noqa: N818 - it is a problem, raised to travel through cattrs
-    """A problem found by a structure hook; cattrs adds where it happened."""
-
-    def __init__(self, rule: Rule, **values: object) -> None:
-        super().__init__(rule.code)
-        self.rule = rule
-        self.values = values
-
-
-def _wrong_type(expected: tuple[str, str], value: object) -> StructureProblem:
-    return StructureProblem(TYPE, expected=expected[0], expected_de=expected[1], value=quote(value))
-
-
-def _structure_str(value: object, _: type) -> str:
-    if isinstance(value, str):
-        # str.__str__ turns a str subclass (a StrEnum member, say) into a plain str.
-        return str.__str__(value)
-    raise _wrong_type(_STRING, value)
-
-
-def _structure_int(value: object, _: type) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    raise _wrong_type(_INTEGER, value)
-
-
-def _structure_float(value: object, _: type) -> float:
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return float(value)
-    raise _wrong_type(_NUMBER, value)
-
-
-def _structure_bool(value: object, _: type) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise _wrong_type(_BOOLEAN, value)
-
-
-def _structure_decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, float):
-        # repr() is the shortest text that reads back as this float: 0.1 -> "0.1".
-        number = Decimal(repr(value))
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number = Decimal(value)
-    else:
-        raise _wrong_type(_NUMBER, value)
-    # dump() writes numbers as JSON numbers, which Python reads as floats;
-    # a value a float cannot hold would come back changed.
-    if number.is_finite() and Decimal(repr(float(number))) != number:
-        raise StructureProblem(
-            INVALID_VALUE,
-            value=quote(value),
-            expected="a number of at most 15 significant digits, within float range",
-            expected_de="eine Zahl mit höchstens 15 gültigen Ziffern im Bereich von float",
-        )
-    return number
-
-
-def _structure_date(value: object, _: type) -> dt.date:
-    if not isinstance(value, str):
-        raise _wrong_type(_DATE, value)
-    if _CALENDAR_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise StructureProblem(INVALID_DATE, value=quote(value))
-
-
-@functools.cache
-def _enum_values(cls: type[enum.Enum]) -> tuple[dict[object, enum.Enum], str]:
-    members = {member.value: member for member in cls}
-    return members, ", ".join(repr(v) for v in members)
-
-
-def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
-    if not isinstance(value, str):
-        raise _wrong_type(_STRING, value)
-    members, allowed = _enum_values(cls)
-    try:
-        return members[value]
-    except KeyError:
-        raise StructureProblem(
-            INVALID_VALUE,
-            value=quote(value),
-            expected=f"one of {allowed}",
-            expected_de=f"einer der Werte {allowed}",
-        ) from None
-
-
-def _is_collection(tp: Any) -> bool:
-    return typing.get_origin(tp) in (tuple, list, frozenset) and (
-        typing.get_origin(tp) is not tuple or typing.get_args(tp)[1:] == (Ellipsis,)
-    )
 
 
 def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
@@ -209,12 +110,6 @@ def _structure_items(
     return items
 
 
-def _is_optional(tp: Any) -> bool:
-    origin: object = typing.get_origin(tp)
-    arguments = typing.get_args(tp)
-    return (origin is types.UnionType or origin is typing.Union) and len(arguments) == 2 and type(None) in arguments
-
-
 def _optional_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
     def factory(tp: Any) -> Callable[[object, type], Any]:
         (inner,) = (arg for arg in typing.get_args(tp) if arg is not type(None))
@@ -262,17 +157,6 @@ def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
             cls,
         )
     ]
-
-
-def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:
-    """The problem of a ``$type`` that names no class allowed here."""
-    tags = ", ".join(repr(tag) for tag in tagged_classes(base)) or "none"
-    return StructureProblem(
-        INVALID_VALUE,
-        value=quote(value[TAG_KEY]),
-        expected=f"a tag declared for {base.__qualname__} or a subclass ({tags})",
-        expected_de=f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags})",
-    )
 
 
 def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, type], Any]]:
@@ -370,6 +254,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(Decimal, _structure_decimal)
     conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
     conv.register_structure_hook(enum.Enum, _structure_enum)
     conv.register_structure_hook(enum.StrEnum, _structure_enum)
     conv.register_structure_hook_factory(_is_collection, _collection_hook(conv))
@@ -377,6 +262,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_optional, _optional_hook(conv))
 
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     conv.register_unstructure_hook(Decimal, _unstructure_decimal)
     conv.register_unstructure_hook(enum.Enum, _unstructure_enum)
     conv.register_unstructure_hook(enum.StrEnum, _unstructure_enum)

@@ -8,11 +8,11 @@ the made-up offerings, sessions and consultation say "Beispiel".
 """
 
 import copy
+import functools
 import json
 from typing import Any
 
-_EXAMPLE: dict[str, Any] = json.loads(
-    """
+_EXAMPLE = """
 {
   "schema_version": 1,
   "id": "bautzen",
@@ -79,9 +79,15 @@ _EXAMPLE: dict[str, Any] = json.loads(
   "consultations": [{"date": "2016-11-01", "office": "magdeburg", "notes": "Beispiel"}]
 }
 """
-)
+
+
+@functools.cache
+def _parsed() -> dict[str, Any]:
+    # Parsed on first use: the command line imports this module on every start.
+    parsed: dict[str, Any] = json.loads(_EXAMPLE)
+    return parsed
 
 
 def example_document() -> dict[str, Any]:
     """A fresh copy of the complete example document, valid and free of warnings."""
-    return copy.deepcopy(_EXAMPLE)
+    return copy.deepcopy(_parsed())

@@ -5,7 +5,7 @@ typical document: a strict hook per value, a generated function per class,
 and attrs' ``__init__`` with a type check per field. Almost every document
 read is valid, so this module generates, per model class, one plain Python
 function that reads a valid body straight into objects, with the checks of
-the strict hooks in ``_converter.py`` written inline.
+the strict hooks of ``_strict.py`` written inline.
 
 **The hand-over contract.** The reader :func:`fast_reader` returns either an
 object equal to what ``converter().structure(body, cls)`` returns (the same
@@ -28,9 +28,8 @@ hash cache, no ``__attrs_pre_init__`` and no ``__attrs_post_init__`` but
 Offering's (whose check is inlined). Any other class is built by calling it,
 so its own validators run as they do in the detailed path.
 
-:func:`read_fast` is what ``_api.read`` calls: it hands the first document of
-each class to the detailed path, so that reading a single file does not pay
-for generating code, and it turns any fault of the fast path into a hand-over.
+:func:`read_fast` is what ``_api.read`` calls: it turns any fault of the fast
+path into a hand-over.
 """
 
 import datetime as dt
@@ -44,21 +43,13 @@ from typing import Any
 
 import attrs
 
-from willkommen._converter import (
+from willkommen._model import Offering, offering_dates_error
+from willkommen._strict import (
     _CALENDAR_DATE,
     _enum_values,
     _is_collection,
     _is_optional,
-    _structure_bool,
-    _structure_date,
-    _structure_decimal,
-    _structure_enum,
-    _structure_float,
-    _structure_int,
-    _structure_str,
-    converter,
 )
-from willkommen._model import Offering, offering_dates_error
 from willkommen._tags import generation
 from willkommen._typecheck import _compile, check_type
 
@@ -76,7 +67,7 @@ class Unsupported(Exception):  # noqa: N818 - a signal to the generator
     """A class or annotation the generator does not handle."""
 
 
-# --- Checks too long to inline, each the twin of a hook in _converter.py. ---
+# --- Checks too long to inline, each the twin of a hook in _strict.py. ---
 # The generated code inlines the common case (``type(v) is str``) and calls
 # these for everything else.
 
@@ -167,14 +158,14 @@ def _unique(items: list[Any]) -> frozenset[Any]:
 # Source expressions that read a value ``{v}`` as the hook named does; each
 # returns the value or raises. Only for the exact annotation the hook is
 # registered for, so that the field's type check holds for the result.
-_LEAVES: dict[Any, tuple[Callable[..., Any], str]] = {
-    str: (_structure_str, "({v} if type({v}) is str else _as_str({v}))"),
-    int: (_structure_int, "({v} if type({v}) is int else _as_int({v}))"),
-    float: (_structure_float, "({v} if type({v}) is float else _as_float({v}))"),
-    bool: (_structure_bool, "({v} if type({v}) is bool else _hand_over())"),
-    Decimal: (_structure_decimal, "({v} if type({v}) is Decimal and {v} in _fitting_decimals else _as_decimal({v}))"),
+_LEAVES: dict[Any, str] = {
+    str: "({v} if type({v}) is str else _as_str({v}))",
+    int: "({v} if type({v}) is int else _as_int({v}))",
+    float: "({v} if type({v}) is float else _as_float({v}))",
+    bool: "({v} if type({v}) is bool else _hand_over())",
+    Decimal: "({v} if type({v}) is Decimal and {v} in _fitting_decimals else _as_decimal({v}))",
     # A date is never false, so "or" falls through only where the cache has none.
-    dt.date: (_structure_date, "((type({v}) is str and _dates.get({v})) or _as_date({v}))"),
+    dt.date: "((type({v}) is str and _dates.get({v})) or _as_date({v}))",
 }
 
 _HELPERS: dict[str, Any] = {
@@ -202,6 +193,16 @@ class _Frozen:
 
 
 _FROZEN_SETATTR: object = _Frozen.__setattr__
+
+
+def _is_string_enum(tp: Any) -> bool:
+    """Whether *tp* is an enumeration of strings read by the enum hook (not by the str or int hook)."""
+    return (
+        isinstance(tp, type)
+        and issubclass(tp, enum.Enum)
+        and (issubclass(tp, enum.StrEnum) or not issubclass(tp, str | int))
+        and all(type(member.value) is str for member in tp)
+    )
 
 
 def _is_type_check(validator: object) -> bool:
@@ -241,7 +242,6 @@ class _Source:
     """The source of one reader: a function per model class reachable from its root class."""
 
     def __init__(self) -> None:
-        self.converter = converter()
         self.namespace: dict[str, Any] = dict(_HELPERS)
         self.functions: dict[type, str] = {}
         self.pending: list[type] = []
@@ -283,11 +283,10 @@ class _Source:
             return self.collection(typing.get_origin(tp), typing.get_args(tp)[0], v, depth)
         if isinstance(tp, type) and attrs.has(tp):
             return f"{self.reader_of(tp)}({v})"
-        hook = self.converter.get_structure_hook(tp)  # may raise for an odd annotation: no reader then
         leaf = _LEAVES.get(tp)
-        if leaf is not None and hook is leaf[0]:
-            return leaf[1].format(v=v)
-        if isinstance(tp, type) and issubclass(tp, enum.Enum) and hook is _structure_enum:
+        if leaf is not None:
+            return leaf.format(v=v)
+        if _is_string_enum(tp):
             members = self.bind(_enum_values(tp)[0], "members")
             return f"({members}[{v}] if type({v}) is str else _as_enum({members}, {v}))"
         # An annotation of the user's (a Mapping, a union, Any) or a hook we did not write.
@@ -305,8 +304,11 @@ class _Source:
     def class_source(self, cls: type) -> str:
         """The function that reads one model class from a dict."""
         # Where the detailed path cannot read a class at all (cattrs cannot make its
-        # function, or resolve its annotations), there is no fast reader either.
-        self.converter.get_structure_hook(cls)
+        # function for a name that is no identifier, or resolve its annotations),
+        # there is no fast reader either.
+        if not cls.__name__.isidentifier():
+            raise Unsupported(cls)
+        typing.get_type_hints(cls)
         direct = _builds_directly(cls)
         cls_name = self.bind(cls, "cls")
         fields = [field for field in attrs.fields(cls) if field.init]
@@ -404,21 +406,14 @@ def fast_reader(cls: type) -> Reader:
     return reader
 
 
-# The classes read once already (through the detailed path).
-_READ_ONCE: set[type] = set()
-
-
 def read_fast(body: dict[str, Any], cls: type) -> object | None:
     """What :func:`fast_reader` gives, None if the fast path is off or failed itself.
 
-    The first document of a class goes the detailed way: generating a reader
-    costs a few milliseconds, which a command that reads one file would only
-    lose. From the second on, the fast path pays.
+    The fast path needs neither cattrs nor its generated code: a valid
+    document, even the first one a command reads, is read without loading
+    cattrs at all (see ``docs/performance.md``, start-up).
     """
     if not ENABLED:
-        return None
-    if cls not in _READ_ONCE:
-        _READ_ONCE.add(cls)
         return None
     try:
         return fast_reader(cls)(body)

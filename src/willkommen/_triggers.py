@@ -165,3 +165,42 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(code="dates.order", path="/offerings/1/end", changes=(("/offerings/1/end", "2017-09-30"),)),
 )
+
+
+def _leverkusen() -> dict[str, Any]:
+    from willkommen.nrw import example_document as leverkusen  # noqa: PLC0415 - the extension imports this module's users
+
+    return leverkusen()
+
+
+#: For each rule of the NRW initiative (``willkommen.nrw``), a change of Leverkusen that triggers it.
+NRW_TRIGGERS = (
+    Trigger(
+        code="nrw.outside_nrw",
+        path="/municipalities/0/state",
+        changes=(("/municipalities/0/state", "DE-NI"),),
+        base=_leverkusen,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+    Trigger(
+        code="nrw.unknown_coordinating_office",
+        path="/coordinating_office",
+        changes=(("/coordinating_office", "bezirksregierung"),),
+        base=_leverkusen,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+    Trigger(
+        code="nrw.coordinating_office_kind",
+        path="/coordinating_office",
+        changes=(("/coordinating_office", "caritas"),),
+        base=_leverkusen,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+    Trigger(
+        code="nrw.age_range",
+        path="/target_group/age_max_exclusive",
+        changes=(("/target_group/age_max_exclusive", 30),),
+        base=_leverkusen,
+        base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
+    ),
+)

@@ -27,6 +27,7 @@ _SCALARS: dict[Any, tuple[str, Callable[[Any], bool]]] = {
     float: ("a float", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
     Decimal: ("a Decimal", lambda v: isinstance(v, Decimal)),
     dt.date: ("a date", lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)),
+    dt.datetime: ("a datetime", lambda v: isinstance(v, dt.datetime)),
 }
 
 
@@ -99,6 +100,7 @@ _SCALAR_TESTS: dict[Any, str] = {
     float: "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
     Decimal: "isinstance({v}, Decimal)",
     dt.date: "(isinstance({v}, date) and not isinstance({v}, datetime))",
+    dt.datetime: "isinstance({v}, datetime)",
 }
 
 
@@ -124,7 +126,21 @@ def _test(tp: Any, v: str, names: dict[str, Any]) -> str | None:
     return None
 
 
+_VALIDATORS: dict[Any, Callable[[Any, "attrs.Attribute[Any]", Any], None] | None] = {}
+
+
 def _compiled_validator(tp: Any) -> Callable[[Any, "attrs.Attribute[Any]", Any], None] | None:
+    # Many fields share an annotation (str, str | None): compile each one once.
+    try:
+        return _VALIDATORS[tp]
+    except KeyError:
+        validator = _VALIDATORS[tp] = _compile_validator(tp)
+        return validator
+    except TypeError:  # an annotation that cannot be hashed
+        return _compile_validator(tp)
+
+
+def _compile_validator(tp: Any) -> Callable[[Any, "attrs.Attribute[Any]", Any], None] | None:
     names: dict[str, Any] = {"Decimal": Decimal, "date": dt.date, "datetime": dt.datetime, "_fail": _fail}
     test = _test(tp, "v", names)
     if test is None:

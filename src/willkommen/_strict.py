@@ -1,0 +1,181 @@
+"""Strict reading of single values, with our codes: the leaves of the reader.
+
+Each function reads one JSON value as one type, or raises
+:class:`StructureProblem` carrying the catalogue entry that says what is
+wrong. The cattrs converter (``_converter.py``) registers them as its hooks
+and the generated fast path (``_fast.py``) mirrors them; this module needs
+neither cattrs nor attrs, so that reading valid data does not load cattrs.
+"""
+
+import datetime as dt
+import enum
+import functools
+import re
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from willkommen._problems import INVALID_DATE, INVALID_VALUE, TYPE, Rule
+from willkommen._tags import TAG_KEY, tagged_classes
+from willkommen._text import quote
+
+# What a JSON value of the expected type is called, in English and German.
+_OBJECT = ("an object", "ein Objekt")
+_LIST = ("a list", "eine Liste")
+_STRING = ("a string", "eine Zeichenkette")
+_INTEGER = ("an integer", "eine ganze Zahl")
+_NUMBER = ("a number", "eine Zahl")
+_BOOLEAN = ("true or false", "true oder false")
+_DATE = ("a date string YYYY-MM-DD", "ein Datum als Zeichenkette JJJJ-MM-TT")
+
+# Calendar dates only: date.fromisoformat also takes "20240101" and week dates.
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class StructureProblem(Exception):  # noqa: N818 - it is a problem, raised to travel through cattrs
+    """A problem found by a structure hook; cattrs adds where it happened."""
+
+    def __init__(self, rule: Rule, **values: object) -> None:
+        super().__init__(rule.code)
+        self.rule = rule
+        self.values = values
+
+
+def _wrong_type(expected: tuple[str, str], value: object) -> StructureProblem:
+    return StructureProblem(TYPE, expected=expected[0], expected_de=expected[1], value=quote(value))
+
+
+def _structure_str(value: object, cls: type) -> Any:
+    if cls is not str and issubclass(cls, enum.Enum):
+        # A (str, Enum) class: singledispatch finds str before Enum in its MRO.
+        return _structure_enum(value, cls)
+    if isinstance(value, str):
+        # str.__str__ turns a str subclass (a StrEnum member, say) into a plain str.
+        return str.__str__(value)
+    raise _wrong_type(_STRING, value)
+
+
+def _structure_int(value: object, cls: type) -> Any:
+    if cls is not int and issubclass(cls, enum.Enum):
+        # An IntEnum: singledispatch finds int before Enum in its MRO.
+        return _structure_enum(value, cls)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    raise _wrong_type(_INTEGER, value)
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return float(value)
+    raise _wrong_type(_NUMBER, value)
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _wrong_type(_BOOLEAN, value)
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):
+        # repr() is the shortest text that reads back as this float: 0.1 -> "0.1".
+        number = Decimal(repr(value))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    else:
+        raise _wrong_type(_NUMBER, value)
+    # dump() writes numbers as JSON numbers, which Python reads as floats;
+    # a value a float cannot hold would come back changed.
+    if number.is_finite() and Decimal(repr(float(number))) != number:
+        raise StructureProblem(
+            INVALID_VALUE,
+            value=quote(value),
+            expected="a number of at most 15 significant digits, within float range",
+            expected_de="eine Zahl mit höchstens 15 gültigen Ziffern im Bereich von float",
+        )
+    return number
+
+
+def _structure_date(value: object, _: type) -> dt.date:
+    if not isinstance(value, str):
+        raise _wrong_type(_DATE, value)
+    if _CALENDAR_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise StructureProblem(INVALID_DATE, value=quote(value))
+
+
+# Date and time with a UTC offset or Z (RFC 3339), for the fields of user classes.
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+_DATETIME = (
+    "a date and time string YYYY-MM-DDTHH:MM:SS with Z or an offset",
+    "ein Zeitpunkt als Zeichenkette JJJJ-MM-TTTHH:MM:SS mit Z oder Zeitzone",
+)
+
+
+def _structure_datetime(value: object, _: type) -> dt.datetime:
+    # Without this hook, the date hook would answer for datetime, its subclass,
+    # and a datetime field would silently hold a date.
+    if not isinstance(value, str):
+        raise _wrong_type(_DATETIME, value)
+    if _DATE_TIME.fullmatch(value):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise StructureProblem(INVALID_VALUE, value=quote(value), expected=_DATETIME[0], expected_de=_DATETIME[1])
+
+
+@functools.cache
+def _enum_values(cls: type[enum.Enum]) -> tuple[dict[object, enum.Enum], str]:
+    members = {member.value: member for member in cls}
+    return members, ", ".join(repr(v) for v in members)
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    members, allowed = _enum_values(cls)
+    if all(type(v) is int for v in members):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _wrong_type(_INTEGER, value)
+    elif not isinstance(value, str):
+        raise _wrong_type(_STRING, value)
+    try:
+        return members[value]
+    except KeyError:
+        raise StructureProblem(
+            INVALID_VALUE,
+            value=quote(value),
+            expected=f"one of {allowed}",
+            expected_de=f"einer der Werte {allowed}",
+        ) from None
+
+
+def _is_collection(tp: Any) -> bool:
+    return typing.get_origin(tp) in (tuple, list, frozenset) and (
+        typing.get_origin(tp) is not tuple or typing.get_args(tp)[1:] == (Ellipsis,)
+    )
+
+
+def _is_optional(tp: Any) -> bool:
+    origin: object = typing.get_origin(tp)
+    arguments = typing.get_args(tp)
+    return (origin is types.UnionType or origin is typing.Union) and len(arguments) == 2 and type(None) in arguments
+
+
+def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:
+    """The problem of a ``$type`` that names no class allowed here."""
+    tags = ", ".join(repr(tag) for tag in tagged_classes(base)) or "none"
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value[TAG_KEY]),
+        expected=f"a tag declared for {base.__qualname__} or a subclass ({tags})",
+        expected_de=f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags})",
+    )

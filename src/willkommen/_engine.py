@@ -228,11 +228,14 @@ def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
     return not failed.intersection(reads) and (has_program or "program" not in reads)
 
 
-def _plan(cls: type, has_program: bool) -> _Plan:
+def _forget_stale_plans() -> None:
     global _PLANS_GENERATION  # noqa: PLW0603 - the plans are stale once a new subclass is tagged
     if generation() != _PLANS_GENERATION:
         _PLANS.clear()
         _PLANS_GENERATION = generation()
+
+
+def _plan(cls: type, has_program: bool) -> _Plan:
     plan = _PLANS.get((cls, has_program))
     if plan is None:
         plan = _PLANS[cls, has_program] = (
@@ -273,5 +276,6 @@ def run_rules(document: Any, program: Program | None, failed: frozenset[str] = f
     needs the program and there is none: what it would say is already said.
     """
     problems: list[Problem] = []
+    _forget_stale_plans()
     _visit(document, "", Context(document=document, program=program, failed=failed), problems, top=True)
     return problems

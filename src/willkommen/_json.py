@@ -36,10 +36,18 @@ class _Repeats(dict[str, Any]):
     repeats: dict[str, int]
 
 
+# Counts the objects with repeated keys ever read. A parse that leaves it
+# unchanged had none, so the walk that finds them is skipped (another thread
+# may bump it meanwhile: that costs a walk that finds nothing, never a miss).
+_repeats_seen = 0
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    global _repeats_seen  # noqa: PLW0603 - a counter, see above
     result = dict(pairs)
     if len(result) == len(pairs):
         return result
+    _repeats_seen += 1
     # Rare: keep the same dict contents (the last value wins, as in json) and
     # remember the repeats, so that the walk below can find where they are.
     marked = _Repeats(result)
@@ -63,6 +71,10 @@ def _repeated_keys(value: Any) -> Iterator[Problem]:
             stack.extend((child, f"{path}/{index}") for index, child in enumerate(node))
 
 
+# One decoder for all: json.loads with hooks would build a new one per call.
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_float=Decimal, parse_constant=NonFinite)
+
+
 def _invalid(reason: str, reason_de: str) -> Problem:
     return INVALID_JSON.problem("", reason=reason, reason_de=reason_de)
 
@@ -80,16 +92,9 @@ def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
             return None, [_invalid(f"not UTF-8 (byte {exc.start})", f"kein UTF-8 (Byte {exc.start})")]
     # A byte-order mark says nothing about the data; Windows tools write one.
     text = text.removeprefix(_BOM)
-    found_repeats = False
-
-    def object_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal found_repeats
-        result = _object(pairs)
-        found_repeats = found_repeats or isinstance(result, _Repeats)
-        return result
-
+    repeats_before = _repeats_seen
     try:
-        value = json.loads(text, object_pairs_hook=object_hook, parse_float=Decimal, parse_constant=NonFinite)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         return None, [
             _invalid(
@@ -102,5 +107,5 @@ def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
     except ValueError as exc:
         # int() refuses numbers of more than sys.get_int_max_str_digits() digits.
         return None, [_invalid(str(exc), f"Zahl nicht lesbar: {exc}")]
-    problems = list(_repeated_keys(value)) if found_repeats else []
+    problems = list(_repeated_keys(value)) if _repeats_seen != repeats_before else []
     return value, problems

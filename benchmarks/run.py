@@ -368,7 +368,24 @@ def _rival_command(name: str) -> list[str]:
     return [sys.executable, str(HERE / "rivals.py"), "validate", name]
 
 
+def _compile_bytecode() -> None:
+    """Write willkommen's bytecode, as installing a wheel does.
+
+    attrs and cattrs were installed with their bytecode; an editable install of
+    willkommen has none, and with PYTHONDONTWRITEBYTECODE set (as on our
+    machines) every start would compile its modules again: an unfair start.
+    """
+    import compileall  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.find_spec("willkommen")
+    assert spec is not None
+    assert spec.origin is not None
+    compileall.compile_dir(Path(spec.origin).parent, quiet=1)
+
+
 def section_startup(report: Report, settings: Settings, tmp: Path) -> None:
+    _compile_bytecode()
     small = tmp / "small.json"
     small.write_bytes(corpus.encode(corpus.small()))
     python = sys.executable

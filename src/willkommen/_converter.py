@@ -302,13 +302,23 @@ def _note_of(exc: BaseException) -> AttributeValidationNote | IterableValidation
     return None
 
 
+def _key_text(key: object) -> str:
+    # A Python caller's dict may hold any key, even one whose str() fails.
+    if isinstance(key, str):
+        return key
+    try:
+        return str(key)
+    except Exception:  # noqa: BLE001 - the key still gets its problem
+        return quote(key)
+
+
 def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
     """Turn what a structure hook raised into problems with JSON Pointer paths."""
     if isinstance(exc, StructureProblem):
         yield exc.rule.problem(path, **exc.values)
     elif isinstance(exc, ForbiddenExtraKeysError):
-        for key in sorted(exc.extra_fields, key=str):
-            yield UNKNOWN_KEY.problem(f"{path}/{escape(str(key))}", key=quote(key))
+        for key in sorted(exc.extra_fields, key=_key_text):
+            yield UNKNOWN_KEY.problem(f"{path}/{escape(_key_text(key))}", key=quote(key))
     elif isinstance(exc, BaseValidationError):
         for sub in exc.exceptions:
             note = _note_of(sub)

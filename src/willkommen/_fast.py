@@ -46,9 +46,12 @@ import attrs
 from willkommen._model import Offering, offering_dates_error
 from willkommen._strict import (
     _CALENDAR_DATE,
+    _SAFE_BITS,
     _enum_values,
     _is_collection,
     _is_optional,
+    fits_json,
+    is_utf8,
 )
 from willkommen._tags import generation
 from willkommen._typecheck import _compile, check_type
@@ -77,13 +80,13 @@ def _hand_over() -> Any:
 
 
 def _as_str(value: object) -> str:
-    if isinstance(value, str):
+    if isinstance(value, str) and (value.isascii() or is_utf8(value)):
         return str.__str__(value)
     raise HandOver
 
 
 def _as_int(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and fits_json(value):
         return int(value)
     raise HandOver
 
@@ -159,8 +162,9 @@ def _unique(items: list[Any]) -> frozenset[Any]:
 # returns the value or raises. Only for the exact annotation the hook is
 # registered for, so that the field's type check holds for the result.
 _LEAVES: dict[Any, str] = {
-    str: "({v} if type({v}) is str else _as_str({v}))",
-    int: "({v} if type({v}) is int else _as_int({v}))",
+    # ASCII text needs no check for lone surrogates; small integers none for their digits.
+    str: "({v} if type({v}) is str and {v}.isascii() else _as_str({v}))",
+    int: "({v} if type({v}) is int and -_SMALL_INT < {v} < _SMALL_INT else _as_int({v}))",
     float: "({v} if type({v}) is float else _as_float({v}))",
     bool: "({v} if type({v}) is bool else _hand_over())",
     Decimal: "({v} if type({v}) is Decimal and {v} in _fitting_decimals else _as_decimal({v}))",
@@ -172,6 +176,7 @@ _HELPERS: dict[str, Any] = {
     "HandOver": HandOver,
     "_hand_over": _hand_over,
     "_as_str": _as_str,
+    "_SMALL_INT": 2**_SAFE_BITS,
     "_as_int": _as_int,
     "_as_float": _as_float,
     "_as_decimal": _as_decimal,

@@ -355,7 +355,7 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
         and offering.participants is not None
         and offering.participants not in _WORKSHOP_SIZE
     ):
-        yield finding("participants", value=offering.participants)
+        yield finding("participants", value=quote(offering.participants))
 
 
 # --- process coaching -------------------------------------------------------

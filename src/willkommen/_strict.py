@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import sys
 import types
 import typing
 from collections.abc import Mapping
@@ -52,9 +53,45 @@ def _structure_str(value: object, cls: type) -> Any:
         # A (str, Enum) class: singledispatch finds str before Enum in its MRO.
         return _structure_enum(value, cls)
     if isinstance(value, str):
+        if not value.isascii() and not is_utf8(value):
+            # A lone surrogate ("\ud800" in JSON): the text could never be written back.
+            raise StructureProblem(
+                INVALID_VALUE,
+                value=quote(value),
+                expected="text that UTF-8 can carry (no lone surrogate)",
+                expected_de="Text, den UTF-8 darstellen kann (kein einzelnes Surrogat)",
+            )
         # str.__str__ turns a str subclass (a StrEnum member, say) into a plain str.
         return str.__str__(value)
     raise _wrong_type(_STRING, value)
+
+
+def is_utf8(text: str) -> bool:
+    """Whether UTF-8 can carry *text*: it has no lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def fits_json(number: int) -> bool:
+    """Whether an integer has few enough digits for Python's int-to-text conversion.
+
+    json refuses to write more than ``sys.get_int_max_str_digits()`` digits
+    (4,300 by default): a larger integer could be read but never written back.
+    """
+    if number.bit_length() <= _SAFE_BITS:
+        return True
+    try:
+        str(number)
+    except ValueError:
+        return False
+    return True
+
+
+# 602 decimal digits at the most: under any limit Python lets one set (640 or more).
+_SAFE_BITS = 2_000
 
 
 def _structure_int(value: object, cls: type) -> Any:
@@ -62,6 +99,13 @@ def _structure_int(value: object, cls: type) -> Any:
         # An IntEnum: singledispatch finds int before Enum in its MRO.
         return _structure_enum(value, cls)
     if isinstance(value, int) and not isinstance(value, bool):
+        if not fits_json(value):
+            raise StructureProblem(
+                INVALID_VALUE,
+                value=quote(value),
+                expected=f"an integer of at most {sys.get_int_max_str_digits()} digits",
+                expected_de=f"eine ganze Zahl mit höchstens {sys.get_int_max_str_digits()} Ziffern",
+            )
         return int(value)
     raise _wrong_type(_INTEGER, value)
 

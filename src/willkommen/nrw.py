@@ -178,9 +178,9 @@ _AGE_MAX_EXCLUSIVE = 27
 def target_group_ages_within_range(alliance: NrwAlliance, context: Context) -> Iterator[Finding]:
     group = alliance.target_group
     if not _AGE_MIN <= group.age_min < _AGE_MAX_EXCLUSIVE:
-        yield finding("target_group", "age_min", value=group.age_min)
+        yield finding("target_group", "age_min", value=quote(group.age_min))
     if not _AGE_MIN < group.age_max_exclusive <= _AGE_MAX_EXCLUSIVE or group.age_max_exclusive <= group.age_min:
-        yield finding("target_group", "age_max_exclusive", value=group.age_max_exclusive)
+        yield finding("target_group", "age_max_exclusive", value=quote(group.age_max_exclusive))
 
 
 # seed 004: Leverkusen, its partners, the Kommunales Integrationszentrum as

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from rival_rules import VALUES
+
 Document = dict[str, Any]
 
 # The runtime of Willkommen bei Freunden (domain.md): every date must lie inside it.
@@ -43,49 +45,13 @@ _STATES = (
     ("DE-HE", "06", None),
     ("DE-BW", "08", None),
 )
-_PARTNER_KINDS = (
-    "youth_office",
-    "social_office",
-    "immigration_office",
-    "job_center",
-    "employment_agency",
-    "education_authority",
-    "education_office",
-    "integration_office",
-    "administration_lead",
-    "school",
-    "daycare",
-    "accommodation_operator",
-    "welfare_provider",
-    "migrant_organisation",
-    "association",
-    "volunteers",
-    "youth_migration_service",
-    "employer",
-    "young_refugees",
-    "other",
-)
-_THEMES = (
-    "accommodation",
-    "child_protection",
-    "early_education",
-    "school_education",
-    "school_to_work",
-    "employment",
-    "participation",
-    "anti_discrimination",
-    "intercultural_opening",
-    "volunteering",
-    "psychosocial_support",
-    "integration_strategy",
-    "encounter",
-    "cooperation",
-    "other",
-)
-_STATUSES = ("proposed", "under_review", "agreed", "in_progress", "completed", "dropped")
-_HORIZONS = ("short_term", "long_term")
-_TASKS = ("goal_setting", "action_planning", "networking", "communication")
-_OFFERING_TYPES = ("analysis_workshop", "training", "process_coaching", "study_visit", "dialogue")
+# The code lists, from the rivals' copy (itself checked against willkommen's).
+_PARTNER_KINDS = VALUES["PartnerKind"]
+_THEMES = VALUES["Theme"]
+_STATUSES = VALUES["MeasureStatus"]
+_HORIZONS = VALUES["Horizon"]
+_TASKS = VALUES["CoachingTask"]
+_OFFERING_TYPES = VALUES["OfferingType"]
 _NAMES = ("Anna", "Ben", "Cem", "Dana", "Emre", "Frieda", "Gül", "Hanna", "Ilias", "Jana", "Karim", "Lea")
 _SURNAMES = ("Müller", "Schmidt", "Yılmaz", "Nowak", "Weber", "Haddad", "Becker", "Öztürk", "Krause")
 _WORDS = (

@@ -29,7 +29,7 @@ Replay saved inputs with ``--replay FILE...``.
 
 # A script, not a module: it prints, and it imports willkommen late, because
 # atheris must instrument the package as it is first imported.
-# ruff: noqa: T201, PLC0415, INP001, S311
+# ruff: noqa: PLC0415, S311
 
 from __future__ import annotations
 

@@ -10,8 +10,14 @@ modules first).
 It describes the *shape* of a document only. What it cannot say, the reader
 and the rules still check: program logic (too few partners, dates outside the
 runtime, ...), repeated keys in one object (JSON Schema sees parsed data),
-numbers with more than 15 significant digits, and that an integer field
-refuses ``1.0`` (JSON Schema counts ``1.0`` as an integer; the reader does not).
+hours that a float cannot hold exactly (more than 15 significant digits:
+they would not come back the same), integers longer than Python's int/str
+limit of 4,300 digits (they could never be written as JSON text Python reads),
+strings with a lone surrogate (UTF-8 cannot encode them), and that an integer
+field refuses ``1.0`` (JSON Schema counts ``1.0`` as an integer; the reader
+does not). ``tests/test_schema_differential.py`` holds the two to that list.
+The ``program`` of an alliance is one of the programs registered when
+:func:`json_schema` runs, as the reader's registry is (register yours first).
 """
 
 import datetime as dt
@@ -28,6 +34,7 @@ import attrs
 from willkommen._api import SCHEMA_VERSION
 from willkommen._enums import LabelledEnum
 from willkommen._model import Alliance, Offering, offering_dates_error
+from willkommen._programs import programs
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
 
 JSONSchema = dict[str, Any]
@@ -159,6 +166,9 @@ class _Builder:
             properties[TAG_KEY] = {"const": tag}
         for field in attrs.fields(cls):
             properties[field.name] = self.annotation(hints.get(field.name, field.type))
+            if issubclass(cls, Alliance) and field.name == "program":
+                # The reader refuses a program that is not registered (invalid_value).
+                properties[field.name]["enum"] = [program.id for program in programs()]
             if field.default is attrs.NOTHING:
                 required.append(field.name)
         schema: JSONSchema = {

@@ -5,6 +5,7 @@ Run it outside CI, from the repository root::
     .venv/bin/pip install atheris                        # once; coverage-guided (libFuzzer)
     .venv/bin/python fuzz/fuzz_loads.py --seconds 60
     .venv/bin/python fuzz/fuzz_loads.py --seconds 60 --engine random   # without atheris
+    .venv/bin/python fuzz/fuzz_loads.py --seconds 60 --target cli      # the command line
 
 Every input is one of two things, chosen by its first byte:
 
@@ -15,7 +16,16 @@ Every input is one of two things, chosen by its first byte:
   (any JSON type, huge integers, NaN, lone surrogates, deep nesting), given
   to ``check`` and ``load`` as data and to ``loads`` as JSON text.
 
-The oracle: ``check`` never raises; ``load``/``loads`` raise nothing but
+With ``--target cli`` every input becomes a folder of two files, ``a.json``
+and ``b.jsonl`` (the input's bytes, or JSON Lines of seed documents with one
+line mutated or raw, LF or CRLF), checked by ``willkommen validate`` in
+process, as text and as JSON, with an ASCII or UTF-8 standard output, in
+English or German, strict or not. Its oracle: exit code 0 or 1 as the records
+call for, nothing on standard error, a JSON report that parses and says of
+every record (one per non-blank line) what ``loads`` says, and a text report
+of one printable line per problem and a summary.
+
+The library's oracle: ``check`` never raises; ``load``/``loads`` raise nothing but
 ``ValidationError`` (with at least one error, ``load`` with exactly the
 problems ``check`` finds); what they return has no errors and comes back
 equal from ``loads(dumps(x).encode("utf-8"))``. Anything else is a crash: it
@@ -37,6 +47,7 @@ import argparse
 import contextlib
 import copy
 import hashlib
+import io
 import json
 import os
 import sys
@@ -321,6 +332,113 @@ def make_target(run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: l
     return one_input
 
 
+# --- the command line -------------------------------------------------------------------------
+
+_JSON_BLANKS = b" \t\r\n"
+
+
+def check_cli(willkommen: Any, folder: Path, documents: dict[str, bytes], options: dict[str, Any]) -> None:
+    """``willkommen validate`` over a folder of these files, as text and as JSON, agrees with the library.
+
+    Exit code 0 or 1, never a traceback; the JSON report is JSON in the output
+    encoding and says of every record what ``loads`` says of it (JSON Lines:
+    one record per line that is not blank, numbered); the text report has a
+    printable line per problem and a summary.
+    """
+    from willkommen import _cli
+    from willkommen._api import read_text
+
+    for stale in folder.iterdir():
+        stale.unlink()
+    expected: dict[str, list[tuple[int | None, bool, int]]] = {}
+    for name, content in documents.items():
+        (folder / name).write_bytes(content)
+        chunks = content.split(b"\n") if name.endswith(".jsonl") else [content]
+        records = []
+        for number, chunk in enumerate(chunks, start=1):
+            if name.endswith(".jsonl") and not chunk.strip(_JSON_BLANKS):
+                continue
+            problems = read_text(chunk).problems
+            failing = [p for p in problems if p.is_error or options["strict"]]
+            records.append((number if name.endswith(".jsonl") else None, not failing, len(problems)))
+        expected[name] = records
+    argv = ["validate", "--lang", options["lang"], *(["--strict"] if options["strict"] else []), str(folder)]
+    invalid = any(not valid for records in expected.values() for _, valid, _ in records)
+
+    code, out = _run_cli(_cli, [*argv, "--format", "json"], options["encoding"])
+    if code != (1 if invalid else 0):
+        raise OracleError(f"exit code {code}, expected {1 if invalid else 0}")
+    report = json.loads(out)
+    got = {
+        Path(file["path"]).name: [(r["line"], r["valid"], len(r["problems"])) for r in file["records"]]
+        for file in report["files"]
+    }
+    if got != expected:
+        raise OracleError(f"the JSON report disagrees with loads(): {got} != {expected}")
+
+    code, out = _run_cli(_cli, argv, options["encoding"])
+    lines = out.splitlines()
+    problems = sum(count for records in expected.values() for _, _, count in records)
+    if len(lines) != problems + 1 or not all(text.isprintable() for text in lines):
+        raise OracleError("the text report is not one printable line per problem and a summary")
+
+
+def _run_cli(cli: Any, argv: list[str], encoding: str) -> tuple[int, str]:
+    """Run the command line in-process with standard output in *encoding*; its exit code and output."""
+    buffer = io.BytesIO()
+    stdout = io.TextIOWrapper(buffer, encoding=encoding, write_through=True)
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()) as stderr:
+        code = cli.main(argv)
+    if stderr.getvalue():
+        raise OracleError(f"wrote to standard error: {stderr.getvalue()[:200]!r}")
+    return code, buffer.getvalue().decode(encoding)
+
+
+def make_cli_target(
+    run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: list[str]
+) -> Callable[[bytes], None]:
+    """The function each input goes to with ``--target cli``: a folder of two files for the command line."""
+    folder = Path(tempfile.mkdtemp(prefix="willkommen-fuzz-cli-"))
+    seed_lines = [json.dumps(seed, ensure_ascii=False).encode() for seed in seeds]
+
+    def one_input(data: bytes) -> None:
+        run.inputs += 1
+        source = Source(data)
+        try:
+            options = {
+                "encoding": "ascii" if source.byte() % 2 else "utf-8",
+                "lang": "de" if source.byte() % 2 else "en",
+                "strict": source.byte() % 4 == 0,
+            }
+            if source.byte() % 2:
+                # Seed documents as JSON Lines, one line a mutated document or raw bytes.
+                lines = [seed_lines[source.below(len(seed_lines))] for _ in range(1 + source.below(4))]
+                document = mutate_document(source, seeds, words)
+                try:
+                    broken = json.dumps(document, ensure_ascii=source.byte() % 2 == 0).encode("utf-8")
+                except (ValueError, TypeError, RecursionError, UnicodeEncodeError):
+                    broken = source.chunk(256)
+                lines.insert(source.below(len(lines) + 1), broken)
+                end = b"\r\n" if source.byte() % 2 else b"\n"
+                documents = {"a.json": broken, "b.jsonl": end.join(lines)}
+            else:
+                source.note = "the input's bytes (after the first four) as a.json and as b.jsonl"
+                raw = source.rest()
+                documents = {"a.json": raw, "b.jsonl": raw}
+            source.note += f"; options {options}"
+            check_cli(willkommen, folder, documents, options)
+        except Exception as exc:  # every failure is a finding
+            run.crash(data, exc, source.note)
+            if run.stop_on_crash:
+                raise
+
+    return one_input
+
+
+def _targets(args: argparse.Namespace) -> Callable[..., Callable[[bytes], None]]:
+    return make_cli_target if args.target == "cli" else make_target
+
+
 def _seeds(willkommen: Any, nrw: Any, count: int) -> list[dict[str, Any]]:
     from willkommen._example import example_document
 
@@ -358,6 +476,8 @@ def _write_seed_corpus(directory: Path, seeds: list[dict[str, Any]], words: list
     tokens = [json.dumps(w, ensure_ascii=False) for w in words]
     tokens += [t + ":" for t in tokens]
     tokens += ["NaN", "Infinity", "-Infinity", '"\\ud800"', '"\\u0000"', "\ufeff", "1e400", "9" * 30, "{}", "[]"]
+    # Line ends and the control characters around them, for JSON Lines (--target cli).
+    tokens += ["\n", "\r\n", "\n\x0c\n", "\n\x0b\n", "\n\x00\n", "\n \t\n"]
     lines = [f'token{i}="{_dictionary_escape(t.encode())}"' for i, t in enumerate(tokens)]
     (directory.parent / "json.dict").write_text("\n".join(lines) + "\n", encoding="ascii")
 
@@ -378,7 +498,7 @@ def _with_atheris(args: argparse.Namespace, run: Run, crash_dir: Path) -> None:
     corpus = Path(args.corpus) if args.corpus else Path(tempfile.mkdtemp(prefix="willkommen-corpus-")) / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
     _write_seed_corpus(corpus, seeds, words)
-    target = make_target(run, willkommen, seeds, words)
+    target = _targets(args)(run, willkommen, seeds, words)
     deadline = run.started + args.seconds
 
     def timed(data: bytes) -> None:
@@ -412,7 +532,7 @@ def _with_random(args: argparse.Namespace, run: Run) -> None:
     words = _vocabulary(willkommen, willkommen.nrw)
     seeds = _seeds(willkommen, willkommen.nrw, args.generated)
     seed_texts = [json.dumps(s, ensure_ascii=False).encode() for s in seeds]
-    target = make_target(run, willkommen, seeds, words)
+    target = _targets(args)(run, willkommen, seeds, words)
     rng = random.Random(args.seed)
     deadline = run.started + args.seconds
     # Random inputs, a quarter of them a seed document with a few bytes damaged.
@@ -428,14 +548,14 @@ def _with_random(args: argparse.Namespace, run: Run) -> None:
     print("\n" + run.summary(), flush=True)
 
 
-def _replay(files: list[str], generated: int) -> None:
+def _replay(files: list[str], args: argparse.Namespace) -> None:
     import willkommen
     import willkommen.nrw
 
     words = _vocabulary(willkommen, willkommen.nrw)
-    seeds = _seeds(willkommen, willkommen.nrw, generated)
+    seeds = _seeds(willkommen, willkommen.nrw, args.generated)
     run = Run(Path(tempfile.mkdtemp(prefix="willkommen-replay-")), stop_on_crash=True)
-    target = make_target(run, willkommen, seeds, words)
+    target = _targets(args)(run, willkommen, seeds, words)
     for name in files:
         print(f"replaying {name}", flush=True)
         target(Path(name).read_bytes())
@@ -452,6 +572,12 @@ def main() -> None:
         default="atheris",
         help="atheris: coverage-guided (default); random: plain random inputs, where atheris is not available",
     )
+    parser.add_argument(
+        "--target",
+        choices=["library", "cli"],
+        default="library",
+        help="library: loads, load and check (default); cli: `willkommen validate` on a folder of two files",
+    )
     parser.add_argument("--corpus", help="a folder for libFuzzer's corpus (default: a new temporary folder)")
     parser.add_argument("--crash-dir", help="where crashing inputs go (default: a new temporary folder)")
     parser.add_argument("--generated", type=int, default=20, help="generated valid documents to seed with")
@@ -461,7 +587,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
     if args.replay:
-        _replay(args.replay, args.generated)
+        _replay(args.replay, args)
         return
     crash_dir = Path(args.crash_dir) if args.crash_dir else Path(tempfile.mkdtemp(prefix="willkommen-crashes-"))
     crash_dir.mkdir(parents=True, exist_ok=True)

@@ -358,14 +358,14 @@ def test_an_os_error_is_an_unreadable_file(
     """Permission denied, as the operating system says it: a problem with a code, never a traceback."""
     locked = write(tmp_path / "locked.json", example("bautzen"))
     write(tmp_path / "open.json", example("bautzen"))
-    read_bytes = Path.read_bytes
+    os_open = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "locked.json":
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "locked.json":
+            raise PermissionError(13, "Permission denied", str(path))
+        return os_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     code, out, _ = run(capsys, "validate", str(tmp_path))
     assert code == 1
     assert f"{locked}: /: error unreadable_file: cannot read the file: Permission denied" in out.splitlines()

@@ -29,11 +29,13 @@ keys may be added to version 1; none will be removed or change meaning.
 """
 
 import argparse
+import codecs
 import importlib
 import importlib.util
 import io
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -74,12 +76,17 @@ class UsageError(Exception):
 
 @attrs.frozen
 class Source:
-    """One input: a file, standard input (``path`` None), or a folder that could not be listed."""
+    """One input: a file, standard input (``path`` None), or a folder that could not be listed.
+
+    ``found`` is true for a file found in a folder, false for one named on the
+    command line: only a named file may be a pipe or a device (``<(zcat x.gz)``).
+    """
 
     name: str
     path: Path | None
     lines: bool
     error: OSError | None = None
+    found: bool = False
 
 
 def _walk(folder: Path) -> list[Source]:
@@ -96,7 +103,7 @@ def _walk(folder: Path) -> list[Source]:
         for file in files:
             if file.lower().endswith(_FOLDER_SUFFIXES):
                 path = Path(root, file)
-                found.append(Source(str(path), path, lines=path.suffix.lower() == _LINES_SUFFIX))
+                found.append(Source(str(path), path, lines=path.suffix.lower() == _LINES_SUFFIX, found=True))
     return sorted(found, key=lambda source: source.name)
 
 
@@ -136,11 +143,38 @@ def _unreadable(exc: OSError) -> Problem:
     return UNREADABLE_FILE.problem("", reason=exc.strerror or str(exc) or type(exc).__name__)
 
 
+# Opening a FIFO for reading waits for a writer; non-blocking, it returns at once.
+_OPEN_FOUND = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open(source: Source) -> IO[bytes]:
+    """Open a file; one found in a folder must be a regular file, so a FIFO there cannot hang the run."""
+    assert source.path is not None
+    if not source.found:
+        return source.path.open("rb")
+    descriptor = os.open(source.path, _OPEN_FOUND)
+    try:
+        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if not regular:
+        os.close(descriptor)
+        raise OSError("not a regular file but a pipe, socket or device")
+    # O_NONBLOCK changes nothing for reading a regular file, so it can stay.
+    return os.fdopen(descriptor, "rb")
+
+
+# JSON's whitespace: a line of only these is blank. Not bytes.strip()'s set,
+# which would also skip a line holding nothing but a form feed, unreported.
+_JSON_BLANKS = b" \t\r\n"
+
+
 def _read_lines(stream: IO[bytes]) -> Iterator[Record]:
     # One line in memory at a time, however long the file. Blank lines separate
     # nothing in JSON Lines and are skipped; "\r\n" is whitespace to the parser.
     for number, raw in enumerate(stream, start=1):
-        if raw.strip():
+        if raw.strip(_JSON_BLANKS):
             yield Record(number, read_text(raw).problems, len(raw))
 
 
@@ -158,10 +192,11 @@ def _records(source: Source, stdin: Callable[[], IO[bytes]]) -> Iterator[Record]
                 data = stream.read()
                 yield Record(None, read_text(data).problems, len(data))
         elif source.lines:
-            with source.path.open("rb") as stream:
+            with _open(source) as stream:
                 yield from _read_lines(stream)
         else:
-            data = source.path.read_bytes()
+            with _open(source) as stream:
+                data = stream.read()
             yield Record(None, read_text(data).problems, len(data))
     except OSError as exc:
         # Permission denied, a broken link, a folder named like a file: the
@@ -212,6 +247,28 @@ class Policy:
 
 
 # --- reporting ------------------------------------------------------------------------------------
+
+
+def printable(text: str) -> str:
+    """*text* with every character a terminal would act on or hide written as an escape.
+
+    Keys and file names come from the data: a newline in one must not split a
+    line of the report, an escape sequence must not recolour the terminal, a
+    bidirectional override must not reorder what is shown.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _json_text(value: object, *, indent: int | None = None) -> str:
+    """JSON for standard output: UTF-8 as it is, otherwise ASCII escapes, so it stays JSON in any encoding."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    return json.dumps(value, ensure_ascii=not utf8, indent=indent)
 
 
 @attrs.define
@@ -274,8 +331,10 @@ class TextReport:
         for problem in problems:
             # "/" stands for the whole document, whose JSON Pointer is "".
             self.out(
-                f"{where}: {problem.path or '/'}: {problem.severity.value} {problem.code}: "
-                f"{problem.message_in(self.lang)}"
+                printable(
+                    f"{where}: {problem.path or '/'}: {problem.severity.value} {problem.code}: "
+                    f"{problem.message_in(self.lang)}"
+                )
             )
 
     def end_file(self) -> None:
@@ -302,7 +361,7 @@ class JsonReport:
     def start_file(self, source: Source) -> None:
         """Open a file's entry."""
         comma = "," if self.files else ""
-        self.out(f'{comma}{{"path": {json.dumps(source.name, ensure_ascii=False)}, "records": [')
+        self.out(f'{comma}{{"path": {_json_text(source.name)}, "records": [')
         self.files += 1
         self.records = 0
 
@@ -317,7 +376,7 @@ class JsonReport:
                 for p in problems
             ],
         }
-        self.out(("," if self.records else "") + json.dumps(entry, ensure_ascii=False))
+        self.out(("," if self.records else "") + _json_text(entry))
         self.records += 1
 
     def end_file(self) -> None:
@@ -441,7 +500,7 @@ def _schema(args: argparse.Namespace) -> int:
     roots = _roots()
     if args.root not in roots:
         raise UsageError(f"unknown --root {args.root!r}: choose from {', '.join(map(repr, roots))}")
-    print(json.dumps(json_schema(roots[args.root]), ensure_ascii=False, indent=2))
+    print(_json_text(json_schema(roots[args.root]), indent=2))
     return 0
 
 
@@ -474,7 +533,7 @@ def _rules(args: argparse.Namespace) -> int:
             raise UsageError(f"no rule has the code {args.code!r} (see 'willkommen rules')")
     if args.format == "json":
         document = {"version": REPORT_VERSION, "rules": [_rule_entry(entry, args.lang) for entry in catalogue]}
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(_json_text(document, indent=2))
     elif args.code is not None:
         (entry,) = catalogue
         labels = _RULE_LABELS[args.lang]
@@ -494,7 +553,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 def _example(args: argparse.Namespace) -> int:
     del args
-    print(json.dumps(example_document(), ensure_ascii=False, indent=2))
+    print(_json_text(example_document(), indent=2))
     return 0
 
 

@@ -8,6 +8,7 @@ named like data files; keys and file names that a terminal would act on. The
 last tests run the real process over a folder holding all of it.
 """
 
+import io
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 
 from willkommen._cli import main, printable
+from willkommen._example import example_document
 
 from .conftest import example
 from .test_cli import found, line, report, run, write
@@ -149,6 +151,15 @@ def test_a_file_that_cannot_be_examined_is_unreadable(
     assert len(closed) == 1
 
 
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_a_link_to_a_device_in_a_folder_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A link named like a data file that leads to a device (/dev/null, or /dev/zero that never ends)."""
+    (tmp_path / "device.json").symlink_to("/dev/null")
+    code, document = report(capsys, str(tmp_path))
+    assert (code, found(document)) == (1, [("device.json", None, "unreadable_file", "")])
+    assert "not a regular file" in document["files"][0]["records"][0]["problems"][0]["message"]
+
+
 def test_a_link_to_itself_is_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A loop of links: unreadable_file, named or found in a folder."""
     loop = tmp_path / "loop.json"
@@ -224,6 +235,19 @@ def test_the_json_report_gives_back_every_key_exactly(tmp_path: Path, capsys: py
 def test_printable(text: str, shown: str) -> None:
     """Printable characters stay, in any script; the others are written as Python escapes."""
     assert printable(text) == shown
+
+
+def test_json_output_to_a_stream_of_unknown_encoding_is_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An output stream that names no encoding Python knows gets ASCII-escaped JSON, valid whatever it is."""
+
+    class Unknown(io.StringIO):
+        encoding = "no-such-encoding"
+
+    stream = Unknown()
+    monkeypatch.setattr(sys, "stdout", stream)
+    assert main(["example"]) == 0
+    assert stream.getvalue().isascii()
+    assert json.loads(stream.getvalue()) == example_document()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux file systems")

@@ -12,8 +12,9 @@ What this file promises (``docs/robustness.md`` says it in prose):
   exact, lists in order, a subclass's fields.
 
 Mutation tests (single, targeted changes of valid documents) are in
-``test_mutations.py``. The JSON Schema differential test and the command
-line's robustness are not here yet.
+``test_mutations.py``, the differential test against the JSON Schema in
+``test_schema_differential.py``, and the command line under hostile input in
+``test_cli_robustness.py``.
 """
 
 import contextlib

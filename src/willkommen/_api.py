@@ -23,6 +23,7 @@ from willkommen._programs import Program, find_program, programs
 from willkommen._strict import unknown_tag
 from willkommen._tags import TAG_KEY, class_for
 from willkommen._text import escape, quote
+from willkommen._writable import unwritable
 
 _T = TypeVar("_T")
 
@@ -175,10 +176,20 @@ def loads(text: str | bytes, cls: type[Any] = Alliance) -> Any:
 
 
 def dump(obj: object) -> dict[str, Any]:
-    """The document for a model object: plain JSON types, ``schema_version`` first."""
+    """The document for a model object: plain JSON types, ``schema_version`` first.
+
+    Raises :class:`~willkommen.ValidationError` if the object holds a value
+    that no document can carry exactly (text with a lone surrogate, an
+    integer over Python's int-to-text limit, hours a float cannot hold,
+    ``NaN`` or an infinity): writing something else would lose data. Other
+    problems (the rules) do not stop it: a draft can be saved.
+    """
     if not attrs.has(type(obj)):
         msg = f"dump() takes a model object, not {quote(obj)}"
         raise TypeError(msg)
+    problems = unwritable(obj, finite=True)
+    if problems:
+        raise ValidationError(problems)
     from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
 
     body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
@@ -186,14 +197,21 @@ def dump(obj: object) -> dict[str, Any]:
 
 
 def dumps(obj: object, *, indent: int | None = 2) -> str:
-    """The document for a model object as JSON text (UTF-8 characters kept as they are)."""
+    """The document for a model object as JSON text (UTF-8 characters kept as they are).
+
+    Raises :class:`~willkommen.ValidationError` as :func:`dump` does.
+    """
     return json.dumps(dump(obj), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 def check(data: object, cls: type[Any] = Alliance) -> list[Problem]:
-    """Every problem of a model object or of parsed data; never raises for bad data."""
+    """Every problem of a model object or of parsed data; never raises for bad data.
+
+    For a model object built in code, that includes the values the reader
+    would refuse in data because no document could carry them (``invalid_value``).
+    """
     if attrs.has(type(data)):
-        return _rule_problems(data, frozenset())
+        return unwritable(data) + _rule_problems(data, frozenset())
     return read(data, cls).problems
 
 

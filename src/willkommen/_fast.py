@@ -104,6 +104,11 @@ _DATES: dict[str, dt.date] = {}
 _FITTING_DECIMALS: dict[Decimal, None] = {}
 
 
+def fitting_decimals() -> dict[Decimal, None]:
+    """The Decimals seen to fit a float exactly (``_writable`` looks there first too)."""
+    return _FITTING_DECIMALS
+
+
 def _remember(cache: dict[Any, Any], key: object, value: object) -> None:
     if len(cache) >= _CACHE_SIZE:
         cache.clear()

@@ -54,16 +54,20 @@ def _structure_str(value: object, cls: type) -> Any:
         return _structure_enum(value, cls)
     if isinstance(value, str):
         if not value.isascii() and not is_utf8(value):
-            # A lone surrogate ("\ud800" in JSON): the text could never be written back.
-            raise StructureProblem(
-                INVALID_VALUE,
-                value=quote(value),
-                expected="text that UTF-8 can carry (no lone surrogate)",
-                expected_de="Text, den UTF-8 darstellen kann (kein einzelnes Surrogat)",
-            )
+            raise text_problem(value)
         # str.__str__ turns a str subclass (a StrEnum member, say) into a plain str.
         return str.__str__(value)
     raise _wrong_type(_STRING, value)
+
+
+def text_problem(value: str) -> StructureProblem:
+    r"""The problem of text with a lone surrogate ("\ud800" in JSON): it could never be written back."""
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value),
+        expected="text that UTF-8 can carry (no lone surrogate)",
+        expected_de="Text, den UTF-8 darstellen kann (kein einzelnes Surrogat)",
+    )
 
 
 def is_utf8(text: str) -> bool:
@@ -100,14 +104,19 @@ def _structure_int(value: object, cls: type) -> Any:
         return _structure_enum(value, cls)
     if isinstance(value, int) and not isinstance(value, bool):
         if not fits_json(value):
-            raise StructureProblem(
-                INVALID_VALUE,
-                value=quote(value),
-                expected=f"an integer of at most {sys.get_int_max_str_digits()} digits",
-                expected_de=f"eine ganze Zahl mit höchstens {sys.get_int_max_str_digits()} Ziffern",
-            )
+            raise integer_problem(value)
         return int(value)
     raise _wrong_type(_INTEGER, value)
+
+
+def integer_problem(value: int) -> StructureProblem:
+    """The problem of an integer with more digits than JSON text carries."""
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value),
+        expected=f"an integer of at most {sys.get_int_max_str_digits()} digits",
+        expected_de=f"eine ganze Zahl mit höchstens {sys.get_int_max_str_digits()} Ziffern",
+    )
 
 
 def _structure_float(value: object, _: type) -> float:
@@ -132,16 +141,28 @@ def _structure_decimal(value: object, _: type) -> Decimal:
         number = Decimal(value)
     else:
         raise _wrong_type(_NUMBER, value)
-    # dump() writes numbers as JSON numbers, which Python reads as floats;
-    # a value a float cannot hold would come back changed.
-    if number.is_finite() and Decimal(repr(float(number))) != number:
-        raise StructureProblem(
-            INVALID_VALUE,
-            value=quote(value),
-            expected="a number of at most 15 significant digits, within float range",
-            expected_de="eine Zahl mit höchstens 15 gültigen Ziffern im Bereich von float",
-        )
+    if not fits_float(number):
+        raise number_problem(value)
     return number
+
+
+def fits_float(number: Decimal) -> bool:
+    """Whether a float holds *number* exactly, or it is not finite (the rules judge those).
+
+    dump() writes numbers as JSON numbers, which Python reads as floats; a
+    value a float cannot hold would come back changed.
+    """
+    return not number.is_finite() or Decimal(repr(float(number))) == number
+
+
+def number_problem(value: object) -> StructureProblem:
+    """The problem of a number that would not come back the same from JSON text."""
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value),
+        expected="a number of at most 15 significant digits, within float range",
+        expected_de="eine Zahl mit höchstens 15 gültigen Ziffern im Bereich von float",
+    )
 
 
 def _structure_date(value: object, _: type) -> dt.date:

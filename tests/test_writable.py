@@ -1,0 +1,271 @@
+"""Objects built in code: what the reader refuses in data, check() reports and dump() refuses to write.
+
+An object read from data has passed the reader, which refuses values that no
+document can carry exactly (text with a lone surrogate, integers beyond the
+int-to-text limit, hours a float cannot hold). An object built in Python code
+never met the reader: for it, ``check`` reports the same values as
+``invalid_value`` at their paths, and ``dump``/``dumps`` raise
+``ValidationError`` instead of writing something else or crashing. So for
+every object ``check`` finds no error in, ``loads(dumps(x).encode()) == x``.
+"""
+
+import datetime as dt
+import enum
+import json
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import willkommen
+from willkommen import Alliance, ValidationError
+from willkommen._example import example_document
+from willkommen._writable import _suspect, _walk, unwritable
+from willkommen.testing import alliances
+
+_SETTINGS = settings(
+    max_examples=max(20, settings().max_examples // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def example() -> Alliance:
+    """The complete example alliance, as an object."""
+    return willkommen.load(example_document())
+
+
+def errors(problems: list[willkommen.Problem] | tuple[willkommen.Problem, ...]) -> list[tuple[str, str]]:
+    """(code, path) of every error."""
+    return [(p.code, p.path) for p in problems if p.is_error]
+
+
+def refused_by_dump(obj: object) -> list[tuple[str, str]]:
+    """The errors dump() raises with, for *obj*; dumps() raises the same."""
+    with pytest.raises(ValidationError) as info:
+        willkommen.dump(obj)
+    with pytest.raises(ValidationError) as again:
+        willkommen.dumps(obj)
+    assert again.value.problems == info.value.problems
+    return errors(info.value.problems)
+
+
+# --- the cases, one by one --------------------------------------------------------------------------
+
+
+def _with_partner_name(alliance: Alliance, name: str) -> Alliance:
+    partners = (attrs.evolve(alliance.partners[0], name=name), *alliance.partners[1:])
+    return attrs.evolve(alliance, partners=partners)
+
+
+def _with_session_hours(alliance: Alliance, hours: Decimal) -> Alliance:
+    assert alliance.coaching is not None
+    sessions = (attrs.evolve(alliance.coaching.sessions[0], hours=hours), *alliance.coaching.sessions[1:])
+    return attrs.evolve(alliance, coaching=attrs.evolve(alliance.coaching, sessions=sessions))
+
+
+def _with_participants(alliance: Alliance, participants: int) -> Alliance:
+    offerings = (attrs.evolve(alliance.offerings[0], participants=participants), *alliance.offerings[1:])
+    return attrs.evolve(alliance, offerings=offerings)
+
+
+def _with_goal_reference(alliance: Alliance, goal: str) -> Alliance:
+    measures = (attrs.evolve(alliance.measures[0], goals=(goal,)), *alliance.measures[1:])
+    return attrs.evolve(alliance, measures=measures)
+
+
+UNWRITABLE: dict[str, tuple[Alliance, str]] = {
+    "a lone surrogate in the name": (attrs.evolve(example(), name="Bautzen \ud800"), "/name"),
+    "a lone surrogate in a partner's name": (_with_partner_name(example(), "\udfff"), "/partners/0/name"),
+    "a lone surrogate in a list of strings": (_with_goal_reference(example(), "g\ud800"), "/measures/0/goals/0"),
+    "an integer of 5,000 digits": (_with_participants(example(), 10**5000), "/offerings/0/participants"),
+    "hours of 20 significant digits": (
+        _with_session_hours(example(), Decimal("1.2345678901234567890")),
+        "/coaching/sessions/0/hours",
+    ),
+    "integral hours no float holds": (
+        _with_session_hours(example(), Decimal(12345678901234567)),
+        "/coaching/sessions/0/hours",
+    ),
+}
+
+
+@pytest.mark.parametrize(("alliance", "path"), UNWRITABLE.values(), ids=UNWRITABLE.keys())
+def test_check_reports_what_no_document_can_carry(alliance: Alliance, path: str) -> None:
+    """invalid_value at the value's path, as the reader reports the same value in data."""
+    assert ("invalid_value", path) in errors(willkommen.check(alliance))
+
+
+@pytest.mark.parametrize(("alliance", "path"), UNWRITABLE.values(), ids=UNWRITABLE.keys())
+def test_dump_refuses_to_write_it(alliance: Alliance, path: str) -> None:
+    """Not a changed value, not a UnicodeEncodeError or ValueError from json: a ValidationError naming it."""
+    assert refused_by_dump(alliance) == [("invalid_value", path)]
+
+
+@pytest.mark.parametrize(("alliance", "path"), UNWRITABLE.values(), ids=UNWRITABLE.keys())
+def test_check_of_the_object_agrees_with_the_reader_on_the_data(alliance: Alliance, path: str) -> None:
+    """The same value as data (put in place of a valid one) gets the same code at the same path."""
+    document = example_document()
+    node: Any = document
+    *parents, last = path.strip("/").split("/")
+    for token in parents:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    value: Any = alliance
+    for token in path.strip("/").split("/"):
+        value = value[int(token)] if isinstance(value, tuple) else getattr(value, token)
+    node[int(last) if isinstance(node, list) else last] = value
+    assert ("invalid_value", path) in errors(willkommen.check(document))
+
+
+@pytest.mark.parametrize("hours", [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")])
+def test_non_finite_hours_are_for_the_rules_to_report_and_never_written(hours: Decimal) -> None:
+    """check() leaves NaN to the hours rules, as the reader does; dump() refuses it, as JSON has no NaN."""
+    alliance = _with_session_hours(example(), hours)
+    found = errors(willkommen.check(alliance))
+    assert found
+    assert ("invalid_value", "/coaching/sessions/0/hours") not in found
+    assert refused_by_dump(alliance) == [("invalid_value", "/coaching/sessions/0/hours")]
+
+
+def test_a_draft_with_rule_errors_can_still_be_written() -> None:
+    """dump() refuses only what it cannot write: an alliance with too few partners is saved as it is."""
+    alliance = attrs.evolve(example(), partners=example().partners[:2])
+    found = errors(willkommen.check(alliance))
+    assert ("alliance.too_few_partners", "/partners") in found
+    document = json.loads(willkommen.dumps(alliance))
+    assert len(document["partners"]) == 2
+    assert errors(willkommen.check(document)) == found
+
+
+def test_every_problem_is_found_in_document_order() -> None:
+    """Several unwritable values: all of them, in the order they stand in the document."""
+    alliance = _with_participants(_with_partner_name(attrs.evolve(example(), name="\ud800"), "\ud801"), 10**5000)
+    assert refused_by_dump(alliance) == [
+        ("invalid_value", "/name"),
+        ("invalid_value", "/partners/0/name"),
+        ("invalid_value", "/offerings/0/participants"),
+    ]
+
+
+# --- a user's classes: any annotation, walked by value -----------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Notes:
+    """A user's class without type checks, holding whatever it is given."""
+
+    by_key: dict[Any, Any] = attrs.field(factory=dict)
+    anything: Any = None
+    score: float = 0.0
+
+
+def test_a_users_fields_of_any_type_are_walked() -> None:
+    """Dict keys and values, lists, Any, floats: each unwritable value at its path."""
+    notes = Notes(by_key={"ok": "fine", "bad\ud800": 1, "deep": [{"x": 10**5000}]}, anything=("\udc00",))
+    assert [p.path for p in unwritable(notes)] == ["/by_key/bad\ud800", "/by_key/deep/0/x", "/anything/0"]
+    assert [p.path for p in unwritable(Notes(score=math.nan), finite=True)] == ["/score"]
+    assert unwritable(Notes(score=math.nan)) == []
+
+
+def test_a_value_unlike_its_annotation_is_walked_anyway() -> None:
+    """A class without type checks may hold a list where an int is declared: the scan hands over to the walk."""
+
+    @attrs.frozen
+    class Loose:
+        count: int
+        names: tuple[str, ...]
+
+    assert [p.path for p in unwritable(Loose(count=["\ud800"], names=5))] == ["/count/0"]  # type: ignore[arg-type]
+
+
+def test_a_list_that_contains_itself_ends() -> None:
+    """A cycle through a mutable container is walked once."""
+    cycle: list[Any] = ["\ud800"]
+    cycle.append(cycle)
+    assert [p.path for p in unwritable(Notes(anything=cycle))] == ["/anything/0"]
+
+
+def test_a_key_that_cannot_be_printed_is_named_safely() -> None:
+    """A key whose str() raises is quoted, never printed: the walk goes on past it."""
+
+    class Unprintable:
+        def __str__(self) -> str:
+            raise RuntimeError
+
+        __repr__ = __str__
+
+    found = unwritable(Notes(by_key={Unprintable(): "\ud800"}))
+    assert len(found) == 1
+    assert found[0].code == "invalid_value"
+
+
+# --- properties ------------------------------------------------------------------------------------
+
+
+def _places(obj: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], object]]:
+    """Every str, int and Decimal field value of a model object, with its path."""
+    cls = type(obj)
+    if attrs.has(cls):
+        for field in attrs.fields(cls):
+            yield from _places(getattr(obj, field.name), (*path, field.name))
+    elif isinstance(obj, tuple):
+        for index, item in enumerate(obj):
+            yield from _places(item, (*path, index))
+    elif isinstance(obj, str | int | Decimal) and not isinstance(obj, bool | dt.date | enum.Enum):
+        yield path, obj
+
+
+def _replaced(obj: Any, path: tuple[str | int, ...], value: object) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(head, int):
+        return (*obj[:head], _replaced(obj[head], rest, value), *obj[head + 1 :])
+    return attrs.evolve(obj, **{str(head): _replaced(getattr(obj, str(head)), rest, value)})
+
+
+HOSTILE: dict[type, st.SearchStrategy[Any]] = {
+    str: st.text(max_size=5).map(lambda t: t + "\ud800") | st.text(max_size=5),
+    int: st.sampled_from([10**5000, -(10**4400), 10**100, 7]),
+    Decimal: st.sampled_from([Decimal("0.1"), Decimal("1.2345678901234567890"), Decimal("1E+400"), Decimal(3)]),
+}
+
+
+@_SETTINGS
+@given(alliance=alliances(), data=st.data())
+def test_what_check_finds_no_error_in_writes_and_reads_back(alliance: Alliance, data: st.DataObject) -> None:
+    """One str, int or Decimal replaced by a value of its type, writable or not: check and dump agree.
+
+    No error from check: the object writes as UTF-8 and reads back equal. Otherwise the unwritable
+    values are invalid_value in check and exactly the problems dump raises with. The quick scan
+    says "maybe" exactly when the walk finds something.
+    """
+    path, old = data.draw(st.sampled_from(list(_places(alliance))), label="place")
+    changed = _replaced(alliance, path, data.draw(HOSTILE[type(old)], label="value"))
+    found = unwritable(changed, finite=True)
+    assert _suspect(changed) == bool(_walk(changed, finite=True)) == bool(found)
+    if not any(p.is_error for p in willkommen.check(changed)):
+        assert willkommen.loads(willkommen.dumps(changed).encode("utf-8")) == changed
+    elif found:
+        assert set(errors(found)) <= set(errors(willkommen.check(changed)))
+        assert refused_by_dump(changed) == errors(found)
+    else:
+        # Errors of the rules only: written as it is, read back to the same errors.
+        assert errors(willkommen.check(willkommen.dump(changed))) == errors(willkommen.check(changed))
+
+
+def test_a_class_of_only_dates_and_codes_has_nothing_to_scan() -> None:
+    """Fields that are always writable (dates, enum members, bools) need no look at all."""
+
+    @attrs.frozen
+    class Day:
+        on: dt.date
+        kind: willkommen.PartnerKind
+        open: bool
+
+    assert unwritable(Day(on=dt.date(2017, 1, 1), kind=willkommen.PartnerKind.YOUTH_OFFICE, open=True)) == []

@@ -44,12 +44,14 @@ Replay saved inputs with ``--replay FILE...``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import copy
 import hashlib
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -334,10 +336,11 @@ def make_target(run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: l
 
 # --- the command line -------------------------------------------------------------------------
 
+# JSON's whitespace (RFC 8259, section 2): a line of nothing else holds no record.
 _JSON_BLANKS = b" \t\r\n"
 
 
-def check_cli(willkommen: Any, folder: Path, documents: dict[str, bytes], options: dict[str, Any]) -> None:
+def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]) -> None:
     """``willkommen validate`` over a folder of these files, as text and as JSON, agrees with the library.
 
     Exit code 0 or 1, never a traceback; the JSON report is JSON in the output
@@ -377,6 +380,8 @@ def check_cli(willkommen: Any, folder: Path, documents: dict[str, bytes], option
         raise OracleError(f"the JSON report disagrees with loads(): {got} != {expected}")
 
     code, out = _run_cli(_cli, argv, options["encoding"])
+    if code != (1 if invalid else 0):
+        raise OracleError(f"exit code {code} of the text report, expected {1 if invalid else 0}")
     lines = out.splitlines()
     problems = sum(count for records in expected.values() for _, _, count in records)
     if len(lines) != problems + 1 or not all(text.isprintable() for text in lines):
@@ -394,11 +399,22 @@ def _run_cli(cli: Any, argv: list[str], encoding: str) -> tuple[int, str]:
     return code, buffer.getvalue().decode(encoding)
 
 
+# Folders to remove at the end: at exit, and before atheris' os._exit, which skips atexit.
+_SCRATCH: list[Path] = []
+
+
+@atexit.register
+def _remove_scratch() -> None:
+    while _SCRATCH:
+        shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
+
+
 def make_cli_target(
     run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: list[str]
 ) -> Callable[[bytes], None]:
     """The function each input goes to with ``--target cli``: a folder of two files for the command line."""
     folder = Path(tempfile.mkdtemp(prefix="willkommen-fuzz-cli-"))
+    _SCRATCH.append(folder)
     seed_lines = [json.dumps(seed, ensure_ascii=False).encode() for seed in seeds]
 
     def one_input(data: bytes) -> None:
@@ -426,7 +442,7 @@ def make_cli_target(
                 raw = source.rest()
                 documents = {"a.json": raw, "b.jsonl": raw}
             source.note += f"; options {options}"
-            check_cli(willkommen, folder, documents, options)
+            check_cli(folder, documents, options)
         except Exception as exc:  # every failure is a finding
             run.crash(data, exc, source.note)
             if run.stop_on_crash:
@@ -504,6 +520,7 @@ def _with_atheris(args: argparse.Namespace, run: Run, crash_dir: Path) -> None:
     def timed(data: bytes) -> None:
         if time.monotonic() >= deadline:
             print("\n" + run.summary(), flush=True)
+            _remove_scratch()
             os._exit(0)
         target(data)
 

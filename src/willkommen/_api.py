@@ -211,7 +211,11 @@ def check(data: object, cls: type[Any] = Alliance) -> list[Problem]:
     would refuse in data because no document could carry them (``invalid_value``).
     """
     if attrs.has(type(data)):
-        return unwritable(data) + _rule_problems(data, frozenset())
+        problems = unwritable(data)
+        # As in reading: a rule that needs a field holding such a value does not run on it.
+        # (A path's first token is a field's name, which never needs escaping.)
+        failed = frozenset(p.path.split("/")[1] for p in problems)
+        return problems + _rule_problems(data, failed)
     return read(data, cls).problems
 
 

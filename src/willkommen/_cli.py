@@ -144,6 +144,7 @@ def _unreadable(exc: OSError) -> Problem:
 
 
 # Opening a FIFO for reading waits for a writer; non-blocking, it returns at once.
+_NOT_REGULAR = "not a regular file but a pipe, socket or device"
 _OPEN_FOUND = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -152,15 +153,19 @@ def _open(source: Source) -> IO[bytes]:
     assert source.path is not None
     if not source.found:
         return source.path.open("rb")
+    # Look before opening: opening a device can act (a tape rewinds), a socket cannot be opened at all.
+    if not stat.S_ISREG(source.path.stat().st_mode):
+        raise OSError(_NOT_REGULAR)
     descriptor = os.open(source.path, _OPEN_FOUND)
     try:
+        # Again on what was opened: the name may have changed hands in between.
         regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
     except OSError:
         os.close(descriptor)
         raise
     if not regular:
         os.close(descriptor)
-        raise OSError("not a regular file but a pipe, socket or device")
+        raise OSError(_NOT_REGULAR)
     # O_NONBLOCK changes nothing for reading a regular file, so it can stay.
     return os.fdopen(descriptor, "rb")
 

@@ -166,7 +166,7 @@ class _Builder:
             properties[TAG_KEY] = {"const": tag}
         for field in attrs.fields(cls):
             properties[field.name] = self.annotation(hints.get(field.name, field.type))
-            if issubclass(cls, Alliance) and field.name == "program":
+            if issubclass(cls, Alliance) and field.name == "program" and properties[field.name] == {"type": "string"}:
                 # The reader refuses a program that is not registered (invalid_value).
                 properties[field.name]["enum"] = [program.id for program in programs()]
             if field.default is attrs.NOTHING:

@@ -8,6 +8,12 @@ Python's int-to-text limit (json cannot write it), a Decimal that a float
 cannot hold (JSON numbers read back as floats: it would come back changed)
 and, for writing only, ``NaN`` and infinities (JSON has no word for them;
 :func:`check` leaves those to the rules, as the reader does).
+
+Nearly every object has none of them, so a quick scan compiled per model class
+looks first, and only an object it suspects is walked to find the paths. The
+scan trusts a value's annotation only where the value's type matches it
+exactly; anything else (a user's class without type checks, an object built
+with validators disabled) it hands to the walk, which takes any value.
 """
 
 import datetime as dt
@@ -34,21 +40,41 @@ from willkommen._strict import (
 )
 from willkommen._text import escape, quote
 
-# Values that are always writable: nothing to look at inside them.
-_PLAIN = (bool, enum.Enum, type(None))
+
+def unwritable(obj: object, *, finite: bool = False) -> list[Problem]:
+    """The values in *obj* that no document can carry, as ``invalid_value`` at their paths.
+
+    With *finite*, ``NaN`` and infinities are among them (for writing). An
+    object reached twice (shared, or in a cycle) is looked at once, at the
+    first path it is found at.
+    """
+    if not _suspect(obj):
+        return []
+    return _walk(obj, finite=finite)
+
+
+# --- the walk: any value, every path ------------------------------------------------------
 
 
 def _problem(value: object, *, finite: bool) -> StructureProblem | None:
     """The problem of one leaf value, or None."""
+    if isinstance(value, enum.Enum):
+        # A member is written as its value, which code defines: look at that.
+        value = value.value
     if isinstance(value, str):
         return None if value.isascii() or is_utf8(value) else text_problem(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return None if fits_json(value) else integer_problem(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            return _non_finite(value) if finite else None
+    if isinstance(value, Decimal | float):
+        return _number_problem(value, finite=finite)
+    return None
+
+
+def _number_problem(value: Decimal | float, *, finite: bool) -> StructureProblem | None:
+    if isinstance(value, Decimal) and value.is_finite():
         return None if fits_float(value) else number_problem(value)
-    if isinstance(value, float) and finite and not math.isfinite(value):
+    # Decimal's own test: float(Decimal("sNaN")) raises.
+    if finite and not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
         return _non_finite(value)
     return None
 
@@ -70,62 +96,41 @@ def _children(value: object) -> Iterator[tuple[str, object]] | None:
     if isinstance(value, list | tuple | frozenset | set):
         return ((str(index), item) for index, item in enumerate(value))
     if isinstance(value, dict):
-        # A key that is not text cannot be written as a JSON key at all; quote() names it safely.
+        # A key that is not text names its place by quote(), which never fails.
         return ((escape(key) if isinstance(key, str) else quote(key), item) for key, item in value.items())
     return None
-
-
-def _bad_keys(value: dict[object, object], path: str) -> Iterator[Problem]:
-    for key in value:
-        if isinstance(key, str) and not key.isascii() and not is_utf8(key):
-            found = text_problem(key)
-            yield found.rule.problem(f"{path}/{escape(key)}", **found.values)
-
-
-def unwritable(obj: object, *, finite: bool = False) -> list[Problem]:
-    """The values in *obj* that no document can carry, as ``invalid_value`` at their paths.
-
-    With *finite*, ``NaN`` and infinities are among them (for writing).
-    """
-    # Nearly every object has none: a compiled scan says so quickly, and only
-    # an object that may have one is walked to find where.
-    if not _suspect(obj):
-        return []
-    return _walk(obj, finite=finite)
 
 
 def _walk(obj: object, *, finite: bool) -> list[Problem]:
     """Every unwritable value with its path; a stack in document order, so depth never ends the interpreter."""
     problems: list[Problem] = []
     stack: list[tuple[str, object]] = [("", obj)]
-    # Every cycle passes through a mutable container: visiting each once ends any.
+    # Each object, list or dict once: that ends cycles (a mutable attrs class
+    # can point back at itself) and keeps shared parts from multiplying the work.
     seen: set[int] = set()
     while stack:
         path, value = stack.pop()
-        if isinstance(value, _PLAIN):
-            continue
         children = _children(value)
         if children is None:
             found = _problem(value, finite=finite)
             if found is not None:
                 problems.append(found.rule.problem(path, **found.values))
             continue
-        if isinstance(value, list | dict | set):
-            if id(value) in seen:
-                continue
-            seen.add(id(value))
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        parts = [(f"{path}/{token}", child) for token, child in children]
         if isinstance(value, dict):
-            problems.extend(_bad_keys(value, path))
-        stack.extend(reversed([(f"{path}/{token}", child) for token, child in children]))
+            # Keys are written too: a key json cannot write is a problem at the key's place.
+            for key, (place, _) in zip(value, parts, strict=True):
+                found = _problem(key, finite=True)
+                if found is not None:
+                    problems.append(found.rule.problem(place, **found.values))
+        stack.extend(reversed(parts))
     return problems
 
 
 # --- the quick scan -----------------------------------------------------------------------
-
-
-def _leaf_suspect(value: object) -> bool:
-    """Whether one value, of any type, may be unwritable (NaN and infinities count)."""
-    return _problem(value, finite=True) is not None
 
 
 def _any_suspect(value: object) -> bool:
@@ -133,83 +138,118 @@ def _any_suspect(value: object) -> bool:
     return bool(_walk(value, finite=True))
 
 
-_SCANS: dict[type, Callable[[Any], bool]] = {}
+def _leaf_suspect(value: object) -> bool:
+    """Whether one leaf value may be unwritable (NaN and infinities count)."""
+    return _problem(value, finite=True) is not None
 
 
-def _scanner(cls: type) -> Callable[[Any], bool]:
-    """The scan for values of *cls*, compiled on first use."""
+_SCANS: dict[type, Callable[[Any, list[Any]], bool]] = {}
+
+
+def _scanner(cls: type) -> Callable[[Any, list[Any]], bool]:
+    """The scan of one object of *cls*: its own fields; objects inside go on the list *todo*."""
     scan = _SCANS.get(cls)
     if scan is None:
-        scan = _SCANS[cls] = _compile_scan(cls) if attrs.has(cls) else _any_suspect
+        scan = _SCANS[cls] = _compile_scan(cls) if attrs.has(cls) else _scan_any
     return scan
 
 
-def _suspect(value: object) -> bool:
-    """Whether anything in *value* may be unwritable: a compiled scan per model class."""
-    return _scanner(type(value))(value)
+def _scan_any(value: object, todo: list[Any]) -> bool:
+    del todo
+    return _any_suspect(value)
 
 
-# Annotations whose values are always writable.
-_ALWAYS = (bool, dt.date, dt.datetime, type(None))
+def _suspect(obj: object) -> bool:
+    """Whether anything in *obj* may be unwritable (NaN counts); False only if nothing is."""
+    todo: list[Any] = [obj]
+    seen: set[int] = set()  # see _walk: cycles end, shared objects are scanned once
+    while todo:
+        value = todo.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if _scanner(type(value))(value, todo):
+            return True
+    return False
 
-# A test per leaf annotation that is true if the value in ``{v}`` may be unwritable. The common
-# case stays inline (ASCII text, an int of a safe size, hours seen before); the rest asks _leaf.
+
+def _writable_enum(cls: type[enum.Enum]) -> bool:
+    return all(_problem(member, finite=True) is None for member in cls)
+
+
+# For each leaf annotation, a test that is true if the value in ``{v}`` may be unwritable: the
+# common case inline for a value of exactly that type, any other value to the walk. The int
+# bound: 2,000 bits are 602 digits, under any int/str limit Python allows (640 or more).
 _LEAF_TESTS: dict[Any, str] = {
-    str: "((not {v}.isascii() and not _utf8({v})) if type({v}) is str else _leaf({v}))",
-    int: "((type({v}) is not int or {v}.bit_length() > 2000) and _leaf({v}))",
-    Decimal: "(not (type({v}) is Decimal and {v} in _fitting) and _leaf({v}))",
-    float: "_leaf({v})",
+    str: "((not {v}.isascii() and not _utf8({v})) if type({v}) is str else _any({v}))",
+    int: "(({v}.bit_length() > 2000 and _leaf({v})) if type({v}) is int else _any({v}))",
+    Decimal: "(({v} not in _fitting and _leaf({v})) if type({v}) is Decimal else _any({v}))",
+    float: "_any({v})",
+    bool: "(type({v}) is not bool and _any({v}))",
+    dt.date: "(type({v}) is not date and _any({v}))",
+    dt.datetime: "(type({v}) is not datetime and _any({v}))",
+    type(None): "({v} is not None and _any({v}))",
 }
 
+_SEQUENCES = (tuple, list, frozenset)
 
-def _lines(tp: Any, v: str, depth: int) -> list[str]:
+
+def _lines(tp: Any, v: str, depth: int, names: dict[str, Any]) -> list[str]:
     """Statements that ``return True`` if the value in variable *v* of annotation *tp* may be unwritable."""
-    if tp in _ALWAYS or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
-        return []
     if tp in _LEAF_TESTS:
         return [f"if {_LEAF_TESTS[tp].format(v=v)}: return True"]
+    if isinstance(tp, type) and issubclass(tp, enum.Enum) and _writable_enum(tp):
+        names[f"E{len(names)}"] = tp
+        return [f"if type({v}) is not E{len(names) - 1} and _any({v}): return True"]
     if isinstance(tp, type) and attrs.has(tp):
-        # By the value's own class: a subclass has fields of its own.
-        return [f"if (_scans.get(type({v})) or _scanner(type({v})))({v}): return True"]
+        # Scanned by its own class (a subclass has fields of its own), after this object.
+        return [f"todo.append({v})"]
     origin = typing.get_origin(tp)
     arguments = typing.get_args(tp)
     if origin in (types.UnionType, typing.Union) and len(arguments) == 2 and type(None) in arguments:
         (inner,) = (a for a in arguments if a is not type(None))
-        head, body = f"if {v} is not None:", _lines(inner, v, depth)
-    elif origin in (tuple, list, frozenset) and arguments and arguments[1:] in ((), (Ellipsis,)):
-        head, body = f"for i{depth} in {v}:", _lines(arguments[0], f"i{depth}", depth + 1)
-    else:
-        return [f"if _any({v}): return True"]
-    return [head, *(f"    {line}" for line in body)] if body else []
+        return [f"if {v} is not None:", *(f"    {line}" for line in _lines(inner, v, depth, names))]
+    if origin in _SEQUENCES and arguments and arguments[1:] in ((), (Ellipsis,)):
+        item = f"i{depth}"
+        return [
+            f"if type({v}) in _sequences:",
+            f"    for {item} in {v}:",
+            *(f"        {line}" for line in _lines(arguments[0], item, depth + 1, names)),
+            f"elif _any({v}): return True",
+        ]
+    return [f"if _any({v}): return True"]
 
 
-def _nothing_to_scan(value: object) -> bool:
-    """The scan of a class whose fields are all always writable (dates, enums, bools)."""
-    del value
+def _nothing_to_scan(value: object, todo: list[Any]) -> bool:
+    """The scan of a class without fields."""
+    del value, todo
     return False
 
 
-def _compile_scan(cls: type) -> Callable[[Any], bool]:
-    hints = typing.get_type_hints(cls)
+def _compile_scan(cls: type) -> Callable[[Any, list[Any]], bool]:
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: the walk needs none
+        return _scan_any
+    names: dict[str, Any] = {}
     body: list[str] = []
     for index, field in enumerate(attrs.fields(cls)):
-        lines = _lines(hints.get(field.name, field.type), f"v{index}", 0)
-        if lines:
-            body += [f"v{index} = o.{field.name}", *lines]
+        body += [f"v{index} = o.{field.name}", *_lines(hints.get(field.name, field.type), f"v{index}", 0, names)]
     if not body:
         return _nothing_to_scan
-    # A value unlike its annotation (a class without type checks) may raise: then the walk, which takes anything.
+    # Should a value still break a line above, the walk answers, which takes anything.
     lines = ["try:", *(f"    {line}" for line in body), "except Exception:", "    return _any(o)", "return False"]
-    source = "def scan(o):\n" + "".join(f"    {line}\n" for line in lines)
-    names: dict[str, Any] = {
+    source = "def scan(o, todo):\n" + "".join(f"    {line}\n" for line in lines)
+    names |= {
         "_leaf": _leaf_suspect,
         "_utf8": is_utf8,
-        "_scans": _SCANS,
-        "_scanner": _scanner,
         "_any": _any_suspect,
         "_fitting": fitting_decimals(),
+        "_sequences": _SEQUENCES,
         "Decimal": Decimal,
+        "date": dt.date,
+        "datetime": dt.datetime,
     }
     exec(source, names)  # noqa: S102 - built above from annotations, never from data
-    scan: Callable[[Any], bool] = names["scan"]
+    scan: Callable[[Any, list[Any]], bool] = names["scan"]
     return scan

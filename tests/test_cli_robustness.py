@@ -320,8 +320,8 @@ def test_the_process_answers_every_file_of_the_zoo(zoo: Path, encoding: str) -> 
     text = _willkommen("validate", str(zoo), encoding=encoding)
     assert (text.returncode, text.stderr) == (1, "")
     assert all(line.isprintable() for line in text.stdout.splitlines())
-    files = 13 if hasattr(os, "mkfifo") else 12  # the pipe, where there are pipes
-    assert text.stdout.splitlines()[-1].startswith(f"{files} files")
+    count = 13 if hasattr(os, "mkfifo") else 12  # the pipe, where there are pipes
+    assert text.stdout.splitlines()[-1].startswith(f"{count} files")
 
     result = _willkommen("validate", "--format", "json", "--lang", "de", str(zoo), encoding=encoding)
     assert (result.returncode, result.stderr) == (1, "")

@@ -210,14 +210,19 @@ def _lines(tp: Any, v: str, depth: int, names: dict[str, Any]) -> list[str]:
         (inner,) = (a for a in arguments if a is not type(None))
         return [f"if {v} is not None:", *(f"    {line}" for line in _lines(inner, v, depth, names))]
     if origin in _SEQUENCES and arguments and arguments[1:] in ((), (Ellipsis,)):
-        item = f"i{depth}"
-        return [
-            f"if type({v}) in _sequences:",
-            f"    for {item} in {v}:",
-            *(f"        {line}" for line in _lines(arguments[0], item, depth + 1, names)),
-            f"elif _any({v}): return True",
-        ]
+        return _sequence_lines(arguments[0], v, depth, names)
     return [f"if _any({v}): return True"]
+
+
+def _sequence_lines(item_tp: Any, v: str, depth: int, names: dict[str, Any]) -> list[str]:
+    """Like :func:`_lines`, for a tuple, list or frozenset of *item_tp*; any other value goes to the walk."""
+    if isinstance(item_tp, type) and attrs.has(item_tp):
+        # Objects only: each is scanned by its own class, so hand them all over at once.
+        body = [f"    todo.extend({v})"]
+    else:
+        item = f"i{depth}"
+        body = [f"    for {item} in {v}:", *(f"        {line}" for line in _lines(item_tp, item, depth + 1, names))]
+    return [f"if type({v}) in _sequences:", *body, f"elif _any({v}): return True"]
 
 
 def _nothing_to_scan(value: object, todo: list[Any]) -> bool:

@@ -187,7 +187,7 @@ def dump(obj: object) -> dict[str, Any]:
     if not attrs.has(type(obj)):
         msg = f"dump() takes a model object, not {quote(obj)}"
         raise TypeError(msg)
-    problems = unwritable(obj, finite=True)
+    problems = unwritable(obj)
     if problems:
         raise ValidationError(problems)
     from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed

@@ -35,6 +35,7 @@ path into a hand-over.
 import datetime as dt
 import enum
 import linecache
+import math
 import types
 import typing
 from collections.abc import Callable
@@ -93,7 +94,9 @@ def _as_int(value: object) -> int:
 
 def _as_float(value: object) -> float:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return float(value)
+        number = float(value)
+        if math.isfinite(number):
+            return number
     raise HandOver
 
 
@@ -124,13 +127,11 @@ def _as_decimal(value: object) -> Decimal:
         number = Decimal(value)
     else:
         raise HandOver
-    # Non-finite numbers pass, as they pass the hook: the rules report them.
-    if number.is_finite():
-        if Decimal(repr(float(number))) != number:
-            raise HandOver
-        if type(number) is Decimal:
-            # The check compares numbers: it holds for every Decimal equal to this one.
-            _remember(_FITTING_DECIMALS, number, None)
+    if not number.is_finite() or Decimal(repr(float(number))) != number:
+        raise HandOver
+    if type(number) is Decimal:
+        # The check compares numbers: it holds for every Decimal equal to this one.
+        _remember(_FITTING_DECIMALS, number, None)
     return number
 
 
@@ -170,7 +171,8 @@ _LEAVES: dict[Any, str] = {
     # ASCII text needs no check for lone surrogates; small integers none for their digits.
     str: "({v} if type({v}) is str and {v}.isascii() else _as_str({v}))",
     int: "({v} if type({v}) is int and -_SMALL_INT < {v} < _SMALL_INT else _as_int({v}))",
-    float: "({v} if type({v}) is float else _as_float({v}))",
+    # x - x is 0.0 for a finite float, NaN for NaN and the infinities.
+    float: "({v} if type({v}) is float and {v} - {v} == 0.0 else _as_float({v}))",
     bool: "({v} if type({v}) is bool else _hand_over())",
     Decimal: "({v} if type({v}) is Decimal and {v} in _fitting_decimals else _as_decimal({v}))",
     # A date is never false, so "or" falls through only where the cache has none.

@@ -40,7 +40,7 @@ def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
 
 
 def _hours_are_valid(hours: Decimal) -> bool:
-    # Decimal NaN refuses < and >: test finiteness first.
+    # The reader and check() report NaN before rules run; should one still come, Decimal NaN refuses < and >.
     return hours.is_finite() and hours > 0
 
 

@@ -10,6 +10,7 @@ neither cattrs nor attrs, so that reading valid data does not load cattrs.
 import datetime as dt
 import enum
 import functools
+import math
 import re
 import sys
 import types
@@ -121,8 +122,16 @@ def integer_problem(value: int) -> StructureProblem:
 
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise non_finite_problem(value)
+        return number
     raise _wrong_type(_NUMBER, value)
+
+
+def non_finite_problem(value: object) -> StructureProblem:
+    """The problem of NaN or an infinity: JSON has no such number (JSON text writing one is ``type`` too)."""
+    return _wrong_type(_NUMBER, value)
 
 
 def _structure_bool(value: object, _: type) -> bool:
@@ -141,18 +150,20 @@ def _structure_decimal(value: object, _: type) -> Decimal:
         number = Decimal(value)
     else:
         raise _wrong_type(_NUMBER, value)
+    if not number.is_finite():
+        raise non_finite_problem(value)
     if not fits_float(number):
         raise number_problem(value)
     return number
 
 
 def fits_float(number: Decimal) -> bool:
-    """Whether a float holds *number* exactly, or it is not finite (the rules judge those).
+    """Whether a float holds the finite *number* exactly.
 
     dump() writes numbers as JSON numbers, which Python reads as floats; a
     value a float cannot hold would come back changed.
     """
-    return not number.is_finite() or Decimal(repr(float(number))) == number
+    return Decimal(repr(float(number))) == number
 
 
 def number_problem(value: object) -> StructureProblem:

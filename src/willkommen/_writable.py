@@ -5,9 +5,9 @@ Python code never met the reader, so :func:`check` looks for them with this
 walk, and :func:`dump` refuses to write them rather than write something else:
 text with a lone surrogate (UTF-8 cannot encode it), an integer longer than
 Python's int-to-text limit (json cannot write it), a Decimal that a float
-cannot hold (JSON numbers read back as floats: it would come back changed)
-and, for writing only, ``NaN`` and infinities (JSON has no word for them;
-:func:`check` leaves those to the rules, as the reader does).
+cannot hold (JSON numbers read back as floats: it would come back changed),
+and ``NaN`` and infinities (JSON has no word for them). Each gets the problem
+the reader gives the same value in data.
 
 Nearly every object has none of them, so a quick scan compiled per model class
 looks first, and only an object it suspects is walked to find the paths. The
@@ -28,35 +28,35 @@ from typing import Any
 import attrs
 
 from willkommen._fast import fitting_decimals
-from willkommen._problems import INVALID_VALUE, Problem
+from willkommen._problems import Problem
 from willkommen._strict import (
     StructureProblem,
     fits_float,
     fits_json,
     integer_problem,
     is_utf8,
+    non_finite_problem,
     number_problem,
     text_problem,
 )
 from willkommen._text import escape, quote
 
 
-def unwritable(obj: object, *, finite: bool = False) -> list[Problem]:
-    """The values in *obj* that no document can carry, as ``invalid_value`` at their paths.
+def unwritable(obj: object) -> list[Problem]:
+    """The values in *obj* that no document can carry, each with the reader's problem at its path.
 
-    With *finite*, ``NaN`` and infinities are among them (for writing). An
-    object reached twice (shared, or in a cycle) is looked at once, at the
+    An object reached twice (shared, or in a cycle) is looked at once, at the
     first path it is found at.
     """
     if not _suspect(obj):
         return []
-    return _walk(obj, finite=finite)
+    return _walk(obj)
 
 
 # --- the walk: any value, every path ------------------------------------------------------
 
 
-def _problem(value: object, *, finite: bool) -> StructureProblem | None:
+def _problem(value: object) -> StructureProblem | None:
     """The problem of one leaf value, or None."""
     if isinstance(value, enum.Enum):
         # A member is written as its value, which code defines: look at that.
@@ -65,27 +65,14 @@ def _problem(value: object, *, finite: bool) -> StructureProblem | None:
         return None if value.isascii() or is_utf8(value) else text_problem(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return None if fits_json(value) else integer_problem(value)
-    if isinstance(value, Decimal | float):
-        return _number_problem(value, finite=finite)
-    return None
-
-
-def _number_problem(value: Decimal | float, *, finite: bool) -> StructureProblem | None:
-    if isinstance(value, Decimal) and value.is_finite():
+    if isinstance(value, Decimal):
+        # Decimal's own test: float(Decimal("sNaN")) raises.
+        if not value.is_finite():
+            return non_finite_problem(value)
         return None if fits_float(value) else number_problem(value)
-    # Decimal's own test: float(Decimal("sNaN")) raises.
-    if finite and not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
-        return _non_finite(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return non_finite_problem(value)
     return None
-
-
-def _non_finite(value: object) -> StructureProblem:
-    return StructureProblem(
-        INVALID_VALUE,
-        value=quote(value),
-        expected="a finite number (JSON has no NaN or Infinity)",
-        expected_de="eine endliche Zahl (JSON kennt weder NaN noch Infinity)",
-    )
 
 
 def _children(value: object) -> Iterator[tuple[str, object]] | None:
@@ -101,7 +88,7 @@ def _children(value: object) -> Iterator[tuple[str, object]] | None:
     return None
 
 
-def _walk(obj: object, *, finite: bool) -> list[Problem]:
+def _walk(obj: object) -> list[Problem]:
     """Every unwritable value with its path; a stack in document order, so depth never ends the interpreter."""
     problems: list[Problem] = []
     stack: list[tuple[str, object]] = [("", obj)]
@@ -112,7 +99,7 @@ def _walk(obj: object, *, finite: bool) -> list[Problem]:
         path, value = stack.pop()
         children = _children(value)
         if children is None:
-            found = _problem(value, finite=finite)
+            found = _problem(value)
             if found is not None:
                 problems.append(found.rule.problem(path, **found.values))
             continue
@@ -123,7 +110,7 @@ def _walk(obj: object, *, finite: bool) -> list[Problem]:
         if isinstance(value, dict):
             # Keys are written too: a key json cannot write is a problem at the key's place.
             for key, (place, _) in zip(value, parts, strict=True):
-                found = _problem(key, finite=True)
+                found = _problem(key)
                 if found is not None:
                     problems.append(found.rule.problem(place, **found.values))
         stack.extend(reversed(parts))
@@ -135,12 +122,12 @@ def _walk(obj: object, *, finite: bool) -> list[Problem]:
 
 def _any_suspect(value: object) -> bool:
     """The slow answer for any value: walk it."""
-    return bool(_walk(value, finite=True))
+    return bool(_walk(value))
 
 
 def _leaf_suspect(value: object) -> bool:
-    """Whether one leaf value may be unwritable (NaN and infinities count)."""
-    return _problem(value, finite=True) is not None
+    """Whether one leaf value may be unwritable."""
+    return _problem(value) is not None
 
 
 _SCANS: dict[type, Callable[[Any, list[Any]], bool]] = {}
@@ -160,7 +147,7 @@ def _scan_any(value: object, todo: list[Any]) -> bool:
 
 
 def _suspect(obj: object) -> bool:
-    """Whether anything in *obj* may be unwritable (NaN counts); False only if nothing is."""
+    """Whether anything in *obj* may be unwritable; False only if nothing is."""
     todo: list[Any] = [obj]
     seen: set[int] = set()  # see _walk: cycles end, shared objects are scanned once
     while todo:
@@ -174,7 +161,7 @@ def _suspect(obj: object) -> bool:
 
 
 def _writable_enum(cls: type[enum.Enum]) -> bool:
-    return all(_problem(member, finite=True) is None for member in cls)
+    return all(_problem(member) is None for member in cls)
 
 
 # For each leaf annotation, a test that is true if the value in ``{v}`` may be unwritable: the

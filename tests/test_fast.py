@@ -396,6 +396,8 @@ class Money(Decimal):
         ({"ratio": True}, False),
         ({"ratio": "0.5"}, False),
         ({"ratio": 10**400}, False),
+        ({"ratio": float("nan")}, False),
+        ({"ratio": Decimal("-Infinity")}, False),
         ({"active": 1}, False),
         ({"budget": 7}, True),
         ({"budget": 0.1}, True),

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -169,6 +170,31 @@ def test_a_socket_named_like_a_data_file_is_not_read(tmp_path: Path, capsys: pyt
         code, document = report(capsys, str(tmp_path))
     assert (code, found(document)) == (1, [("s.json", None, "unreadable_file", "")])
     assert "not a regular file" in document["files"][0]["records"][0]["problems"][0]["message"]
+
+
+def test_a_file_that_turns_into_a_pipe_when_opened_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the look and the open the name may change hands: what was opened is looked at again, and closed."""
+    write(tmp_path / "a.json", example("bautzen"))
+    closed: list[int] = []
+    close, fstat = os.close, os.fstat
+
+    def as_a_pipe(descriptor: int) -> os.stat_result:
+        real = fstat(descriptor)
+        return os.stat_result((stat.S_IFIFO | 0o600, *tuple(real)[1:]))
+
+    def record_close(descriptor: int) -> None:
+        closed.append(descriptor)
+        close(descriptor)
+
+    with monkeypatch.context() as patched:  # undone before pytest's own capture uses fstat
+        patched.setattr(os, "fstat", as_a_pipe)
+        patched.setattr(os, "close", record_close)
+        code = main(["validate", "--format", "json", str(tmp_path)])
+    document = json.loads(capsys.readouterr().out)
+    assert (code, found(document)) == (1, [("a.json", None, "unreadable_file", "")])
+    assert len(closed) == 1
 
 
 def test_a_link_to_itself_is_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

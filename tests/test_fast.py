@@ -398,6 +398,8 @@ class Money(Decimal):
         ({"ratio": 10**400}, False),
         ({"ratio": float("nan")}, False),
         ({"ratio": Decimal("-Infinity")}, False),
+        ({"ratio": Decimal("1E+400")}, False),
+        ({"ratio": 1e308}, True),
         ({"active": 1}, False),
         ({"budget": 7}, True),
         ({"budget": 0.1}, True),
@@ -565,7 +567,7 @@ def test_the_caches_of_dates_and_hours_stay_small(monkeypatch: pytest.MonkeyPatc
 _MIRRORED = {
     "_structure_str": "4c46a07ef3f02461",
     "_structure_int": "81b4a73f18f82459",
-    "_structure_float": "37419a98bd81d9d9",
+    "_structure_float": "eb796dd8a1211797",
     "_structure_bool": "f3b78072ed70aded",
     "_structure_decimal": "36ef552149fa1646",
     "_structure_date": "5a502b4dd806b0c8",

@@ -340,3 +340,28 @@ def test_user_fields_of_other_types_read_exactly(document: dict[str, Any], expec
 def test_user_fields_of_other_types_are_strict(document: dict[str, Any], code: str, path: str) -> None:
     """No coercion for these types either: each wrong value has its code and path."""
     assert [(code, path)] == [(p.code, p.path) for p in willkommen.check({"schema_version": 1, **document}, Reading)]
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class RatioOnly:
+    """A class with one float field."""
+
+    ratio: float
+
+
+@pytest.mark.parametrize(
+    ("ratio", "code"),
+    [
+        (10**400, "invalid_value"),
+        (Decimal("1E+400"), "invalid_value"),
+        (-(10**400), "invalid_value"),
+        (float("inf"), "type"),
+        (Decimal("NaN"), "type"),
+        (Decimal("sNaN"), "type"),
+    ],
+    ids=["int beyond float range", "Decimal beyond float range", "negative int", "inf", "NaN", "sNaN"],
+)
+def test_a_float_field_refuses_what_a_float_cannot_be(ratio: object, code: str) -> None:
+    """Beyond float range is invalid_value (it is a number, just too large); NaN and infinity are no JSON number."""
+    problems = willkommen.check({"schema_version": 1, "ratio": ratio}, RatioOnly)
+    assert [(p.code, p.path) for p in problems] == [(code, "/ratio")]

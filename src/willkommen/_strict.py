@@ -122,9 +122,20 @@ def integer_problem(value: int) -> StructureProblem:
 
 def _structure_float(value: object, _: type) -> float:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = float(value)
-        if not math.isfinite(number):
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
             raise non_finite_problem(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float range
+            number = math.inf
+        if math.isinf(number):
+            # A finite number a float cannot reach (1E+400): it would be written as Infinity, which JSON lacks.
+            raise StructureProblem(
+                INVALID_VALUE,
+                value=quote(value),
+                expected="a number within float range (at most about 1.8E+308)",
+                expected_de="eine Zahl im Bereich von float (höchstens etwa 1,8E+308)",
+            )
         return number
     raise _wrong_type(_NUMBER, value)
 

@@ -349,7 +349,7 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
     printable line per problem and a summary.
     """
     from willkommen import _cli
-    from willkommen._api import read_text
+    from willkommen import reads
 
     for stale in folder.iterdir():
         stale.unlink()
@@ -361,7 +361,7 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
         for number, chunk in enumerate(chunks, start=1):
             if name.endswith(".jsonl") and not chunk.strip(_JSON_BLANKS):
                 continue
-            problems = read_text(chunk).problems
+            problems = reads(chunk).problems
             failing = [p for p in problems if p.is_error or options["strict"]]
             records.append((number if name.endswith(".jsonl") else None, not failing, len(problems)))
         expected[name] = records

@@ -2,12 +2,13 @@
 
 import re
 
+import attrs
 import pytest
 
 import willkommen
 import willkommen.nrw
 from willkommen import Severity
-from willkommen._api import read_text
+from willkommen import reads
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 
 # The rule table of domain.md, code and severity, one row a rule.
@@ -92,14 +93,21 @@ def test_a_problem_carries_its_entry_s_severity_and_messages() -> None:
     assert problem.message == problem.message_in("en")
 
 
-def test_a_code_cannot_be_registered_twice() -> None:
-    """Codes are stable identifiers: a second rule under a taken code is refused."""
+def test_a_code_cannot_be_taken_by_another_rule() -> None:
+    """Codes are stable identifiers: the same rule again is accepted, another rule under its code is refused."""
     (entry,) = [r for r in willkommen.rules() if r.code == "alliance.no_goals"]
-    with pytest.raises(willkommen.WillkommenError, match="exists already"):
-        willkommen.register_rule(entry)
+    assert willkommen.register_rule(entry) is entry  # a module run again registers the same rule again
+    impostor = attrs.evolve(entry, check=lambda obj, context: ())
+    with pytest.raises(
+        willkommen.WillkommenError, match=r"belongs to willkommen\._rules\.alliance_has_goals"
+    ) as caught:
+        willkommen.register_rule(impostor)
+    assert "<lambda>" in str(caught.value)  # both are named
     (structural,) = [r for r in willkommen.rules() if r.code == "type"]
     with pytest.raises(willkommen.WillkommenError, match="needs applies_to and check"):
         willkommen.register_rule(structural)
+    with pytest.raises(willkommen.WillkommenError, match="the reader's"):
+        willkommen.register_rule(attrs.evolve(impostor, code="type"))
 
 
 ALL_TRIGGERS = (*TRIGGERS, *NRW_TRIGGERS)
@@ -119,6 +127,6 @@ def test_every_code_has_a_trigger() -> None:
 @pytest.mark.parametrize("trigger", ALL_TRIGGERS, ids=lambda t: t.code)
 def test_each_trigger_gives_its_code_at_its_path(trigger: Trigger) -> None:
     """What the documentation says a change causes is what check reports."""
-    problems = read_text(trigger.text).problems if trigger.text is not None else willkommen.check(trigger.document())
+    problems = reads(trigger.text).problems if trigger.text is not None else willkommen.check(trigger.document())
     assert (trigger.code, trigger.path) in {(p.code, p.path) for p in problems}
     assert trigger.code in trigger.describe()

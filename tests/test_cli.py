@@ -15,9 +15,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import willkommen
-from willkommen import _cli
-from willkommen._api import read_text
-from willkommen._cli import Progress, Source, main
+from willkommen import _cli, _files, reads
+from willkommen._cli import Progress, main
+from willkommen._files import Source
 from willkommen._example import example_document
 
 from .conftest import example
@@ -95,17 +95,20 @@ def test_a_valid_file_exits_0_with_a_summary(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_the_text_report_has_one_line_per_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """``file[:line]: path: severity code: message``; the whole document is "/"."""
+    """``file[:line]: path: severity code: message``; the whole document is "(document)"; then what did not run."""
     bad = example("bautzen")
     bad["partners"][0]["kind"] = "mayor"
     path = write(tmp_path / "bad.json", bad)
     lines = write(tmp_path / "many.jsonl", f"{line(example('bautzen'))}\n[]\n".encode())
     code, out, _ = run(capsys, "validate", str(path), str(lines))
     assert code == 1
-    message = read_text(json.dumps(bad)).problems[0].message
+    message = reads(json.dumps(bad)).problems[0].message
     assert out.splitlines() == [
         f"{path}: /partners/0/kind: error invalid_value: {message}",
-        f"{lines}:2: /: error type: expected an object, got []",
+        f"{path}: (document): note: 3 rules did not run because 'partners' could not be read"
+        " (alliance.too_few_partners, alliance.unknown_lead, alliance.duplicate_partner);"
+        " more problems may follow once that is fixed",
+        f"{lines}:2: (document): error type: expected an object, got []",
         "2 files, 3 records: 1 valid, 2 invalid (2 errors, 0 warnings)",
     ]
 
@@ -115,9 +118,11 @@ def test_the_summary_counts_in_german(tmp_path: Path, capsys: pytest.CaptureFixt
     path = write(tmp_path / "x.json", without(example("bautzen"), "goals"))
     code, out, _ = run(capsys, "validate", "--lang", "de", str(path))
     assert code == 1
-    (problem,) = read_text(path.read_bytes()).problems
+    (problem,) = reads(path.read_bytes()).problems
     assert out.splitlines() == [
         f"{path}: /goals: error missing: {problem.message_de}",
+        f"{path}: (document): note: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
+        " (alliance.no_goals, measure.unknown_goal); nach der Korrektur können weitere Probleme folgen",
         "1 Datei, 1 Datensatz: 0 gültig, 1 ungültig (1 Fehler, 0 Warnungen)",
     ]
 
@@ -167,7 +172,7 @@ def test_an_empty_folder_is_valid_and_says_so(tmp_path: Path, capsys: pytest.Cap
     code, out, err = run(capsys, "validate", str(tmp_path))
     assert code == 0
     assert out.startswith("0 files")
-    assert "no *.json or *.jsonl files" in err
+    assert "no *.json, *.jsonl or *.ndjson files" in err
 
 
 # --- the JSON report ------------------------------------------------------------------------------
@@ -188,14 +193,22 @@ def test_the_json_report_lists_every_file_and_record(tmp_path: Path, capsys: pyt
     (problem,) = record["problems"]
     assert set(problem) == {"code", "path", "severity", "message"}
     assert (problem["code"], problem["path"], problem["severity"]) == ("missing", "/origin", "error")
-    assert document["summary"] == {"files": 2, "records": 2, "valid": 1, "invalid": 1, "errors": 1, "warnings": 0}
+    assert document["summary"] == {
+        "files": 2,
+        "records": 2,
+        "valid": 1,
+        "invalid": 1,
+        "errors": 1,
+        "warnings": 0,
+        "failures": 0,
+    }
 
 
 def test_the_json_report_speaks_german(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``--lang de`` puts the German message in the report."""
     path = write(tmp_path / "x.json", without(example("bautzen"), "origin"))
     _, document = report(capsys, "--lang", "de", str(path))
-    (problem,) = read_text(path.read_bytes()).problems
+    (problem,) = reads(path.read_bytes()).problems
     assert document["files"][0]["records"][0]["problems"][0]["message"] == problem.message_de
 
 
@@ -250,7 +263,15 @@ def test_json_lines_report_each_record_by_its_line(tmp_path: Path, capsys: pytes
         ("many.jsonl", 5, "invalid_json", ""),
         ("many.jsonl", 7, "type", ""),
     ]
-    assert document["summary"] == {"files": 1, "records": 5, "valid": 2, "invalid": 3, "errors": 3, "warnings": 0}
+    assert document["summary"] == {
+        "files": 1,
+        "records": 5,
+        "valid": 2,
+        "invalid": 3,
+        "errors": 3,
+        "warnings": 0,
+        "failures": 0,
+    }
 
 
 def test_an_empty_json_lines_file_holds_no_records(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,9 +289,9 @@ def test_json_lines_are_read_one_line_at_a_time() -> None:
         yield valid
         pytest.fail("read a line too many")
 
-    records = _cli._read_lines(lines())  # type: ignore[arg-type]
+    records = willkommen.read_stream(lines())
     first = next(records)
-    assert (first.line, first.problems) == (1, [])
+    assert (first.line, first.reading.problems) == (1, ())
 
 
 def test_a_file_that_fails_halfway_keeps_its_records(capsys: pytest.CaptureFixture[str]) -> None:
@@ -282,9 +303,11 @@ def test_a_file_that_fails_halfway_keeps_its_records(capsys: pytest.CaptureFixtu
             yield valid
             raise OSError(5, "Input/output error")
 
-    source = Source("<stdin>", None, lines=True)
-    records = list(_cli._records(source, Failing))
-    assert [(r.line, [p.code for p in r.problems]) for r in records] == [(1, []), (None, ["unreadable_file"])]
+    records = list(willkommen.read_stream(Failing(), name="<stdin>"))
+    assert [(r.file, r.line, [p.code for p in r.reading.problems]) for r in records] == [
+        ("<stdin>", 1, []),
+        ("<stdin>", None, ["unreadable_file"]),
+    ]
 
 
 # --- standard input -------------------------------------------------------------------------------
@@ -345,10 +368,12 @@ def test_a_broken_link_is_an_unreadable_file(tmp_path: Path, capsys: pytest.Capt
     """A link to nothing, named or found in a folder: unreadable_file, the others still checked."""
     link = tmp_path / "gone.json"
     link.symlink_to(tmp_path / "nowhere.json")
-    write(tmp_path / "valid.json", example("bautzen"))
-    code, document = report(capsys, str(link), str(tmp_path))
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "lost.json").symlink_to(tmp_path / "nowhere-else.json")
+    write(tmp_path / "folder" / "valid.json", example("bautzen"))
+    code, document = report(capsys, str(link), str(tmp_path / "folder"))
     assert code == 1
-    assert found(document) == [("gone.json", None, "unreadable_file", ""), ("gone.json", None, "unreadable_file", "")]
+    assert found(document) == [("gone.json", None, "unreadable_file", ""), ("lost.json", None, "unreadable_file", "")]
     assert document["summary"]["valid"] == 1
 
 
@@ -368,7 +393,7 @@ def test_an_os_error_is_an_unreadable_file(
     monkeypatch.setattr(os, "open", refuse)
     code, out, _ = run(capsys, "validate", str(tmp_path))
     assert code == 1
-    assert f"{locked}: /: error unreadable_file: cannot read the file: Permission denied" in out.splitlines()
+    assert f"{locked}: (document): error unreadable_file: cannot read the file: Permission denied" in out.splitlines()
     assert "1 valid, 1 invalid" in out
 
 
@@ -543,23 +568,13 @@ def test_a_module_that_cannot_be_imported_exits_2(
     assert "Traceback" not in err
 
 
-def test_the_shipped_extensions_are_always_imported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """The NRW initiative's documents validate without --import."""
-    assert "willkommen.nrw" in _cli.SHIPPED_EXTENSIONS
+def test_the_shipped_extension_is_known_to_the_command_line_and_the_library(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The NRW initiative's documents validate without --import, and read in Python without importing it."""
     path = write(tmp_path / "leverkusen.json", example("leverkusen"))
     assert run(capsys, "validate", str(path))[0] == 0
-
-
-def test_a_shipped_extension_that_is_not_installed_is_skipped(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """Only extensions that exist are imported."""
-    monkeypatch.setattr(_cli, "SHIPPED_EXTENSIONS", ("willkommen.no_such_extension",))
-    path = write(tmp_path / "bautzen.json", example("bautzen"))
-    assert run(capsys, "validate", str(path))[0] == 0
-
-
-# --- rules, schema, example -----------------------------------------------------------------------
+    assert willkommen.reads(path.read_bytes()).ok
 
 
 def test_rules_lists_every_code_with_its_severity(capsys: pytest.CaptureFixture[str]) -> None:
@@ -703,7 +718,7 @@ def test_the_total_size_counts_what_can_be_measured(tmp_path: Path) -> None:
         Source(str(link), link, lines=False),
         Source("-", None, lines=False),
     ]
-    assert _cli._total_size(sources) == 5
+    assert _files.total_size(sources) == 5
 
 
 def test_a_long_run_on_a_terminal_draws_and_clears_the_bar(

@@ -201,7 +201,9 @@ def test_a_link_to_itself_is_an_unreadable_file(tmp_path: Path, capsys: pytest.C
     """A loop of links: unreadable_file, named or found in a folder."""
     loop = tmp_path / "loop.json"
     loop.symlink_to(loop)
-    code, document = report(capsys, str(loop), str(tmp_path))
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "loop.json").symlink_to(tmp_path / "folder" / "loop.json")
+    code, document = report(capsys, str(loop), str(tmp_path / "folder"))
     assert code == 1
     assert found(document) == [("loop.json", None, "unreadable_file", "")] * 2
 
@@ -294,7 +296,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     name.write_bytes(b"{")
     text = _willkommen("validate", str(tmp_path))
     assert text.returncode == 1
-    assert "b\\udce4d.json: /: error invalid_json: " in text.stdout
+    assert "b\\udce4d.json: (document): error invalid_json: " in text.stdout
     document = json.loads(_willkommen("validate", "--format", "json", str(tmp_path)).stdout)
     assert document["files"][0]["path"] == str(name)
 

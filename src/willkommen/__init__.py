@@ -5,6 +5,7 @@ bei Freunden – Bündnisse für junge Flüchtlinge" and programs like it::
 
     import willkommen
     alliance = willkommen.loads(path.read_bytes())     # ValidationError on errors
+    reading = willkommen.reads(path.read_bytes())      # .value, .problems, .ok: never raises for bad data
     problems = willkommen.check(data)                  # every problem, never raises
     text = willkommen.dumps(alliance)
 
@@ -17,7 +18,7 @@ programs in ``_programs.py``, reading and writing in ``_converter.py`` and
 from typing import Any
 
 from willkommen import _rules  # noqa: F401 - registers the built-in rules
-from willkommen._api import SCHEMA_VERSION, check, dump, dumps, load, loads, validate
+from willkommen._api import SCHEMA_VERSION, Reading, check, dump, dumps, load, loads, read, reads, validate
 from willkommen._engine import Context, register_rule, rule, rules, tighten
 from willkommen._enums import (
     AllianceOrigin,
@@ -59,6 +60,8 @@ from willkommen._programs import (
     register_program,
     responsible_office,
 )
+from willkommen._files import Record, read_files, read_stream
+from willkommen._registry import registry_scope
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields
 
@@ -106,6 +109,8 @@ __all__ = [
     "ProcessCoaching",
     "Program",
     "ProgramError",
+    "Reading",
+    "Record",
     "Rule",
     "ServiceOffice",
     "Severity",
@@ -126,8 +131,13 @@ __all__ = [
     "load",
     "loads",
     "programs",
+    "read",
+    "read_files",
+    "read_stream",
+    "reads",
     "register_program",
     "register_rule",
+    "registry_scope",
     "responsible_office",
     "rule",
     "rules",
@@ -136,3 +146,8 @@ __all__ = [
     "typed_fields",
     "validate",
 ]
+
+
+# The shipped extension registers itself like any user's, for the library and the
+# command line alike (docs/decisions/0003-shipped-extensions.md). Last: it uses the names above.
+from willkommen import nrw as _nrw  # noqa: E402, F401

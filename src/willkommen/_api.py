@@ -13,7 +13,7 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
-from willkommen._engine import run_rules
+from willkommen._engine import Checked, run_rules
 from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
 from willkommen._json import parse
@@ -35,12 +35,28 @@ SCHEMA_VERSIONS = frozenset({1})
 _VERSION_KEY = "schema_version"
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Reading:
-    """What reading a document gave: the object (None if it has errors) and all problems."""
+    """What reading a document gave: the object, every problem, and the rules that could not run.
+
+    ``value`` is the object whenever the document's shape could be read, even
+    if rules report errors (a saved draft reopens); it is None only when the
+    shape could not be read (a wrong type, a missing key, text that is not
+    JSON). ``problems`` holds every problem, warnings too. ``skipped`` names
+    the rules that did not run because a part of the document they need could
+    not be read (``unread``, its top-level keys): once that part is fixed, they
+    run and may report more.
+    """
 
     value: Any
-    problems: list[Problem]
+    problems: tuple[Problem, ...] = ()
+    skipped: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether there is an object and no problem is an error (warnings allowed)."""
+        return self.value is not None and not any(p.is_error for p in self.problems)
 
 
 def _version_problem(data: Mapping[Any, Any]) -> Problem | None:
@@ -83,7 +99,7 @@ def _salvage(body: dict[Any, Any], cls: type, failed: frozenset[str]) -> Any:
     return partial
 
 
-def _rule_problems(document: Any, failed: frozenset[str]) -> list[Problem]:
+def _rule_problems(document: Any, failed: frozenset[str]) -> Checked:
     program: Program | None = None
     problems: list[Problem] = []
     if isinstance(document, Alliance) and "program" not in failed:
@@ -99,22 +115,31 @@ def _rule_problems(document: Any, failed: frozenset[str]) -> list[Problem]:
                 )
             )
             failed = failed | {"program"}
-    problems.extend(run_rules(document, program, failed))
-    return problems
+    checked = run_rules(document, program, failed)
+    return attrs.evolve(checked, problems=[*problems, *checked.problems])
 
 
-def read(data: object, cls: type[_T] = Alliance) -> Reading:  # type: ignore[assignment]
-    """Read a parsed document into *cls*; report every problem, raise nothing."""
+def _refused(problem: Problem) -> Reading:
+    return Reading(value=None, problems=(problem,))
+
+
+def read(data: object, cls: type[Any] = Alliance) -> Reading:
+    """Read a parsed document (a dict as ``json.load`` gives) into *cls*; raise nothing for bad data.
+
+    The :class:`Reading` holds the object whenever the shape could be read,
+    rule errors or not, so a saved draft reopens; and every problem. An
+    exception raised by a rule goes on up, with a note naming the rule.
+    """
     if not isinstance(data, Mapping):
-        return Reading(None, [TYPE.problem("", expected="an object", expected_de="ein Objekt", value=quote(data))])
+        return _refused(TYPE.problem("", expected="an object", expected_de="ein Objekt", value=quote(data)))
     version_problem = _version_problem(data)
     if version_problem is not None:
-        return Reading(None, [version_problem])
+        return _refused(version_problem)
     body = {key: value for key, value in data.items() if key != _VERSION_KEY}
     target = class_for(body, cls)
     if target is None:
         bad_tag = unknown_tag(body, cls)
-        return Reading(None, [bad_tag.rule.problem(f"/{escape(TAG_KEY)}", **bad_tag.values)])
+        return _refused(bad_tag.rule.problem(f"/{escape(TAG_KEY)}", **bad_tag.values))
     body.pop(TAG_KEY, None)
     # A valid document reads in a fraction of the time; anything else hands over (None).
     value: Any = read_fast(body, target)
@@ -125,22 +150,32 @@ def read(data: object, cls: type[_T] = Alliance) -> Reading:  # type: ignore[ass
         try:
             value = converter().structure(body, target)
         except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
-            problems = list(problems_from(exc))
             failed = failed_fields(exc)
-            problems.extend(_rule_problems(_salvage(body, target, failed), failed))
-            return Reading(None, problems)
-    problems = _rule_problems(value, frozenset())
-    return Reading(None if any(p.is_error for p in problems) else value, problems)
+            checked = _rule_problems(_salvage(body, target, failed), failed)
+            return Reading(
+                value=None,
+                problems=(*problems_from(exc), *checked.problems),
+                skipped=checked.skipped,
+                unread=tuple(sorted(checked.failed)),
+            )
+    checked = _rule_problems(value, frozenset())
+    return Reading(
+        value=value, problems=tuple(checked.problems), skipped=checked.skipped, unread=tuple(sorted(checked.failed))
+    )
 
 
-def read_text(text: str | bytes, cls: type[_T] = Alliance) -> Reading:  # type: ignore[assignment]
-    """Like :func:`read`, from JSON text or bytes."""
+def reads(text: str | bytes, cls: type[Any] = Alliance) -> Reading:
+    """Like :func:`read`, from JSON text or UTF-8 bytes, strictly.
+
+    Repeated keys, ``NaN`` and ``Infinity`` are problems, as in :func:`loads`.
+    """
     data, problems = parse(text)
     if data is None and problems:
-        return Reading(None, problems)
+        return Reading(value=None, problems=tuple(problems))
     reading = read(data, cls)
-    problems.extend(reading.problems)
-    return Reading(None if any(p.is_error for p in problems) else reading.value, problems)
+    if not problems:
+        return reading
+    return attrs.evolve(reading, problems=(*problems, *reading.problems))
 
 
 @overload
@@ -154,7 +189,7 @@ def load(data: object, cls: type[Any] = Alliance) -> Any:
     data has any error; warnings never raise.
     """
     reading = read(data, cls)
-    if reading.value is None:
+    if not reading.ok:
         raise ValidationError(reading.problems)
     return reading.value
 
@@ -169,8 +204,8 @@ def loads(text: str | bytes, cls: type[Any] = Alliance) -> Any:
     Repeated keys, ``NaN`` and ``Infinity`` are problems; raises
     :class:`~willkommen.ValidationError` like :func:`load`.
     """
-    reading = read_text(text, cls)
-    if reading.value is None:
+    reading = reads(text, cls)
+    if not reading.ok:
         raise ValidationError(reading.problems)
     return reading.value
 
@@ -215,8 +250,8 @@ def check(data: object, cls: type[Any] = Alliance) -> list[Problem]:
         # As in reading: a rule that needs a field holding such a value does not run on it.
         # (A path's first token is a field's name, which never needs escaping.)
         failed = frozenset(p.path.split("/")[1] for p in problems)
-        return problems + _rule_problems(data, failed)
-    return read(data, cls).problems
+        return problems + _rule_problems(data, failed).problems
+    return list(read(data, cls).problems)
 
 
 def validate(data: object, cls: type[Any] = Alliance) -> None:

@@ -4,9 +4,17 @@ Built on :mod:`argparse`: it is in the standard library, so the command adds
 no dependency to install or keep in step, and it costs almost nothing at
 start-up (checking one small file is dominated by importing attrs and cattrs).
 
-Exit codes: 0 every record valid, 1 problems found, 2 a usage error (an
-unknown option, a path that does not exist, a module ``--import`` cannot
-import, an unknown rule code).
+Exit codes:
+
+- 0: every record is valid (warnings allowed, unless ``--strict``);
+- 1: problems were found in the data;
+- 2: a usage error: an unknown option, a path that does not exist, an
+  unknown rule code, a module ``--import`` cannot import (or that raises or
+  calls ``sys.exit`` while being imported);
+- 3: the checker itself failed: a rule raised an exception. That is a bug in
+  the rule, not a problem of the data: the report names the rule, the file
+  and the record, the traceback goes to standard error, and every other
+  record and file is still checked. It wins over 1.
 
 ``validate --format json`` writes one JSON document, version 1, streamed
 record by record so that memory stays flat for any size of input::
@@ -16,197 +24,83 @@ record by record so that memory stays flat for any size of input::
        {"path": "data/alliances.jsonl",
         "records": [
           {"line": 3, "valid": false,
-           "problems": [{"code": "missing", "path": "/goals", "severity": "error",
-                         "message": "required key 'goals' is missing"}]}]}],
-     "summary": {"files": 1, "records": 1, "valid": 0, "invalid": 1, "errors": 1, "warnings": 0}}
+           "problems": [{"code": "invalid_value", "path": "/partners/0/kind", "severity": "error",
+                         "message": "..."}],
+           "skipped_rules": ["alliance.too_few_partners", "alliance.unknown_lead"]},
+          {"line": 4, "valid": false, "problems": [],
+           "failure": {"rule": "my.rule", "exception": "ZeroDivisionError", "message": "division by zero"}}]}],
+     "summary": {"files": 1, "records": 2, "valid": 0, "invalid": 1, "errors": 1, "warnings": 0, "failures": 1}}
 
 ``line`` is the line number in a JSON Lines file, null for a ``.json`` file
 (and for a problem of a whole file, such as ``unreadable_file``). ``path`` is
 an RFC 6901 JSON Pointer ("" is the whole document); ``message`` is in the
 ``--lang`` language. ``valid`` is false when a problem that survived
-``--select``/``--ignore`` is an error, or a warning under ``--strict``. New
-keys may be added to version 1; none will be removed or change meaning.
+``--select``/``--ignore`` is an error, or a warning under ``--strict``, and
+for a record whose check failed. ``skipped_rules`` (present when not empty)
+names the rules that could not run because a part of the document failed to
+read: fixing that part may reveal more problems. ``failure`` (present only
+then) says which rule raised what; such a record counts under ``failures``,
+not ``invalid``. New keys may be added to version 1; none will be removed or
+change meaning.
 """
 
 import argparse
 import codecs
 import importlib
-import importlib.util
 import io
 import json
 import os
-import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
-from willkommen._api import read_text
-from willkommen._engine import rules
+from willkommen._engine import failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._example import example_document
+from willkommen._files import Failure, Record, Source, records, sources, total_size
 from willkommen._model import Alliance
 from willkommen._problems import INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._tags import tagged_classes
-
-#: Extension modules shipped with willkommen, imported before every command so
-#: that their tags, programs and rules are known; skipped if not installed.
-SHIPPED_EXTENSIONS = ("willkommen.nrw",)
 
 # A file or line that could not be read at all is always reported: no
 # --select or --ignore can make unreadable data look valid.
 _ALWAYS_REPORTED = frozenset({UNREADABLE_FILE.code, INVALID_JSON.code})
 
-_FOLDER_SUFFIXES = (".json", ".jsonl")
-_LINES_SUFFIX = ".jsonl"
 _STDIN = "-"
 _STDIN_NAME = "<stdin>"
 REPORT_VERSION = 1
+
+
+#: The exit codes (see the module docstring).
+VALID, INVALID, USAGE, FAILED = 0, 1, 2, 3
 
 
 class UsageError(Exception):
     """A mistake in the command (exit code 2), not in the data."""
 
 
-# --- what to read ---------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Source:
-    """One input: a file, standard input (``path`` None), or a folder that could not be listed.
-
-    ``found`` is true for a file found in a folder, false for one named on the
-    command line: only a named file may be a pipe or a device (``<(zcat x.gz)``).
-    """
-
-    name: str
-    path: Path | None
-    lines: bool
-    error: OSError | None = None
-    found: bool = False
-
-
-def _walk(folder: Path) -> list[Source]:
-    """The ``*.json`` and ``*.jsonl`` files below *folder*, sorted; unlistable folders as errors."""
-    found: list[Source] = []
-
-    def unlistable(exc: OSError) -> None:
-        name = str(exc.filename) if exc.filename is not None else str(folder)
-        found.append(Source(name, Path(name), lines=False, error=exc))
-
-    # os.walk, not Path.rglob: rglob skips a folder it cannot list without a word.
-    # Links to folders are not followed (followlinks=False), so no loop is possible.
-    for root, _, files in os.walk(folder, onerror=unlistable):
-        for file in files:
-            if file.lower().endswith(_FOLDER_SUFFIXES):
-                path = Path(root, file)
-                found.append(Source(str(path), path, lines=path.suffix.lower() == _LINES_SUFFIX, found=True))
-    return sorted(found, key=lambda source: source.name)
-
-
-def _sources(arguments: Sequence[str], *, stdin_lines: bool) -> list[Source]:
-    """Every input named on the command line, folders expanded, in the order given."""
+def _inputs(arguments: Sequence[str], *, stdin_lines: bool, exclude: Sequence[str]) -> list[Source]:
+    """Every input named on the command line, folders expanded, in the order given, each once."""
     if arguments.count(_STDIN) > 1:
         raise UsageError("'-' (standard input) can be given once")
     # lexists: a broken link exists; reading it fails, and that is a problem of the data.
     missing = [argument for argument in arguments if argument != _STDIN and not os.path.lexists(argument)]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(repr(m) for m in missing)}")
-    sources: list[Source] = []
-    for argument in arguments:
-        path = Path(argument)
-        if argument == _STDIN:
-            sources.append(Source(_STDIN_NAME, None, lines=stdin_lines))
-        elif path.is_dir():
-            sources.extend(_walk(path))
-        else:
-            sources.append(Source(argument, path, lines=path.suffix.lower() == _LINES_SUFFIX))
-    return sources
-
-
-# --- reading records ------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Record:
-    """One document read: its line (None for a whole file), its problems, and the bytes it took."""
-
-    line: int | None
-    problems: list[Problem]
-    size: int = 0
-
-
-def _unreadable(exc: OSError) -> Problem:
-    return UNREADABLE_FILE.problem("", reason=exc.strerror or str(exc) or type(exc).__name__)
-
-
-# Opening a FIFO for reading waits for a writer; non-blocking, it returns at once.
-_NOT_REGULAR = "not a regular file but a pipe, socket or device"
-_OPEN_FOUND = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-
-
-def _open(source: Source) -> IO[bytes]:
-    """Open a file; one found in a folder must be a regular file, so a FIFO there cannot hang the run."""
-    assert source.path is not None
-    if not source.found:
-        return source.path.open("rb")
-    # Look before opening: opening a device can act (a tape rewinds), a socket cannot be opened at all.
-    if not stat.S_ISREG(source.path.stat().st_mode):
-        raise OSError(_NOT_REGULAR)
-    descriptor = os.open(source.path, _OPEN_FOUND)
-    try:
-        # Again on what was opened: the name may have changed hands in between.
-        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
-    except OSError:
-        os.close(descriptor)
-        raise
-    if not regular:
-        os.close(descriptor)
-        raise OSError(_NOT_REGULAR)
-    # O_NONBLOCK changes nothing for reading a regular file, so it can stay.
-    return os.fdopen(descriptor, "rb")
-
-
-# JSON's whitespace: a line of only these is blank. Not bytes.strip()'s set,
-# which would also skip a line holding nothing but a form feed, unreported.
-_JSON_BLANKS = b" \t\r\n"
-
-
-def _read_lines(stream: IO[bytes]) -> Iterator[Record]:
-    # One line in memory at a time, however long the file. Blank lines separate
-    # nothing in JSON Lines and are skipped; "\r\n" is whitespace to the parser.
-    for number, raw in enumerate(stream, start=1):
-        if raw.strip(_JSON_BLANKS):
-            yield Record(number, read_text(raw).problems, len(raw))
-
-
-def _records(source: Source, stdin: Callable[[], IO[bytes]]) -> Iterator[Record]:
-    """The records of one input; a failure to read is a record with ``unreadable_file``."""
-    if source.error is not None:
-        yield Record(None, [_unreadable(source.error)])
-        return
-    try:
-        if source.path is None:
-            stream = stdin()
-            if source.lines:
-                yield from _read_lines(stream)
-            else:
-                data = stream.read()
-                yield Record(None, read_text(data).problems, len(data))
-        elif source.lines:
-            with _open(source) as stream:
-                yield from _read_lines(stream)
-        else:
-            with _open(source) as stream:
-                data = stream.read()
-            yield Record(None, read_text(data).problems, len(data))
-    except OSError as exc:
-        # Permission denied, a broken link, a folder named like a file: the
-        # file's problem, and the other files are still checked.
-        yield Record(None, [_unreadable(exc)])
+    if _STDIN not in arguments:
+        return sources(arguments, exclude)
+    index = arguments.index(_STDIN)
+    seen: set[str] = set()
+    return [
+        *sources(arguments[:index], exclude, seen),
+        Source(_STDIN_NAME, None, lines=stdin_lines),
+        *sources(arguments[index + 1 :], exclude, seen),
+    ]
 
 
 # --- which problems count -------------------------------------------------------------------------
@@ -240,11 +134,13 @@ class Policy:
 
     def reports(self, problem: Problem) -> bool:
         """Whether *problem* is shown and counted."""
-        if problem.code in _ALWAYS_REPORTED:
-            return True
-        if self.select and not any(_matches(problem.code, s) for s in self.select):
+        return problem.code in _ALWAYS_REPORTED or self.selects(problem.code)
+
+    def selects(self, code: str) -> bool:
+        """Whether problems of *code* are of interest (a skipped rule is mentioned only if so)."""
+        if self.select and not any(_matches(code, s) for s in self.select):
             return False
-        return not any(_matches(problem.code, s) for s in self.ignore)
+        return not any(_matches(code, s) for s in self.ignore)
 
     def fails(self, problem: Problem) -> bool:
         """Whether *problem* makes its record invalid."""
@@ -276,6 +172,20 @@ def _json_text(value: object, *, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=not utf8, indent=indent)
 
 
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What the report says of one record: its reported problems, whether it passed, what did not run."""
+
+    line: int | None
+    problems: Sequence[Problem] = ()
+    valid: bool = True
+    #: The rules that could not run because a part failed to read, and those parts.
+    skipped: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()
+    #: The exception a rule raised: the record could not be checked.
+    failure: Exception | None = None
+
+
 @attrs.define
 class Summary:
     """The counts the run ends with."""
@@ -286,14 +196,18 @@ class Summary:
     invalid: int = 0
     errors: int = 0
     warnings: int = 0
+    failures: int = 0
 
-    def count(self, problems: Sequence[Problem], *, valid: bool) -> None:
+    def count(self, outcome: Outcome) -> None:
         """Count one record and its reported problems."""
         self.records += 1
-        self.valid += valid
-        self.invalid += not valid
-        self.errors += sum(p.is_error for p in problems)
-        self.warnings += sum(not p.is_error for p in problems)
+        if outcome.failure is not None:
+            self.failures += 1
+            return
+        self.valid += outcome.valid
+        self.invalid += not outcome.valid
+        self.errors += sum(p.is_error for p in outcome.problems)
+        self.warnings += sum(not p.is_error for p in outcome.problems)
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -304,15 +218,54 @@ def summary_line(summary: Summary, lang: str) -> str:
     """The last line of the text report, in *lang*."""
     s = summary
     if lang == "de":
+        failed = f"; {_plural(s.failures, 'Prüfung', 'Prüfungen')} gescheitert" if s.failures else ""
         return (
             f"{_plural(s.files, 'Datei', 'Dateien')}, {_plural(s.records, 'Datensatz', 'Datensätze')}: "
             f"{s.valid} gültig, {s.invalid} ungültig "
-            f"({_plural(s.errors, 'Fehler', 'Fehler')}, {_plural(s.warnings, 'Warnung', 'Warnungen')})"
+            f"({_plural(s.errors, 'Fehler', 'Fehler')}, {_plural(s.warnings, 'Warnung', 'Warnungen')}){failed}"
         )
+    failed = f"; {_plural(s.failures, 'check', 'checks')} failed" if s.failures else ""
     return (
         f"{_plural(s.files, 'file', 'files')}, {_plural(s.records, 'record', 'records')}: "
         f"{s.valid} valid, {s.invalid} invalid "
-        f"({_plural(s.errors, 'error', 'errors')}, {_plural(s.warnings, 'warning', 'warnings')})"
+        f"({_plural(s.errors, 'error', 'errors')}, {_plural(s.warnings, 'warning', 'warnings')}){failed}"
+    )
+
+
+#: How the text report names the place of a problem of the whole document (JSON Pointer "").
+DOCUMENT = "(document)"
+
+
+def _exception_text(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def failure_text(outcome: Outcome, lang: str) -> str:
+    """What the text report says of a record whose check raised."""
+    assert outcome.failure is not None
+    code = failed_rule(outcome.failure)
+    error = _exception_text(outcome.failure)
+    if lang == "de":
+        who = f"die Regel {code}" if code else "die Prüfung"
+        return f"{who} ist gescheitert: {error} (ein Fehler im Code, nicht in den Daten; Traceback auf stderr)"
+    who = f"the rule {code}" if code else "the check"
+    return f"{who} failed: {error} (a bug in the code, not a problem of the data; traceback on standard error)"
+
+
+def skipped_text(outcome: Outcome, lang: str) -> str:
+    """What the text report says of the rules that could not run."""
+    count = len(outcome.skipped)
+    quoted = [repr(part) for part in outcome.unread]
+    if lang == "de":
+        parts = " und ".join(filter(None, [", ".join(quoted[:-1]), quoted[-1]]))
+        return (
+            f"{_plural(count, 'Regel lief', 'Regeln liefen')} nicht, weil {parts} nicht gelesen werden konnte "
+            f"({', '.join(outcome.skipped)}); nach der Korrektur können weitere Probleme folgen"
+        )
+    parts = " and ".join(filter(None, [", ".join(quoted[:-1]), quoted[-1]]))
+    return (
+        f"{_plural(count, 'rule', 'rules')} did not run because {parts} could not be read "
+        f"({', '.join(outcome.skipped)}); more problems may follow once that is fixed"
     )
 
 
@@ -329,18 +282,20 @@ class TextReport:
     def start_file(self, source: Source) -> None:
         """Nothing to say before a file's problems."""
 
-    def record(self, source: Source, record: Record, problems: Sequence[Problem], *, valid: bool) -> None:
-        """A line for each problem of the record."""
-        del valid
-        where = source.name if record.line is None else f"{source.name}:{record.line}"
-        for problem in problems:
-            # "/" stands for the whole document, whose JSON Pointer is "".
-            self.out(
-                printable(
-                    f"{where}: {problem.path or '/'}: {problem.severity.value} {problem.code}: "
-                    f"{problem.message_in(self.lang)}"
-                )
-            )
+    def record(self, source: Source, outcome: Outcome) -> None:
+        """A line for each problem of the record, for a failed check, and for rules that did not run."""
+        where = source.name if outcome.line is None else f"{source.name}:{outcome.line}"
+        lines = [
+            f"{where}: {problem.path or DOCUMENT}: {problem.severity.value} {problem.code}: "
+            f"{problem.message_in(self.lang)}"
+            for problem in outcome.problems
+        ]
+        if outcome.failure is not None:
+            lines.append(f"{where}: {DOCUMENT}: failure: {failure_text(outcome, self.lang)}")
+        if outcome.skipped:
+            lines.append(f"{where}: {DOCUMENT}: note: {skipped_text(outcome, self.lang)}")
+        for line in lines:
+            self.out(printable(line))
 
     def end_file(self) -> None:
         """Nothing to say after a file's problems."""
@@ -370,17 +325,25 @@ class JsonReport:
         self.files += 1
         self.records = 0
 
-    def record(self, source: Source, record: Record, problems: Sequence[Problem], *, valid: bool) -> None:
+    def record(self, source: Source, outcome: Outcome) -> None:
         """One record's entry."""
         del source
-        entry = {
-            "line": record.line,
-            "valid": valid,
+        entry: dict[str, Any] = {
+            "line": outcome.line,
+            "valid": outcome.valid,
             "problems": [
                 {"code": p.code, "path": p.path, "severity": p.severity.value, "message": p.message_in(self.lang)}
-                for p in problems
+                for p in outcome.problems
             ],
         }
+        if outcome.skipped:
+            entry["skipped_rules"] = list(outcome.skipped)
+        if outcome.failure is not None:
+            entry["failure"] = {
+                "rule": failed_rule(outcome.failure),
+                "exception": type(outcome.failure).__name__,
+                "message": str(outcome.failure),
+            }
         self.out(("," if self.records else "") + _json_text(entry))
         self.records += 1
 
@@ -450,24 +413,34 @@ class Progress:
             self.drawn_at = None
 
 
-def _total_size(sources: Sequence[Source]) -> int:
-    total = 0
-    for source in sources:
-        if source.path is not None and source.error is None:
-            try:
-                total += source.path.stat().st_size
-            except OSError:
-                continue  # reading it will report the problem
-    return total
-
-
 # --- the commands ---------------------------------------------------------------------------------
+
+
+def _outcome(found: Record | Failure, policy: Policy) -> Outcome:
+    if isinstance(found, Failure):
+        return Outcome(line=found.line, valid=False, failure=found.error)
+    reading = found.reading
+    problems = [p for p in reading.problems if policy.reports(p)]
+    return Outcome(
+        line=found.line,
+        problems=problems,
+        valid=not any(policy.fails(p) for p in problems),
+        skipped=tuple(code for code in reading.skipped if policy.selects(code)),
+        unread=reading.unread,
+    )
+
+
+def _show_traceback(found: Failure, progress: "Progress") -> None:
+    progress.clear()
+    where = found.file if found.line is None else f"{found.file}:{found.line}"
+    print(f"willkommen: the check of {printable(where)} failed:", file=sys.stderr)
+    traceback.print_exception(found.error, file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
     policy = Policy(select=_selectors(args.select), ignore=_selectors(args.ignore), strict=args.strict)
-    sources = _sources(args.paths, stdin_lines=args.jsonl)
-    progress = Progress(sys.stderr, lambda: _total_size(sources))
+    inputs = _inputs(args.paths, stdin_lines=args.jsonl, exclude=args.exclude)
+    progress = Progress(sys.stderr, lambda: total_size(inputs))
 
     def out(text: str) -> None:
         progress.clear()
@@ -476,21 +449,25 @@ def _validate(args: argparse.Namespace) -> int:
     report = (JsonReport if args.format == "json" else TextReport)(out, args.lang)
     report.begin()
     summary = Summary()
-    for source in sources:
+    for source in inputs:
         summary.files += 1
         report.start_file(source)
-        for record in _records(source, lambda: sys.stdin.buffer):
-            problems = [p for p in record.problems if policy.reports(p)]
-            valid = not any(policy.fails(p) for p in problems)
-            summary.count(problems, valid=valid)
-            report.record(source, record, problems, valid=valid)
-            progress.update(record.size)
+        # A rule that raises is a failure of its record: the other records and files are still checked.
+        for found in records(source, lambda: sys.stdin.buffer, catch=True):
+            outcome = _outcome(found, policy)
+            if isinstance(found, Failure):
+                _show_traceback(found, progress)
+            summary.count(outcome)
+            report.record(source, outcome)
+            progress.update(found.size)
         report.end_file()
     progress.clear()
     report.finish(summary)
-    if not sources:
-        print("willkommen: no *.json or *.jsonl files found", file=sys.stderr)
-    return 1 if summary.invalid else 0
+    if not inputs:
+        print("willkommen: no *.json, *.jsonl or *.ndjson files found", file=sys.stderr)
+    if summary.failures:
+        return FAILED
+    return INVALID if summary.invalid else VALID
 
 
 def _roots() -> dict[str, type]:
@@ -533,13 +510,16 @@ def _severity_text(severity: Severity, lang: str) -> str:
 def _rules(args: argparse.Namespace) -> int:
     catalogue = rules()
     if args.code is not None:
-        catalogue = tuple(entry for entry in catalogue if entry.code == args.code)
+        exact = tuple(entry for entry in catalogue if entry.code == args.code)
+        # A prefix on dotted segments, as --select takes it: "coaching" lists coaching.*.
+        catalogue = exact or tuple(entry for entry in catalogue if _matches(entry.code, args.code))
         if not catalogue:
-            raise UsageError(f"no rule has the code {args.code!r} (see 'willkommen rules')")
+            raise UsageError(f"no rule code is or starts with {args.code!r} (see 'willkommen rules')")
+    explain = args.code is not None and len(catalogue) == 1
     if args.format == "json":
         document = {"version": REPORT_VERSION, "rules": [_rule_entry(entry, args.lang) for entry in catalogue]}
         print(_json_text(document, indent=2))
-    elif args.code is not None:
+    elif explain:
         (entry,) = catalogue
         labels = _RULE_LABELS[args.lang]
         shown = _rule_entry(entry, args.lang)
@@ -566,18 +546,34 @@ def _example(args: argparse.Namespace) -> int:
 
 
 def _import_extensions(modules: Iterable[str]) -> None:
-    """Import the shipped extensions (if installed) and the user's, so that their tags and rules register."""
-    for name in SHIPPED_EXTENSIONS:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
+    """Import the user's extensions, so that their tags and rules register (the shipped ones are, with willkommen)."""
     # Like `python -m`, find a user's module in the working folder; last, so it shadows nothing.
     if modules and str(Path.cwd()) not in sys.path:
         sys.path.append(str(Path.cwd()))
     for name in modules:
         try:
             importlib.import_module(name)
+        except SystemExit as exc:
+            # An extension that exits while being imported would end the run before anything was checked.
+            raise UsageError(f"cannot import {name!r}: it called sys.exit({exc.code!r}) while being imported") from None
         except Exception as exc:  # noqa: BLE001 - any failure of the user's module is a usage error
             raise UsageError(f"cannot import {name!r}: {type(exc).__name__}: {exc}") from None
+
+
+class _Version(argparse.Action):
+    """``--version``: looked up only when asked, since the package metadata is slow to load."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        del namespace, values, option
+        from importlib.metadata import version  # noqa: PLC0415
+
+        print(f"{parser.prog} {version('willkommen')}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -585,6 +581,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="willkommen",
         description="Check, describe and start data files of local alliances for young refugees.",
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     extensions = argparse.ArgumentParser(add_help=False)
@@ -603,10 +600,23 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         parents=[extensions, language],
-        help="check files, folders (*.json, *.jsonl) and standard input",
-        description="Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error.",
+        help="check files, folders (*.json, *.jsonl, *.ndjson) and standard input",
+        description=(
+            "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error;"
+            " 3: the checker failed (a rule raised an exception)."
+        ),
     )
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="a .json or .jsonl file, a folder, or - for stdin")
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a .json, .jsonl or .ndjson file, a folder, or - for stdin"
+    )
+    validate.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="in folders, skip files and folders whose name or path below the folder matches (repeatable);"
+        " hidden entries and node_modules are always skipped",
+    )
     validate.add_argument("--strict", action="store_true", help="warnings fail too")
     validate.add_argument(
         "--select", action="append", metavar="CODES", help="report only these codes or code prefixes (comma-separated)"
@@ -629,7 +639,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.set_defaults(parser=schema, run=_schema)
 
     rules_ = commands.add_parser("rules", parents=[extensions, language], help="list the rule codes, or explain one")
-    rules_.add_argument("code", nargs="?", metavar="CODE", help="the code to explain")
+    rules_.add_argument(
+        "code", nargs="?", metavar="CODE", help="the code to explain, or a prefix (coaching) to list its codes"
+    )
     rules_.set_defaults(parser=rules_, run=_rules)
 
     example = commands.add_parser("example", help="print a valid example alliance as JSON")

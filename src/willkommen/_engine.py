@@ -5,6 +5,7 @@ it runs on every object of that class (or a subclass) in the document and
 yields findings, which become problems with the rule's code and messages.
 """
 
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -41,8 +42,42 @@ class Context:
         return not self.failed.intersection(fields)
 
 
-_RULES: dict[str, Rule] = {}
-_BY_CLASS: dict[type, tuple[Rule, ...]] = {}
+@attrs.frozen
+class Catalogue:
+    """One published state of the rule registry, with the caches built from it.
+
+    Registering builds a new catalogue under a lock and publishes it at once
+    (copy on write): a check running in another thread keeps the catalogue it
+    started with, so it never sees a table change under it. The caches belong
+    to their catalogue, so a stale entry can never outlive a change.
+    """
+
+    rules: dict[str, Rule] = attrs.field(factory=dict)
+    tag_generation: int = -1
+    by_class: dict[type, tuple[Rule, ...]] = attrs.field(factory=dict, eq=False)
+    plans: "dict[tuple[type, bool], _Plan]" = attrs.field(factory=dict, eq=False)
+
+
+_LOCK = threading.RLock()
+_catalogue = Catalogue()
+
+
+def current() -> Catalogue:
+    """The catalogue in force, with caches that know the tags declared so far."""
+    catalogue = _catalogue
+    if catalogue.tag_generation != generation():
+        # A new tagged subclass may bring rules to fields that had none: new caches.
+        with _LOCK:
+            catalogue = publish(_catalogue.rules)
+    return catalogue
+
+
+def publish(rules: dict[str, Rule]) -> Catalogue:
+    """Make *rules* the registry's state, with empty caches."""
+    global _catalogue  # noqa: PLW0603 - the registry's one published state
+    with _LOCK:
+        _catalogue = Catalogue(rules, generation())
+        return _catalogue
 
 
 def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
@@ -85,18 +120,36 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     return register
 
 
+def _origin(entry: Rule) -> str:
+    """Where a rule was defined: its function (and, for a tightened rule, what it tightens for which class)."""
+    check = entry.check
+    where = f"{getattr(check, '__module__', '?')}.{getattr(check, '__qualname__', '?')}"
+    if entry.replaces is not None and entry.applies_to is not None:
+        where += f" (tightening {entry.replaces!r} for {entry.applies_to.__module__}.{entry.applies_to.__qualname__})"
+    return where
+
+
 def register_rule(new: Rule) -> Rule:
-    """Add a rule to the catalogue; its code must be new."""
+    """Add a rule to the catalogue; its code must be new, or the same rule's.
+
+    The same rule again (the same function, or its definition run again by a
+    reloaded module: same module and name) replaces the one registered; a
+    different rule under a code that is taken raises :class:`RuleError`
+    naming both.
+    """
     if new.applies_to is None or new.check is None:
         msg = f"rule {new.code!r} needs applies_to and check"
         raise RuleError(msg)
-    if new.code in _RULES or any(s.code == new.code for s in STRUCTURAL_CODES):
-        msg = f"a rule with the code {new.code!r} exists already"
+    if any(s.code == new.code for s in STRUCTURAL_CODES):
+        msg = f"the code {new.code!r} is the reader's; a rule cannot take it"
         raise RuleError(msg)
-    _RULES[new.code] = new
-    # What applies to which class, and which fields are worth a visit, changed.
-    _BY_CLASS.clear()
-    _PLANS.clear()
+    with _LOCK:
+        known = _catalogue.rules.get(new.code)
+        if known is not None and _origin(known) != _origin(new):
+            msg = f"the code {new.code!r} belongs to {_origin(known)} already; {_origin(new)} cannot take it"
+            raise RuleError(msg)
+        # What applies to which class, and which fields are worth a visit, changed: new caches.
+        publish({**_catalogue.rules, new.code: new})
     return new
 
 
@@ -106,16 +159,17 @@ class RuleError(WillkommenError):
 
 def rules() -> tuple[Rule, ...]:
     """The whole catalogue: the structural codes, then every registered rule."""
-    return (*STRUCTURAL_CODES, *_RULES.values())
+    return (*STRUCTURAL_CODES, *_catalogue.rules.values())
 
 
-def rules_for(cls: type) -> tuple[Rule, ...]:
+def rules_for(cls: type, catalogue: Catalogue | None = None) -> tuple[Rule, ...]:
     """The rules that check objects of *cls*, inherited ones first, less the replaced ones."""
-    found = _BY_CLASS.get(cls)
+    catalogue = catalogue or current()
+    found = catalogue.by_class.get(cls)
     if found is None:
-        applicable = [r for r in _RULES.values() if r.applies_to is not None and issubclass(cls, r.applies_to)]
+        applicable = [r for r in catalogue.rules.values() if r.applies_to is not None and issubclass(cls, r.applies_to)]
         replaced = {r.replaces for r in applicable}
-        found = _BY_CLASS[cls] = tuple(r for r in applicable if r.code not in replaced)
+        found = catalogue.by_class[cls] = tuple(r for r in applicable if r.code not in replaced)
     return found
 
 
@@ -138,7 +192,7 @@ def tighten(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     is reported once, under the subclass's own code.
     """
     try:
-        base = _RULES[code]
+        base = _catalogue.rules[code]
     except KeyError:
         raise RuleError(f"there is no rule {code!r} to tighten") from None
     base_check = base.check
@@ -180,7 +234,7 @@ def _model_type(annotation: Any) -> tuple[type, bool] | None:
     return None
 
 
-def _subtree_has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
+def _subtree_has_rules(cls: type, catalogue: Catalogue, seen: frozenset[type] = frozenset()) -> bool:
     """Whether an object declared as *cls* can hold, or be, something a rule checks.
 
     Subclasses count: a tagged subclass with rules may stand where *cls* is declared.
@@ -189,8 +243,8 @@ def _subtree_has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
         return False
     seen = seen | {cls}
     classes = [cls, *_all_subclasses(cls)]
-    return any(rules_for(c) for c in classes) or any(
-        _subtree_has_rules(child, seen) for c in classes for _, child, _ in _children(c)
+    return any(rules_for(c, catalogue) for c in classes) or any(
+        _subtree_has_rules(child, catalogue, seen) for c in classes for _, child, _ in _children(c)
     )
 
 
@@ -214,10 +268,8 @@ def _children(cls: type) -> list[tuple[str, type, bool]]:
 
 
 # Per class and "is there a program": the rules that run on a whole document,
-# and the fields worth a visit. Rebuilt when rules or tags change.
+# and the fields worth a visit. Kept in the catalogue, so rebuilt when rules or tags change.
 _Plan = tuple[tuple[Rule, ...], tuple[tuple[str, bool], ...]]
-_PLANS: dict[tuple[type, bool], _Plan] = {}
-_PLANS_GENERATION = -1
 
 
 def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
@@ -228,33 +280,79 @@ def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
     return not failed.intersection(reads) and (has_program or "program" not in reads)
 
 
-def _forget_stale_plans() -> None:
-    global _PLANS_GENERATION  # noqa: PLW0603 - the plans are stale once a new subclass is tagged
-    if generation() != _PLANS_GENERATION:
-        _PLANS.clear()
-        _PLANS_GENERATION = generation()
-
-
-def _plan(cls: type, has_program: bool) -> _Plan:
-    plan = _PLANS.get((cls, has_program))
+def _plan(cls: type, has_program: bool, catalogue: Catalogue) -> _Plan:
+    plan = catalogue.plans.get((cls, has_program))
     if plan is None:
-        plan = _PLANS[cls, has_program] = (
-            tuple(r for r in rules_for(cls) if _runs(r, has_program, frozenset())),
-            tuple((name, is_sequence) for name, child, is_sequence in _children(cls) if _subtree_has_rules(child)),
+        plan = catalogue.plans[cls, has_program] = (
+            tuple(r for r in rules_for(cls, catalogue) if _runs(r, has_program, frozenset())),
+            tuple(
+                (name, is_sequence)
+                for name, child, is_sequence in _children(cls)
+                if _subtree_has_rules(child, catalogue)
+            ),
         )
     return plan
 
 
-def _visit(obj: Any, path: str, context: Context, problems: list[Problem], *, top: bool) -> None:
+@attrs.frozen
+class Checked:
+    """What running the rules gave: the problems, and the rules that could not run.
+
+    ``skipped`` holds the codes of the rules that would have run on an object
+    but did not, because a part of the document they read could not be read:
+    once that part is fixed, they run and may report more.
+    """
+
+    problems: list[Problem]
+    skipped: tuple[str, ...] = ()
+    failed: frozenset[str] = frozenset()
+
+
+@attrs.define
+class _Run:
+    context: Context
+    catalogue: Catalogue
+    problems: list[Problem] = attrs.Factory(list)
+    skipped: dict[str, None] = attrs.Factory(dict)
+
+
+def rule_failure_note(entry: Rule, path: str) -> str:
+    """The note a rule's exception carries out of :func:`willkommen.check`."""
+    return f"raised by the rule {entry.code!r} ({_origin(entry)}) while checking {path or '(document)'}"
+
+
+def failed_rule(exc: BaseException) -> str | None:
+    """The code of the rule that raised *exc*, or None if no rule did."""
+    code = getattr(exc, "willkommen_rule", None)
+    return code if isinstance(code, str) else None
+
+
+def _apply(entry: Rule, obj: Any, path: str, run: _Run) -> None:
+    assert entry.check is not None  # register_rule made sure
+    try:
+        for parts, values in entry.check(obj, run.context):
+            run.problems.append(entry.problem(path + pointer(*parts), **values))
+    except Exception as exc:
+        # A bug in a rule is not a problem of the data: it goes on up, saying which rule it was.
+        if failed_rule(exc) is None:
+            exc.add_note(rule_failure_note(entry, path))
+            exc.willkommen_rule = entry.code  # type: ignore[attr-defined]
+        raise
+
+
+def _visit(obj: Any, path: str, run: _Run, *, top: bool) -> None:
     """Run the rules on *obj*, then visit the objects in it that rules may check."""
-    failed = context.failed
-    runnable, fields = _plan(type(obj), context.program is not None)
+    failed = run.context.failed
+    has_program = run.context.program is not None
+    runnable, fields = _plan(type(obj), has_program, run.catalogue)
     if failed:
-        runnable = tuple(r for r in rules_for(type(obj)) if _runs(r, context.program is not None, failed))
+        every = rules_for(type(obj), run.catalogue)
+        runnable = tuple(r for r in every if _runs(r, has_program, failed))
+        # Skipped for a part that failed to read (an unknown program counts), not for lack of a program.
+        could_run = has_program or "program" in failed
+        run.skipped.update((r.code, None) for r in every if r not in runnable and _runs(r, could_run, frozenset()))
     for entry in runnable:
-        assert entry.check is not None  # register_rule made sure
-        for parts, values in entry.check(obj, context):
-            problems.append(entry.problem(path + pointer(*parts), **values))
+        _apply(entry, obj, path, run)
     for name, is_sequence in fields:
         if top and name in failed:
             continue
@@ -264,18 +362,18 @@ def _visit(obj: Any, path: str, context: Context, problems: list[Problem], *, to
         if is_sequence:
             prefix = f"{path}/{name}/"
             for index, item in enumerate(value):
-                _visit(item, f"{prefix}{index}", context, problems, top=False)
+                _visit(item, f"{prefix}{index}", run, top=False)
         else:
-            _visit(value, f"{path}/{name}", context, problems, top=False)
+            _visit(value, f"{path}/{name}", run, top=False)
 
 
-def run_rules(document: Any, program: Program | None, failed: frozenset[str] = frozenset()) -> list[Problem]:
+def run_rules(document: Any, program: Program | None, failed: frozenset[str] = frozenset()) -> Checked:
     """Run every rule that applies to the document and the objects inside it.
 
     A rule is skipped when a field it reads could not be read, or when it
     needs the program and there is none: what it would say is already said.
+    An exception raised by a rule goes on up with a note naming the rule.
     """
-    problems: list[Problem] = []
-    _forget_stale_plans()
-    _visit(document, "", Context(document=document, program=program, failed=failed), problems, top=True)
-    return problems
+    run = _Run(Context(document=document, program=program, failed=failed), current())
+    _visit(document, "", run, top=True)
+    return Checked(run.problems, tuple(run.skipped), failed)

@@ -6,6 +6,7 @@ registry that ships with Willkommen bei Freunden and takes user programs.
 """
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import attrs
@@ -108,29 +109,54 @@ WILLKOMMEN_BEI_FREUNDEN = Program(
     source="seeds 000-003; BMFSFJ press releases",
 )
 
+# Copied on write, like the tag registry: a lookup sees the whole old table or the whole new one.
+_LOCK = threading.RLock()
 _REGISTRY: dict[str, Program] = {WILLKOMMEN_BEI_FREUNDEN.id: WILLKOMMEN_BEI_FREUNDEN}
+
+
+def _differences(old: Program, new: Program) -> str:
+    return ", ".join(f.name for f in attrs.fields(Program) if getattr(old, f.name) != getattr(new, f.name))
 
 
 def register_program(program: Program, *, replace: bool = False) -> Program:
     """Make *program* known by its id, so alliances naming it are checked against it.
 
+    Registering an equal program again (a reloaded module) is accepted.
     Registering a different program under an id already taken raises
-    :class:`ProgramError` unless *replace* is true.
+    :class:`ProgramError` naming both, unless *replace* is true.
     """
-    known = _REGISTRY.get(program.id)
-    if known is not None and known != program and not replace:
-        msg = f"a different program is registered as {program.id!r}"
-        raise ProgramError(msg)
-    _REGISTRY[program.id] = program
+    global _REGISTRY  # noqa: PLW0603 - the registry's one published state
+    with _LOCK:
+        known = _REGISTRY.get(program.id)
+        if known is not None and known != program and not replace:
+            msg = (
+                f"a different program is registered as {program.id!r}: {known.name!r} is registered,"
+                f" {program.name!r} differs in {_differences(known, program)}"
+            )
+            raise ProgramError(msg)
+        _REGISTRY = {**_REGISTRY, program.id: program}
     return program
+
+
+def registered() -> dict[str, Program]:
+    """The registry's state now (for :func:`willkommen.registry_scope`)."""
+    return _REGISTRY
+
+
+def restore(state: dict[str, Program]) -> None:
+    """Make *state* the registry's state again."""
+    global _REGISTRY  # noqa: PLW0603 - the registry's one published state
+    with _LOCK:
+        _REGISTRY = state
 
 
 def get_program(program_id: str) -> Program:
     """The registered program with this id; :class:`ProgramError` if there is none."""
+    registry = _REGISTRY
     try:
-        return _REGISTRY[program_id]
+        return registry[program_id]
     except KeyError:
-        msg = f"no program is registered as {program_id!r} (known: {', '.join(sorted(_REGISTRY))})"
+        msg = f"no program is registered as {program_id!r} (known: {', '.join(sorted(registry))})"
         raise ProgramError(msg) from None
 
 
@@ -141,7 +167,8 @@ def find_program(program_id: str) -> Program | None:
 
 def programs() -> tuple[Program, ...]:
     """Every registered program, by id."""
-    return tuple(_REGISTRY[key] for key in sorted(_REGISTRY))
+    registry = _REGISTRY
+    return tuple(registry[key] for key in sorted(registry))
 
 
 class ProgramError(WillkommenError, LookupError):

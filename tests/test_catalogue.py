@@ -7,8 +7,7 @@ import pytest
 
 import willkommen
 import willkommen.nrw
-from willkommen import Severity
-from willkommen import reads
+from willkommen import Severity, reads
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 
 # The rule table of domain.md, code and severity, one row a rule.
@@ -97,7 +96,7 @@ def test_a_code_cannot_be_taken_by_another_rule() -> None:
     """Codes are stable identifiers: the same rule again is accepted, another rule under its code is refused."""
     (entry,) = [r for r in willkommen.rules() if r.code == "alliance.no_goals"]
     assert willkommen.register_rule(entry) is entry  # a module run again registers the same rule again
-    impostor = attrs.evolve(entry, check=lambda obj, context: ())
+    impostor = attrs.evolve(entry, check=lambda *_: ())
     with pytest.raises(
         willkommen.WillkommenError, match=r"belongs to willkommen\._rules\.alliance_has_goals"
     ) as caught:

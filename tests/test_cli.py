@@ -17,8 +17,8 @@ from jsonschema import Draft202012Validator
 import willkommen
 from willkommen import _cli, _files, reads
 from willkommen._cli import Progress, main
-from willkommen._files import Source
 from willkommen._example import example_document
+from willkommen._files import Source
 
 from .conftest import example
 
@@ -105,9 +105,11 @@ def test_the_text_report_has_one_line_per_problem(tmp_path: Path, capsys: pytest
     message = reads(json.dumps(bad)).problems[0].message
     assert out.splitlines() == [
         f"{path}: /partners/0/kind: error invalid_value: {message}",
-        f"{path}: (document): note: 3 rules did not run because 'partners' could not be read"
-        " (alliance.too_few_partners, alliance.unknown_lead, alliance.duplicate_partner);"
-        " more problems may follow once that is fixed",
+        (
+            f"{path}: (document): note: 3 rules did not run because 'partners' could not be read"
+            " (alliance.too_few_partners, alliance.unknown_lead, alliance.duplicate_partner);"
+            " more problems may follow once that is fixed"
+        ),
         f"{lines}:2: (document): error type: expected an object, got []",
         "2 files, 3 records: 1 valid, 2 invalid (2 errors, 0 warnings)",
     ]
@@ -121,8 +123,10 @@ def test_the_summary_counts_in_german(tmp_path: Path, capsys: pytest.CaptureFixt
     (problem,) = reads(path.read_bytes()).problems
     assert out.splitlines() == [
         f"{path}: /goals: error missing: {problem.message_de}",
-        f"{path}: (document): note: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
-        " (alliance.no_goals, measure.unknown_goal); nach der Korrektur können weitere Probleme folgen",
+        (
+            f"{path}: (document): note: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
+            " (alliance.no_goals, measure.unknown_goal); nach der Korrektur können weitere Probleme folgen"
+        ),
         "1 Datei, 1 Datensatz: 0 gültig, 1 ungültig (1 Fehler, 0 Warnungen)",
     ]
 

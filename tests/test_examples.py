@@ -6,8 +6,7 @@ import pytest
 
 import willkommen
 import willkommen.nrw
-from willkommen import MunicipalityKind, PartnerKind, State
-from willkommen import reads
+from willkommen import MunicipalityKind, PartnerKind, State, reads
 from willkommen._example import example_document
 
 from .conftest import EXAMPLES, example

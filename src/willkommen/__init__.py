@@ -34,6 +34,7 @@ from willkommen._enums import (
     Theme,
 )
 from willkommen._errors import ValidationError, WillkommenError
+from willkommen._files import Record, read_files, read_stream
 from willkommen._model import (
     Alliance,
     CoachingSession,
@@ -60,7 +61,6 @@ from willkommen._programs import (
     register_program,
     responsible_office,
 )
-from willkommen._files import Record, read_files, read_stream
 from willkommen._registry import registry_scope
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields

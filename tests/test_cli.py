@@ -819,3 +819,155 @@ def test_importing_the_main_module_runs_nothing(capsys: pytest.CaptureFixture[st
     sys.modules.pop("willkommen.__main__", None)
     importlib.import_module("willkommen.__main__")
     assert capsys.readouterr() == ("", "")
+
+
+# --- a rule that raises: exit 3, never "bad data" -------------------------------------------------
+
+
+@pytest.fixture
+def exploding_rule() -> Iterator[None]:
+    """A rule, registered for this test only, that raises for the alliance with the id "boom"."""
+    with willkommen.registry_scope():
+
+        @willkommen.rule(
+            willkommen.Alliance,
+            "test.explodes",
+            willkommen.Severity.ERROR,
+            reads=(),
+            description="Raises for one alliance.",
+            description_de="Scheitert an einem Bündnis.",
+            message="never",
+            message_de="nie",
+            source="this test",
+        )
+        def explodes(alliance: willkommen.Alliance, context: willkommen.Context) -> Iterator[willkommen.Finding]:
+            if alliance.id == "boom":
+                raise ZeroDivisionError("division by zero")
+            yield from ()
+
+        yield
+
+
+def test_a_rule_that_raises_is_a_failure_of_its_record_and_exit_3(
+    exploding_rule: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The failing rule is named with file and record; every other file and line is checked; the JSON stays JSON."""
+    boom = {**example("bautzen"), "id": "boom"}
+    write(tmp_path / "a.json", example("bautzen"))
+    write(tmp_path / "b.json", boom)
+    write(tmp_path / "c.jsonl", f"{line(boom)}\n{line(example('helmstedt'))}\n".encode())
+    code, out, err = run(capsys, "validate", "--format", "json", str(tmp_path))
+    assert code == 3
+    document = json.loads(out)
+    records = {(Path(f["path"]).name, r["line"]): r for f in document["files"] for r in f["records"]}
+    assert records["a.json", None]["valid"] is True
+    assert records["c.jsonl", 2]["valid"] is True
+    for key in (("b.json", None), ("c.jsonl", 1)):
+        assert records[key]["valid"] is False
+        assert records[key]["failure"] == {
+            "rule": "test.explodes",
+            "exception": "ZeroDivisionError",
+            "message": "division by zero",
+        }
+    assert document["summary"]["failures"] == 2
+    assert document["summary"]["invalid"] == 0
+    assert err.count("Traceback") == 2
+    assert "test.explodes" in err
+    assert f"{tmp_path / 'c.jsonl'}:1" in err
+
+
+def test_a_rule_that_raises_in_the_text_report(
+    exploding_rule: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One line names the file, the rule and the exception; the summary counts the failed check; exit 3 wins over 1."""
+    path = write(tmp_path / "b.json", {**example("bautzen"), "id": "boom"})
+    bad = write(tmp_path / "bad.json", without(example("bautzen"), "goals"))
+    code, out, _ = run(capsys, "validate", str(path), str(bad))
+    assert code == 3
+    lines = out.splitlines()
+    assert (
+        f"{path}: (document): failure: the rule test.explodes failed: ZeroDivisionError: division by zero" in (lines[0])
+    )
+    assert lines[-1].endswith("; 1 check failed")
+    code, out, _ = run(capsys, "validate", "--lang", "de", str(path))
+    assert "die Regel test.explodes ist gescheitert" in out
+    assert out.splitlines()[-1].endswith("; 1 Prüfung gescheitert")
+
+
+def test_in_python_the_exception_names_the_rule(exploding_rule: None) -> None:
+    """check() lets a rule's exception go on up, with a note naming the rule; read_files adds the file."""
+    boom = {**example("bautzen"), "id": "boom"}
+    with pytest.raises(ZeroDivisionError) as caught:
+        willkommen.check(boom)
+    assert any("'test.explodes'" in note for note in caught.value.__notes__)
+
+
+def test_an_extension_that_exits_while_imported_is_a_usage_error(
+    extension: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sys.exit(0)`` in an --import module cannot make the run look valid: exit 2, nothing checked."""
+    (extension / "wk_test_cli_exits.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--import", "wk_test_cli_exits", str(extension))
+    assert (code, out) == (2, "")
+    assert "sys.exit(0)" in err
+
+
+# --- ergonomics -------------------------------------------------------------------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--version`` prints the installed version and exits 0."""
+    code, out, _ = run(capsys, "--version")
+    assert (code, out) == (0, f"willkommen {willkommen.__version__}\n")
+
+
+def test_folders_skip_hidden_entries_and_node_modules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Tools' settings and installed packages are not data; a hidden file named directly is still read."""
+    write(tmp_path / "data" / "a.json", example("bautzen"))
+    write(tmp_path / "data" / ".vscode" / "settings.json", {"editor.tabSize": 2})
+    write(tmp_path / "data" / ".hidden.json", {})
+    write(tmp_path / "data" / "node_modules" / "x" / "package.json", {"name": "x"})
+    code, document = report(capsys, str(tmp_path / "data"))
+    assert (code, [Path(f["path"]).name for f in document["files"]]) == (0, ["a.json"])
+    code, document = report(capsys, str(tmp_path / "data" / ".hidden.json"))
+    assert (code, [Path(f["path"]).name for f in document["files"]]) == (1, [".hidden.json"])
+
+
+def test_exclude_leaves_out_files_and_folders_by_glob(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--exclude`` matches a name or the path below the folder, and may be repeated."""
+    write(tmp_path / "a.json", example("bautzen"))
+    write(tmp_path / "drafts" / "d.json", {})
+    write(tmp_path / "old" / "o.json", {})
+    write(tmp_path / "x.bak.json", {})
+    code, document = report(
+        capsys, "--exclude", "drafts", "--exclude", "*.bak.json", "--exclude", "old/*", str(tmp_path)
+    )
+    assert (code, [Path(f["path"]).name for f in document["files"]]) == (0, ["a.json"])
+
+
+def test_each_file_is_read_once_however_often_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same folder twice, a file inside it, and a link to it: each file once."""
+    path = write(tmp_path / "data" / "a.json", example("bautzen"))
+    (tmp_path / "link.json").symlink_to(path)
+    code, document = report(capsys, str(tmp_path / "data"), str(tmp_path / "data"), str(path), str(tmp_path))
+    assert (code, document["summary"]["files"]) == (0, 1)
+
+
+def test_ndjson_is_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``.ndjson`` files are read line by line, named or found in a folder."""
+    path = write(tmp_path / "export.NDJSON", f"{line(example('bautzen'))}\n{line(example('helmstedt'))}\n".encode())
+    for argument in (path, tmp_path):
+        code, document = report(capsys, str(argument))
+        assert (code, [r["line"] for r in document["files"][0]["records"]]) == (0, [1, 2])
+
+
+def test_rules_takes_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    """``rules coaching`` lists the coaching codes (dotted segments, as --select); a full code explains one."""
+    code, out, _ = run(capsys, "rules", "coaching")
+    assert code == 0
+    listed = [row.split()[0] for row in out.splitlines()]
+    assert listed == [r.code for r in willkommen.rules() if r.code.startswith("coaching.")]
+    code, out, _ = run(capsys, "rules", "coach")
+    assert code == 2
+    code, out, _ = run(capsys, "rules", "dates.order")
+    assert (code, out.splitlines()[0]) == (0, "dates.order (error)")

@@ -365,3 +365,75 @@ def test_a_float_field_refuses_what_a_float_cannot_be(ratio: object, code: str) 
     """Beyond float range is invalid_value (it is a number, just too large); NaN and infinity are no JSON number."""
     problems = willkommen.check({"schema_version": 1, "ratio": ratio}, RatioOnly)
     assert [(p.code, p.path) for p in problems] == [(code, "/ratio")]
+
+
+# --- Reading: everything kept ---------------------------------------------------------------------
+
+
+def test_a_saved_draft_reopens(bautzen: dict[str, Any]) -> None:
+    """A draft with rule errors is saved by dumps and reopened by reads, object and problems both; loads raises."""
+    alliance = willkommen.load(bautzen)
+    draft = attrs.evolve(alliance, partners=alliance.partners[:1], lead=None)
+    text = willkommen.dumps(draft)
+    reading = willkommen.reads(text)
+    assert reading.value == draft
+    assert [p.code for p in reading.problems] == ["alliance.too_few_partners"]
+    assert not reading.ok
+    with pytest.raises(willkommen.ValidationError):
+        willkommen.loads(text)
+    assert willkommen.read(willkommen.dump(draft)).value == draft
+
+
+def test_warnings_come_with_the_object(rich: dict[str, Any]) -> None:
+    """A valid document with a warning: ok, the object, and the warning, in one call."""
+    rich["offerings"][0]["participants"] = 3
+    reading = willkommen.read(rich)
+    assert reading.ok
+    assert isinstance(reading.value, willkommen.Alliance)
+    assert [(p.code, p.is_error) for p in reading.problems] == [("offering.participants", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("[]", "type"),  # not an object
+        ('{"schema_version": 1}', "missing"),  # the shape cannot be read
+        ("{", "invalid_json"),  # not JSON
+        (b"\xff", "invalid_json"),  # not UTF-8
+    ],
+)
+def test_no_object_when_the_shape_cannot_be_read(text: str | bytes, code: str) -> None:
+    """The value is None only when the document's shape could not be read."""
+    reading = willkommen.reads(text)
+    assert (reading.value, reading.ok) == (None, False)
+    assert code in {p.code for p in reading.problems}
+
+
+def test_a_reading_is_frozen_and_its_problems_a_tuple(bautzen: dict[str, Any]) -> None:
+    """A Reading cannot change under its reader."""
+    reading = willkommen.read(bautzen)
+    assert reading.problems == ()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        reading.value = None  # type: ignore[misc]
+
+
+def test_rules_that_could_not_run_are_named(bautzen: dict[str, Any]) -> None:
+    """A partner that fails to read: the rules that read the partners are listed as skipped, with the part."""
+    bautzen["partners"][0]["kind"] = "mayor"
+    reading = willkommen.read(bautzen)
+    assert reading.unread == ("partners",)
+    assert set(reading.skipped) == {"alliance.too_few_partners", "alliance.unknown_lead", "alliance.duplicate_partner"}
+    # Fixed, and one partner short: a skipped rule now speaks.
+    bautzen["partners"] = bautzen["partners"][1:2]
+    bautzen["lead"] = None
+    fixed = willkommen.read(bautzen)
+    assert (fixed.skipped, [p.code for p in fixed.problems]) == ((), ["alliance.too_few_partners"])
+
+
+def test_an_unknown_program_skips_the_rules_that_need_one(bautzen: dict[str, Any]) -> None:
+    """The object is read, the program is not known: its rules are skipped and say so."""
+    bautzen["program"] = "no-such-program"
+    reading = willkommen.read(bautzen)
+    assert reading.value is not None
+    assert reading.unread == ("program",)
+    assert "alliance.too_few_partners" in reading.skipped

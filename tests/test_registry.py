@@ -1,0 +1,220 @@
+"""Registries fit for apps and tests: reloads accepted, conflicts named, scopes undone, threads safe."""
+
+import copy
+import datetime as dt
+import importlib
+import sys
+import textwrap
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import willkommen
+import willkommen.nrw
+
+from .conftest import example
+
+EXTENSION = textwrap.dedent(
+    '''
+    """A user's extension, as a notebook cell or a reloaded module runs it again."""
+    import attrs
+    import willkommen
+
+    @willkommen.tagged("test-reload-partner")
+    @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+    class ReloadPartner(willkommen.Partner):
+        """A partner with a register number."""
+
+        register_no: str
+
+    @willkommen.rule(
+        ReloadPartner,
+        "reload.register_no",
+        willkommen.Severity.WARNING,
+        reads=(),
+        description="An empty register number.",
+        description_de="Eine leere Registernummer.",
+        message="empty register number",
+        message_de="leere Registernummer",
+        source="this test",
+    )
+    def register_no_is_given(partner, context):
+        """Warn of an empty register number."""
+        if not partner.register_no:
+            yield willkommen.finding("register_no")
+
+    PROGRAM = willkommen.register_program(
+        willkommen.Program(
+            id="test-reload",
+            name="A reloaded program",
+            carriers=("Land",),
+            start=willkommen.WILLKOMMEN_BEI_FREUNDEN.start,
+            min_partners=3,
+            offering_types=frozenset(willkommen.OfferingType),
+        )
+    )
+    '''
+)
+
+
+@pytest.fixture
+def module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The user's extension, imported inside a registry scope that the test leaves behind."""
+    (tmp_path / "wk_test_reload.py").write_text(EXTENSION, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with willkommen.registry_scope():
+        yield importlib.import_module("wk_test_reload")
+    sys.modules.pop("wk_test_reload", None)
+
+
+def _with_registered_partner(register_no: str) -> dict[str, Any]:
+    data = example("bautzen")
+    data["partners"][0] = {**data["partners"][0], "$type": "test-reload-partner", "register_no": register_no}
+    return data
+
+
+def test_a_reloaded_extension_registers_again(module: Any) -> None:
+    """Reloading makes new classes and functions of the same names: accepted, and the new ones answer."""
+    old_class = module.ReloadPartner
+    reloaded = importlib.reload(module)
+    assert reloaded.ReloadPartner is not old_class
+    alliance = willkommen.load(_with_registered_partner("VR 1"))
+    assert type(alliance.partners[0]) is reloaded.ReloadPartner
+    assert [(p.code, p.path) for p in willkommen.check(_with_registered_partner(""))] == [
+        ("reload.register_no", "/partners/0/register_no")
+    ]
+    # An object of the class before the reload still writes its tag.
+    assert willkommen.dump(attrs.evolve(alliance, partners=(old_class(**_fields(alliance.partners[0])),)))
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj))}
+
+
+def test_the_shipped_extension_can_be_reloaded() -> None:
+    """willkommen.nrw run again (as a notebook might) changes nothing a user sees."""
+    with willkommen.registry_scope():
+        importlib.reload(willkommen.nrw)
+        assert willkommen.reads(Path("examples/leverkusen.json").read_bytes()).ok
+        assert {r.code for r in willkommen.rules()} >= {"nrw.outside_nrw", "nrw.age_range"}
+    importlib.reload(willkommen.nrw)  # leave the module's classes those the registry holds
+
+
+def test_a_conflicting_tag_names_both_classes(module: Any) -> None:
+    """Another class under a taken tag: TagError naming the owner and the newcomer."""
+
+    @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+    class Intruder(willkommen.Partner):
+        """Another class."""
+
+    with pytest.raises(willkommen.TagError) as caught:
+        willkommen.tagged("test-reload-partner")(Intruder)
+    assert "wk_test_reload.ReloadPartner" in str(caught.value)
+    assert "Intruder" in str(caught.value)
+
+
+def test_a_conflicting_rule_names_both_functions(module: Any) -> None:
+    """Another function under a taken code: an error naming both."""
+    (entry,) = [r for r in willkommen.rules() if r.code == "reload.register_no"]
+    with pytest.raises(willkommen.WillkommenError) as caught:
+        willkommen.register_rule(attrs.evolve(entry, check=lambda *_: ()))
+    assert "wk_test_reload.register_no_is_given" in str(caught.value)
+    assert "<lambda>" in str(caught.value)
+
+
+def test_a_conflicting_program_names_both(module: Any) -> None:
+    """A different program under a taken id: an error naming both and what differs."""
+    with pytest.raises(willkommen.ProgramError) as caught:
+        willkommen.register_program(attrs.evolve(module.PROGRAM, name="Another", min_partners=5))
+    assert "'A reloaded program'" in str(caught.value)
+    assert "'Another'" in str(caught.value)
+    assert "name, min_partners" in str(caught.value)
+
+
+def test_a_scope_undoes_what_was_registered_inside() -> None:
+    """Tags, rules and programs registered in a scope are gone after it; the state before is back."""
+    before = (willkommen.rules(), willkommen.programs())
+    with willkommen.registry_scope():
+        with willkommen.registry_scope():
+            module = _scoped_extension()
+            assert getattr(willkommen.load(_with_registered_partner("VR 1")).partners[0], "register_no", None) == "VR 1"
+            assert willkommen.get_program("test-scoped").name == "Scoped"
+        del module
+        with pytest.raises(willkommen.ProgramError):
+            willkommen.get_program("test-scoped")
+    assert (willkommen.rules(), willkommen.programs()) == before
+    problems = willkommen.check(_with_registered_partner("VR 1"))
+    assert [(p.code, p.path) for p in problems] == [("invalid_value", "/partners/0/$type")]
+
+
+def _scoped_extension() -> object:
+    @willkommen.tagged("test-reload-partner")
+    @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+    class ScopedPartner(willkommen.Partner):
+        """A partner of one scope."""
+
+        register_no: str
+
+    willkommen.register_program(attrs.evolve(willkommen.WILLKOMMEN_BEI_FREUNDEN, id="test-scoped", name="Scoped"))
+    return ScopedPartner
+
+
+def test_registering_while_other_threads_check_is_safe() -> None:
+    """Checks in other threads see the old registry or the new one, never one changing under them."""
+    document = example("bautzen")
+    expected = willkommen.check(copy.deepcopy(document))
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def checker() -> None:
+        try:
+            while not stop.is_set():
+                problems = willkommen.check(document)
+                # The scoped rule below reports nothing for Bautzen: the answer never changes.
+                assert problems == expected
+                willkommen.reads(Path("examples/leverkusen.json").read_bytes())
+        except BaseException as exc:  # noqa: BLE001 - any failure in a thread fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=checker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for round_ in range(200):
+            with willkommen.registry_scope():
+                for n in range(5):
+                    _register_quiet_rule(f"test.thread{round_}_{n}")
+                willkommen.register_program(
+                    attrs.evolve(
+                        willkommen.WILLKOMMEN_BEI_FREUNDEN, id=f"test-thread-{round_}", end=dt.date(2019, 1, 1)
+                    )
+                )
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+
+
+def _register_quiet_rule(code: str) -> None:
+    def quiet(obj: object, context: willkommen.Context) -> Iterator[willkommen.Finding]:
+        yield from ()
+
+    quiet.__qualname__ = f"quiet_{code}"
+    willkommen.register_rule(
+        willkommen.Rule(
+            code=code,
+            severity=willkommen.Severity.ERROR,
+            description="Never fires.",
+            description_de="Schlägt nie an.",
+            message="never",
+            message_de="nie",
+            applies_to=willkommen.Partner,
+            reads=frozenset(),
+            check=quiet,
+        )
+    )

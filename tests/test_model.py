@@ -25,9 +25,9 @@ def test_a_wrong_type_names_the_field() -> None:
     with pytest.raises(TypeError, match=r"'name' must be a str \(got 3"):
         Person(name=3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="'kind' must be a PartnerKind"):
-        Partner(id="a", name="b", kind="school")  # type: ignore[arg-type]
+        Partner(id="a", name="b", kind=3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="'contacts' must be a tuple"):
-        Partner(id="a", name="b", kind=PartnerKind.SCHOOL, contacts=[Person(name="x")])  # type: ignore[arg-type]
+        Partner(id="a", name="b", kind=PartnerKind.SCHOOL, contacts="Person")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="'contacts' must be a tuple of items that are each a Person"):
         Partner(id="a", name="b", kind=PartnerKind.SCHOOL, contacts=("x",))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="'role' must be str or None"):
@@ -150,3 +150,71 @@ def test_a_user_model_class_gets_type_checks_from_string_annotations() -> None:
     note_class(text="ok", pages=3)
     with pytest.raises(TypeError, match="'pages' must be int or None"):
         note_class(text="ok", pages="3")
+
+
+# --- natural construction ---------------------------------------------------------------------------
+
+
+def test_what_a_person_writes_is_stored_as_the_field_holds_it() -> None:
+    """A list for a tuple, a code for a member, an int for a Decimal: stored as tuple, member, Decimal; equal."""
+    natural = Partner(id="a", name="b", kind="youth_office", contacts=[Person(name="x")])  # type: ignore[arg-type]
+    strict = Partner(id="a", name="b", kind=PartnerKind.YOUTH_OFFICE, contacts=(Person(name="x"),))
+    assert natural == strict
+    assert type(natural.contacts) is tuple
+    assert natural.kind is PartnerKind.YOUTH_OFFICE
+    session = CoachingSession(date=dt.date(2017, 5, 2), hours=4)  # type: ignore[arg-type]
+    assert (type(session.hours), session.hours) == (Decimal, Decimal(4))
+    huge = CoachingSession(date=dt.date(2017, 5, 2), hours=10**30)  # type: ignore[arg-type]
+    assert huge.hours == Decimal(10**30)  # exact, however large
+    goal = willkommen.Goal(id="g", title="t", themes=["school_to_work"])  # type: ignore[arg-type]
+    assert goal.themes == (willkommen.Theme.SCHOOL_TO_WORK,)
+    optional = willkommen.Measure(id="m", title="t", goals=("g",), status="agreed", horizon="long_term")  # type: ignore[arg-type]
+    assert optional.horizon is willkommen.Horizon.LONG_TERM
+
+
+def test_evolve_takes_a_list() -> None:
+    """attrs.evolve with a list: the copy holds a tuple."""
+    partner = Partner(id="a", name="b", kind=PartnerKind.SCHOOL)
+    changed = attrs.evolve(partner, contacts=[Person(name="x"), Person(name="y")])  # type: ignore[arg-type]
+    assert changed.contacts == (Person(name="x"), Person(name="y"))
+
+
+def test_a_set_stands_for_a_frozenset_but_repeats_are_refused() -> None:
+    """A program's states from a set or a list; a list that repeats a state would lose one silently: refused."""
+    program = attrs.evolve(willkommen.WILLKOMMEN_BEI_FREUNDEN, states={State.NW}, coaching_hours_cap=80)  # type: ignore[arg-type]
+    assert (program.states, program.coaching_hours_cap) == (frozenset({State.NW}), Decimal(80))
+    assert attrs.evolve(program, states=["DE-NW", "DE-SN"]).states == frozenset({State.NW, State.SN})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'states' must hold each item once"):
+        attrs.evolve(program, states=[State.NW, State.NW])  # type: ignore[arg-type]
+
+
+def test_a_float_for_a_decimal_shows_how_to_write_it() -> None:
+    """33.3 as a float is not 33.3: refused, with the Decimal("33.3") form in the message."""
+    with pytest.raises(TypeError, match=r'\'hours\' must be a Decimal, not the float 33\.3: write Decimal\("33\.3"\)'):
+        CoachingSession(date=dt.date(2017, 5, 2), hours=33.3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be a Decimal"):
+        CoachingSession(date=dt.date(2017, 5, 2), hours=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [
+        ("Jugendamt", "youth_office"),  # the German label
+        ("Youth Office", "youth_office"),  # case and spacing
+        ("youth_ofice", "youth_office"),  # a typo
+        ("Wohlfahrtsverband", "welfare_provider"),  # a glossary term
+    ],
+)
+def test_an_unknown_code_suggests_the_meant_one(value: str, meant: str) -> None:
+    """A string that is no code: ValueError naming the field, with a suggestion."""
+    with pytest.raises(
+        ValueError, match=f"'kind' must be a PartnerKind: '{value}' is none of its codes; did you mean '{meant}'"
+    ):
+        Partner(id="a", name="b", kind=value)  # type: ignore[arg-type]
+
+
+def test_what_is_no_sequence_is_not_taken_for_one() -> None:
+    """A str, bytes or dict for a tuple field is a TypeError, never split into items."""
+    for wrong in ("xy", b"xy", {"x": 1}):
+        with pytest.raises(TypeError, match="'goals' must be a tuple"):
+            willkommen.Measure(id="m", title="t", goals=wrong, status="agreed")  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ One converter is built per set of model classes by :func:`make_converter`
 
 import datetime as dt
 import enum
+import json
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
@@ -55,7 +56,8 @@ from willkommen._strict import (
     _wrong_type,
     unknown_tag,
 )
-from willkommen._tags import TAG_KEY, class_for, generation, tag_of
+from willkommen._suggest import key_for
+from willkommen._tags import TAG_KEY, class_for, generation, tag_of, tagged_classes
 from willkommen._text import escape, quote
 
 
@@ -312,13 +314,35 @@ def _key_text(key: object) -> str:
         return quote(key)
 
 
+def _key_hint(key: object, cls: type) -> tuple[str, str]:
+    """What an unknown key probably meant: a subclass's key (its ``$type`` is missing), or a close key."""
+    if not isinstance(key, str) or not attrs.has(cls):
+        return "", ""
+    tags = [
+        tag
+        for tag, sub in tagged_classes(cls).items()
+        if sub is not cls and any(field.name == key for field in attrs.fields(sub))
+    ]
+    if tags:
+        shown = " or ".join(f'"{TAG_KEY}": {json.dumps(tag)}' for tag in tags)
+        return (
+            f"; it is a key of {', '.join(map(repr, tags))}: did you forget {shown}?",
+            f"; der Schlüssel gehört zu {', '.join(map(repr, tags))}: fehlt {shown}?",
+        )
+    meant = key_for(key, (field.name for field in attrs.fields(cls)))
+    if meant is None:
+        return "", ""
+    return f"; did you mean {meant!r}?", f"; gemeint ist wohl {meant!r}?"
+
+
 def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
     """Turn what a structure hook raised into problems with JSON Pointer paths."""
     if isinstance(exc, StructureProblem):
         yield exc.rule.problem(path, **exc.values)
     elif isinstance(exc, ForbiddenExtraKeysError):
         for key in sorted(exc.extra_fields, key=_key_text):
-            yield UNKNOWN_KEY.problem(f"{path}/{escape(_key_text(key))}", key=quote(key))
+            hint, hint_de = _key_hint(key, exc.cl)
+            yield UNKNOWN_KEY.problem(f"{path}/{escape(_key_text(key))}", key=quote(key), hint=hint, hint_de=hint_de)
     elif isinstance(exc, BaseValidationError):
         for sub in exc.exceptions:
             note = _note_of(sub)

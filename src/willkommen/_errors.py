@@ -17,6 +17,6 @@ class ValidationError(WillkommenError):
     def __init__(self, problems: "Iterable[Problem]") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         errors = [p for p in self.problems if p.is_error]
-        shown = "\n".join(f"  {p.path or '/'}: {p.code}: {p.message}" for p in errors[:10])
+        shown = "\n".join(f"  {p.path or '(document)'}: {p.code}: {p.message}" for p in errors[:10])
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
         super().__init__(f"{len(errors)} error(s) in the data:\n{shown}{more}")

@@ -23,7 +23,8 @@ digest of their source: a changed hook must be changed here too.
 field do all that attrs' ``__init__`` would do when the class is frozen and
 slotted, every field validator is the type check of
 :func:`~willkommen.typed_fields` (the inlined checks already guarantee the
-types), no field has a converter or a factory default, and the class has no
+types), no field has a converter but the natural ones of ``typed_fields``
+(which leave values of the right type unchanged), no factory default, and the class has no
 hash cache, no ``__attrs_pre_init__`` and no ``__attrs_post_init__`` but
 Offering's (whose check is inlined). Any other class is built by calling it,
 so its own validators run as they do in the detailed path.
@@ -55,7 +56,7 @@ from willkommen._strict import (
     is_utf8,
 )
 from willkommen._tags import generation
-from willkommen._typecheck import _compile, check_type
+from willkommen._typecheck import _compile, check_type, is_natural
 
 #: Switch the fast path off to read everything the detailed way (tests compare both).
 ENABLED = True
@@ -240,7 +241,9 @@ def _builds_directly(cls: type) -> bool:
         and (post_init is None or (issubclass(cls, Offering) and post_init is Offering.__attrs_post_init__))
         and all(
             field.init
-            and field.converter is None
+            # The converters of typed_fields turn a list into a tuple, a code into a member, an
+            # int into a Decimal: the inlined checks give those types already, so they would do nothing.
+            and (field.converter is None or is_natural(field.converter))
             and not isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]  # a class, typed as a function
             and (field.validator is None or _is_type_check(field.validator))
             # A slot, so that setting it through its descriptor is what object.__setattr__ does.

@@ -79,6 +79,37 @@ def _invalid(reason: str, reason_de: str) -> Problem:
     return INVALID_JSON.problem("", reason=reason, reason_de=reason_de)
 
 
+# The whitespace JSON allows around a value (RFC 8259, section 2).
+_JSON_WHITESPACE = " \t\r\n"
+
+
+def _several_values(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether the text is one JSON value per line (JSON Lines): the "extra data" starts a new line with a value."""
+    if exc.msg != "Extra data":
+        return False
+    try:
+        _DECODER.raw_decode(text, exc.pos)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        return False
+    return "\n" in text[: exc.pos]
+
+
+def _decode_problem(text: str, exc: json.JSONDecodeError) -> Problem:
+    reason = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    reason_de = f"{exc.msg} (Zeile {exc.lineno}, Spalte {exc.colno})"
+    if _several_values(text, exc):
+        # The usual cause: a JSON Lines export read as one document.
+        reason += (
+            "; this looks like JSON Lines (one document per line): name the file *.jsonl,"
+            " or give --jsonl for standard input"
+        )
+        reason_de += (
+            "; das sieht nach JSON Lines aus (ein Dokument pro Zeile): die Datei *.jsonl nennen"
+            " oder für die Standardeingabe --jsonl angeben"
+        )
+    return _invalid(reason, reason_de)
+
+
 def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
     """Parse JSON text strictly; return the value (None if unreadable) and problems.
 
@@ -92,16 +123,13 @@ def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
             return None, [_invalid(f"not UTF-8 (byte {exc.start})", f"kein UTF-8 (Byte {exc.start})")]
     # A byte-order mark says nothing about the data; Windows tools write one.
     text = text.removeprefix(_BOM)
+    if not text.strip(_JSON_WHITESPACE):
+        return None, [_invalid("it is empty (no JSON value at all)", "es ist leer (gar kein JSON-Wert)")]
     repeats_before = _repeats_seen
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
-        return None, [
-            _invalid(
-                f"{exc.msg} at line {exc.lineno}, column {exc.colno}",
-                f"{exc.msg} (Zeile {exc.lineno}, Spalte {exc.colno})",
-            )
-        ]
+        return None, [_decode_problem(text, exc)]
     except RecursionError:
         return None, [_invalid("nested too deeply", "zu tief verschachtelt")]
     except ValueError as exc:

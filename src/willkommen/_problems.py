@@ -114,8 +114,8 @@ UNKNOWN_KEY = _structural(
     "unknown_key",
     "A key the model does not have; it is never ignored.",
     "Ein Schlüssel, den das Modell nicht kennt; er wird nie übergangen.",
-    "unknown key {key}",
-    "unbekannter Schlüssel {key}",
+    "unknown key {key}{hint}",
+    "unbekannter Schlüssel {key}{hint_de}",
 )
 INVALID_VALUE = _structural(
     "invalid_value",

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from willkommen._problems import INVALID_DATE, INVALID_VALUE, TYPE, Rule
+from willkommen._suggest import member_hint
 from willkommen._tags import TAG_KEY, tagged_classes
 from willkommen._text import quote
 
@@ -237,11 +238,12 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     try:
         return members[value]
     except KeyError:
+        hint, hint_de = member_hint(cls, value)
         raise StructureProblem(
             INVALID_VALUE,
             value=quote(value),
-            expected=f"one of {allowed}",
-            expected_de=f"einer der Werte {allowed}",
+            expected=f"one of {allowed}{hint}",
+            expected_de=f"einer der Werte {allowed}{hint_de}",
         ) from None
 
 
@@ -263,6 +265,12 @@ def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:
     return StructureProblem(
         INVALID_VALUE,
         value=quote(value[TAG_KEY]),
-        expected=f"a tag declared for {base.__qualname__} or a subclass ({tags})",
-        expected_de=f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags})",
+        expected=(
+            f"a tag declared for {base.__qualname__} or a subclass ({tags}); a tag of your own extension"
+            " is known once its module is imported (willkommen validate --import MODULE)"
+        ),
+        expected_de=(
+            f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags}); der Typname einer"
+            " eigenen Erweiterung ist bekannt, sobald ihr Modul importiert ist (willkommen validate --import MODUL)"
+        ),
     )

@@ -9,12 +9,14 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from willkommen._suggest import member_hint
 from willkommen._text import quote
 
 # A check returns None when the value fits, else a phrase saying what was expected.
@@ -160,8 +162,136 @@ def _fail(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
     raise AssertionError  # pragma: no cover - check_type raised for the same value
 
 
+# --- natural construction: what a person writes in code, turned into what the field holds ---------
+#
+# A converter per field, derived from the annotation like the check: a list (any
+# sequence) for a tuple, a set for a frozenset, an int for a Decimal, a code string
+# for an enumeration member. Each returns a value of the right type unchanged, so
+# the reader's values (already tuples, members, Decimals) pass straight through;
+# the fast reader knows these converters (``natural``) and builds objects without them.
+
+_Convert = Callable[[Any, str], Any]
+_NOT_SEQUENCES = (str, bytes, bytearray, Mapping)
+
+
+def _convert_decimal(value: Any, name: str) -> Any:
+    if type(value) is int:
+        return Decimal(value)  # exact, whatever its size
+    if isinstance(value, float):
+        # A float of 33.3 is 33.29999999999999715782905696: say how to write the number meant.
+        msg = (
+            f"'{name}' must be a Decimal, not the float {value!r}: write Decimal(\"{value!r}\"),"
+            " since a float holds most decimal fractions only approximately"
+        )
+        raise TypeError(msg)
+    return value
+
+
+def _enum_converter(cls: type[enum.Enum]) -> _Convert:
+    members = {member.value: member for member in cls}
+
+    def convert(value: Any, name: str) -> Any:
+        if isinstance(value, cls) or not isinstance(value, str):
+            return value
+        try:
+            return members[value]
+        except KeyError:
+            hint, _ = member_hint(cls, value)
+            msg = f"'{name}' must be a {cls.__name__}: {quote(value)} is none of its codes{hint}"
+            raise ValueError(msg) from None
+
+    return convert
+
+
+def _sequence_converter(container: type, item: _Convert | None) -> _Convert:
+    def convert(value: Any, name: str) -> Any:
+        if isinstance(value, _NOT_SEQUENCES) or not isinstance(value, Sequence | AbstractSet):
+            return value  # the type check says what is wrong
+        items = value if item is None else [item(v, name) for v in value]
+        if container is frozenset:
+            result = frozenset(items)
+            if len(result) != len(value):
+                msg = f"'{name}' must hold each item once (got {quote(value)})"
+                raise ValueError(msg)
+            return result
+        return value if type(value) is tuple and item is None else tuple(items)
+
+    return convert
+
+
+def _optional_converter(inner: _Convert) -> _Convert:
+    def convert(value: Any, name: str) -> Any:
+        return None if value is None else inner(value, name)
+
+    return convert
+
+
+def _converter(tp: Any) -> _Convert | None:
+    """The conversion for one annotation, or None if values are taken as they are."""
+    if tp is Decimal:
+        return _convert_decimal
+    if isinstance(tp, type) and issubclass(tp, enum.Enum) and all(isinstance(m.value, str) for m in tp):
+        return _enum_converter(tp)
+    origin = typing.get_origin(tp)
+    arguments = typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union) and len(arguments) == 2 and type(None) in arguments:
+        (inner_type,) = (a for a in arguments if a is not type(None))
+        inner = _converter(inner_type)
+        return None if inner is None else _optional_converter(inner)
+    if origin in (tuple, frozenset) and arguments and arguments[1:] in ((), (Ellipsis,)):
+        return _sequence_converter(origin, _converter(arguments[0]))
+    return None
+
+
+def _field_converter(convert: _Convert) -> "attrs.Converter[Any, Any]":
+    def natural(value: Any, field: "attrs.Attribute[Any]") -> Any:
+        return convert(value, field.name)
+
+    natural.willkommen_natural = True  # type: ignore[attr-defined]
+    return attrs.Converter(natural, takes_field=True)
+
+
+_LATE: dict[tuple[type, str], _Convert | None] = {}
+
+
+def _late_converter() -> "attrs.Converter[Any, Any]":
+    """For an annotation written as a string (PEP 563): resolved on first use, once per class and field."""
+
+    def natural(value: Any, instance: Any, field: "attrs.Attribute[Any]") -> Any:
+        key = (type(instance), field.name)
+        if key not in _LATE:
+            hints = typing.get_type_hints(type(instance))
+            _LATE[key] = _converter(hints.get(field.name, field.type))
+        convert = _LATE[key]
+        return value if convert is None else convert(value, field.name)
+
+    natural.willkommen_natural = True  # type: ignore[attr-defined]
+    return attrs.Converter(natural, takes_self=True, takes_field=True)
+
+
+def is_natural(converter: object) -> bool:
+    """Whether *converter* is one :func:`typed_fields` gave (the fast reader's values never need it)."""
+    return getattr(getattr(converter, "converter", None), "willkommen_natural", False) is True
+
+
+def _natural(field: "attrs.Attribute[Any]") -> "attrs.Converter[Any, Any] | None":
+    if field.converter is not None:
+        return None  # the user's own converter stays the only one
+    annotation: object = field.type  # a str where the module uses PEP 563
+    if isinstance(annotation, str):
+        return _late_converter()
+    convert = _converter(annotation)
+    return None if convert is None else _field_converter(convert)
+
+
+def _has_type_check(validator: object) -> bool:
+    """Whether a field already has its type check: a subclass inherits its base's transformed fields."""
+    parts = getattr(validator, "_validators", (validator,))
+    return any(part is check_type or getattr(part, "willkommen_type_check", False) is True for part in parts)
+
+
 def typed_fields(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs.Attribute[Any]]":
-    """Give every field a check of its annotated type (an attrs field transformer).
+    """Give every field a check of its annotated type, and natural construction (an attrs field transformer).
 
     Pass it to attrs for your own model classes, as the built-in ones do::
 
@@ -170,17 +300,20 @@ def typed_fields(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs
             register_no: str
 
     A wrong value then raises TypeError naming the field, like attrs'
-    ``instance_of`` but derived from the annotation.
+    ``instance_of`` but derived from the annotation. What a person naturally
+    writes is taken and stored as the field's type: any sequence (a list) for
+    a tuple, a set or sequence for a frozenset, an ``int`` for a ``Decimal``
+    (exactly), a code string (``"youth_office"``) for an enumeration. A
+    ``float`` for a ``Decimal`` is refused: it may not hold the digits meant.
     """
     del cls
     typed = []
     for field in fields:
         # Annotations written as strings (PEP 563) are resolved on first use instead.
         check = check_type if isinstance(field.type, str) else _compiled_validator(field.type)
-        if check is None:
-            typed.append(field)
-        elif field.validator is None:
-            typed.append(field.evolve(validator=check))
-        else:
-            typed.append(field.evolve(validator=attrs.validators.and_(check, field.validator)))
+        if check is not None and not _has_type_check(field.validator):
+            validator = check if field.validator is None else attrs.validators.and_(check, field.validator)
+            field = field.evolve(validator=validator)  # noqa: PLW2901 - the field, transformed
+        converter = _natural(field)
+        typed.append(field if converter is None else field.evolve(converter=converter))
     return typed

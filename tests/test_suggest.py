@@ -109,7 +109,7 @@ def test_a_subclass_key_without_its_tag_asks_for_the_tag() -> None:
 
 def test_an_unknown_type_says_to_import_the_extension(bautzen: dict[str, Any]) -> None:
     """An unknown tag: the message says where tags come from."""
-    bautzen["$type"] = "county-alliance"
+    bautzen["$type"] = "no-such-tag-anywhere"
     (problem,) = willkommen.check(bautzen)
     assert (problem.code, problem.path) == ("invalid_value", "/$type")
     assert "--import MODULE" in problem.message

@@ -243,12 +243,27 @@ def _converter(tp: Any) -> _Convert | None:
     return None
 
 
-def _field_converter(convert: _Convert) -> "attrs.Converter[Any, Any]":
-    def natural(value: Any, field: "attrs.Attribute[Any]") -> Any:
-        return convert(value, field.name)
+def _field_converter(convert: _Convert, tp: Any, name: str) -> "attrs.Converter[Any, Any]":
+    # Called for every field of every object built in code: a value already of the
+    # stored type returns at the first line (a member, a Decimal, a tuple of objects).
+    exact = tp if isinstance(tp, type) else typing.get_origin(tp)
+    if exact is tuple and isinstance(typing.get_args(tp)[0], type) and attrs.has(typing.get_args(tp)[0]):
+
+        def natural(value: Any) -> Any:
+            return value if type(value) is tuple else convert(value, name)
+
+    elif isinstance(exact, type) and exact is not tuple and exact is not frozenset:
+
+        def natural(value: Any) -> Any:
+            return value if type(value) is exact else convert(value, name)
+
+    else:
+
+        def natural(value: Any) -> Any:
+            return convert(value, name)
 
     natural.willkommen_natural = True  # type: ignore[attr-defined]
-    return attrs.Converter(natural, takes_field=True)
+    return attrs.Converter(natural)
 
 
 _LATE: dict[tuple[type, str], _Convert | None] = {}
@@ -281,7 +296,7 @@ def _natural(field: "attrs.Attribute[Any]") -> "attrs.Converter[Any, Any] | None
     if isinstance(annotation, str):
         return _late_converter()
     convert = _converter(annotation)
-    return None if convert is None else _field_converter(convert)
+    return None if convert is None else _field_converter(convert, annotation, field.name)
 
 
 def _has_type_check(validator: object) -> bool:

@@ -348,8 +348,7 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
     one record per line that is not blank, numbered); the text report has a
     printable line per problem and a summary.
     """
-    from willkommen import _cli
-    from willkommen import reads
+    from willkommen import _cli, reads
 
     for stale in folder.iterdir():
         stale.unlink()

@@ -99,3 +99,11 @@ def test_a_rule_that_raises_goes_on_up_naming_rule_file_and_line(raising_rule: N
     notes = caught.value.__notes__
     assert any("'test.raises'" in note for note in notes)
     assert f"while reading {path}, line 1" in notes
+
+
+def test_the_working_folder_as_a_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``.`` is walked like any folder named: only the entries below it are judged hidden."""
+    write(tmp_path / "a.json", example("bautzen"))
+    write(tmp_path / ".venv" / "x.json", {})
+    monkeypatch.chdir(tmp_path)
+    assert [(r.file, r.reading.ok) for r in willkommen.read_files(["."])] == [("a.json", True)]

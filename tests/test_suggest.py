@@ -139,3 +139,16 @@ def test_a_validation_error_names_the_whole_document() -> None:
     """The exception's text says (document) for a problem of the whole document, as the report does."""
     with pytest.raises(willkommen.ValidationError, match=r"\(document\): type"):
         willkommen.load([])
+
+
+class Colour(willkommen.LabelledEnum):
+    """A user's code list whose labels share a word."""
+
+    RED = "red", "Rot / Grundfarbe"
+    BLUE = "blue", "Blau / Grundfarbe"
+
+
+def test_a_term_two_members_share_suggests_neither() -> None:
+    """'Grundfarbe' could be either: no guess; each label of its own still finds its member."""
+    assert member_for(Colour, "Grundfarbe") is None
+    assert member_for(Colour, "rot") is Colour.RED

@@ -15,6 +15,7 @@ import difflib
 import enum
 import functools
 from collections.abc import Iterable
+from typing import TypeVar
 
 from willkommen._enums import MunicipalityKind, PartnerKind, Theme
 
@@ -61,6 +62,8 @@ KEYS_DE: dict[str, tuple[str, ...]] = {
     "organisation": ("organization", "Organisation"),
 }
 
+_M = TypeVar("_M")
+
 # Close enough to be a typo, not so loose that unrelated words match.
 _CUTOFF = 0.75
 
@@ -89,22 +92,25 @@ def _terms(member: enum.Enum) -> list[str]:
 
 
 @functools.cache
-def _index(cls: type[enum.Enum]) -> dict[str, enum.Enum]:
-    index: dict[str, enum.Enum] = {}
-    shared: set[str] = set()
+def _index(cls: type[enum.Enum]) -> dict[str, enum.Enum | None]:
+    """Every term of *cls*, compared form to member; None for a term two members share."""
+    index: dict[str, enum.Enum | None] = {}
     for member in cls:
         for term in _terms(member):
             key = normal(term)
             if key and index.setdefault(key, member) is not member:
-                shared.add(key)
-    return {key: member for key, member in index.items() if key not in shared}
+                index[key] = None
+    return index
 
 
 # No code, key or term is longer; a longer value is no typo of one (and comparing it would cost).
 _LONGEST = 80
+# Two close matches nearer than this to each other are a coin toss: no guess.
+_MARGIN = 0.1
 
 
-def _closest(word: str, index: dict[str, str]) -> str | None:
+def _closest(word: str, index: "dict[str, _M | None]") -> "_M | None":
+    """What *word* means in *index* (compared form to meaning): exact, else the one clearly closest."""
     if len(word) > _LONGEST:
         return None
     key = normal(word)
@@ -112,17 +118,27 @@ def _closest(word: str, index: dict[str, str]) -> str | None:
         return None
     if key in index:
         return index[key]
-    close = difflib.get_close_matches(key, index, n=1, cutoff=_CUTOFF)
-    return index[close[0]] if close else None
+    matcher = difflib.SequenceMatcher(b=key)
+    scored = []
+    for candidate, meaning in index.items():
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= _CUTOFF and matcher.quick_ratio() >= _CUTOFF:
+            ratio = matcher.ratio()
+            if ratio >= _CUTOFF:
+                scored.append((ratio, meaning))
+    if not scored:
+        return None
+    best, meaning = max(scored, key=lambda pair: pair[0])
+    if meaning is None or any(other is not meaning and ratio > best - _MARGIN for ratio, other in scored):
+        return None
+    return meaning
 
 
 def member_for(cls: type[enum.Enum], value: object) -> enum.Enum | None:
     """The member of *cls* that *value* most likely means, or None."""
     if not isinstance(value, str):
         return None
-    index = _index(cls)
-    found = _closest(value, {key: key for key in index})
-    return None if found is None else index[found]
+    return _closest(value, _index(cls))
 
 
 def member_hint(cls: type[enum.Enum], value: object) -> tuple[str, str]:
@@ -138,7 +154,7 @@ def member_hint(cls: type[enum.Enum], value: object) -> tuple[str, str]:
 def key_for(key: str, keys: Iterable[str]) -> str | None:
     """The key of *keys* that *key* most likely means (a typo, a German word), or None."""
     known = list(keys)
-    index = {normal(k): k for k in known}
+    index: dict[str, str | None] = {normal(k): k for k in known}
     for meant, words in KEYS_DE.items():
         if meant in known:
             for word in words:

@@ -214,7 +214,7 @@ def test_an_unknown_code_suggests_the_meant_one(value: str, meant: str) -> None:
 
 
 def test_what_is_no_sequence_is_not_taken_for_one() -> None:
-    """A str, bytes or dict for a tuple field is a TypeError, never split into items."""
-    for wrong in ("xy", b"xy", {"x": 1}):
+    """A str, bytes or dict for a tuple field is a TypeError, never split into items; a set has no order."""
+    for wrong in ("xy", b"xy", {"x": 1}, {"x"}, (g for g in "x")):
         with pytest.raises(TypeError, match="'goals' must be a tuple"):
             willkommen.Measure(id="m", title="t", goals=wrong, status="agreed")  # type: ignore[arg-type]

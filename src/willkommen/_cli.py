@@ -669,7 +669,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         # argparse has printed its message; keep its exit code (2, or 0 for --help).
-        return exc.code if isinstance(exc.code, int) else 2
+        return exc.code if isinstance(exc.code, int) else USAGE
     try:
         _import_extensions(args.modules)
         code: int = args.run(args)
@@ -677,7 +677,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # As argparse reports its own usage errors: the command's usage, then the message.
         args.parser.print_usage(sys.stderr)
         print(f"{args.parser.prog}: error: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
     except BrokenPipeError:
         _quiet_broken_pipe()
         return 1

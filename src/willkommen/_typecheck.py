@@ -205,7 +205,9 @@ def _enum_converter(cls: type[enum.Enum]) -> _Convert:
 
 def _sequence_converter(container: type, item: _Convert | None) -> _Convert:
     def convert(value: Any, name: str) -> Any:
-        if isinstance(value, _NOT_SEQUENCES) or not isinstance(value, Sequence | AbstractSet):
+        # A set has no order, so it may stand for a frozenset but not for a tuple.
+        accepted = Sequence | AbstractSet if container is frozenset else Sequence
+        if isinstance(value, _NOT_SEQUENCES) or not isinstance(value, accepted):
             return value  # the type check says what is wrong
         items = value if item is None else [item(v, name) for v in value]
         if container is frozenset:

@@ -107,3 +107,19 @@ def test_the_working_folder_as_a_dot(tmp_path: Path, monkeypatch: pytest.MonkeyP
     write(tmp_path / ".venv" / "x.json", {})
     monkeypatch.chdir(tmp_path)
     assert [(r.file, r.reading.ok) for r in willkommen.read_files(["."])] == [("a.json", True)]
+
+
+def test_one_path_is_one_path_not_its_characters(tmp_path: Path) -> None:
+    """read_files("data/") reads the folder, as read_files(["data/"]) does."""
+    write(tmp_path / "a.json", example("bautzen"))
+    assert [r.reading.ok for r in willkommen.read_files(str(tmp_path))] == [True]
+    assert [r.reading.ok for r in willkommen.read_files(tmp_path)] == [True]
+
+
+def test_a_text_stream_reads_as_a_binary_one() -> None:
+    """Lines from open(path) without "b" are str: read the same, blank lines skipped."""
+    text = json.dumps(example("bautzen")) + "\n \n" + json.dumps(example("helmstedt")) + "\n"
+    records = list(willkommen.read_stream(io.StringIO(text)))
+    assert [(r.line, r.reading.ok) for r in records] == [(1, True), (3, True)]
+    (whole,) = willkommen.read_stream(io.StringIO(json.dumps(example("bautzen"))), lines=False)
+    assert whole.reading.ok

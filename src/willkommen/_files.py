@@ -180,6 +180,7 @@ def _open(source: Source) -> IO[bytes]:
 # JSON's whitespace: a line of only these is blank. Not bytes.strip()'s set,
 # which would also skip a line holding nothing but a form feed, unreported.
 _JSON_BLANKS = b" \t\r\n"
+_JSON_TEXT_BLANKS = _JSON_BLANKS.decode()
 
 
 class _Reader:
@@ -189,7 +190,7 @@ class _Reader:
         self.cls = cls
         self.catch = catch
 
-    def document(self, name: str, line: int | None, data: bytes) -> Record | Failure:
+    def document(self, name: str, line: int | None, data: bytes | str) -> Record | Failure:
         try:
             return Record(file=name, line=line, reading=reads(data, self.cls), size=len(data))
         except Exception as exc:
@@ -198,11 +199,13 @@ class _Reader:
             exc.add_note(f"while reading {name}" + ("" if line is None else f", line {line}"))
             raise
 
-    def lines(self, name: str, stream: Iterable[bytes]) -> Iterator[Record | Failure]:
+    def lines(self, name: str, stream: Iterable[bytes | str]) -> Iterator[Record | Failure]:
         # One line in memory at a time, however long the file. Blank lines separate
         # nothing in JSON Lines and are skipped; "\r\n" is whitespace to the parser.
         for number, raw in enumerate(stream, start=1):
-            if raw.strip(_JSON_BLANKS):
+            # A text stream (open(path) without "b") gives str lines: read them as they are.
+            blank = not (raw.strip(_JSON_BLANKS) if isinstance(raw, bytes) else raw.strip(_JSON_TEXT_BLANKS))
+            if not blank:
                 yield self.document(name, number, raw)
 
     def source(self, source: Source, stdin: Callable[[], IO[bytes]]) -> Iterator[Record | Failure]:
@@ -244,9 +247,12 @@ def _only_records(found: Iterator[Record | Failure]) -> Iterator[Record]:
 
 
 def read_files(
-    paths: Iterable[str | os.PathLike[str]], *, cls: type[Any] = Alliance, exclude: Iterable[str] = ()
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    cls: type[Any] = Alliance,
+    exclude: Iterable[str] = (),
 ) -> Iterator[Record]:
-    """Read files and folders: one :class:`Record` per document, each file once.
+    """Read files and folders (or one path): one :class:`Record` per document, each file once.
 
     Folders are searched as ``willkommen validate`` searches them (hidden
     entries and ``node_modules`` skipped, *exclude* globs left out). A path
@@ -258,15 +264,25 @@ def read_files(
             if not record.reading.ok:
                 print(record.file, record.line, [p.code for p in record.reading.problems])
     """
+    if isinstance(paths, str | os.PathLike):
+        # One path, not the characters of one: read_files("data/") means the folder.
+        paths = [paths]
     reader = _Reader(cls, catch=False)
     for source in sources(paths, tuple(exclude)):
         yield from _only_records(reader.source(source, _no_stdin))
 
 
 def read_stream(
-    stream: IO[bytes] | Iterable[bytes], *, cls: type[Any] = Alliance, lines: bool = True, name: str = "<stream>"
+    stream: IO[bytes] | IO[str] | Iterable[bytes | str],
+    *,
+    cls: type[Any] = Alliance,
+    lines: bool = True,
+    name: str = "<stream>",
 ) -> Iterator[Record]:
-    """Read documents from a binary stream: JSON Lines (one per line), or one document if *lines* is false.
+    """Read documents from a stream: JSON Lines (one per line), or one document if *lines* is false.
+
+    The stream may be binary (UTF-8 is read strictly) or text; without
+    *lines*, it needs a ``read()``.
 
     Records are named *name*; an I/O error on the way is a last record with
     ``unreadable_file``.

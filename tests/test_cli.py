@@ -843,6 +843,8 @@ def exploding_rule() -> Iterator[None]:
         def explodes(alliance: willkommen.Alliance, context: willkommen.Context) -> Iterator[willkommen.Finding]:
             if alliance.id == "boom":
                 raise ZeroDivisionError("division by zero")
+            if alliance.id == "quit":
+                sys.exit(0)
             yield from ()
 
         yield
@@ -892,6 +894,19 @@ def test_a_rule_that_raises_in_the_text_report(
     code, out, _ = run(capsys, "validate", "--lang", "de", str(path))
     assert "die Regel test.explodes ist gescheitert" in out
     assert out.splitlines()[-1].endswith("; 1 Prüfung gescheitert")
+
+
+def test_a_rule_that_exits_cannot_end_the_run_as_valid(
+    exploding_rule: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sys.exit(0)`` inside a rule is a failure of that rule (exit 3); the files after it are still checked."""
+    write(tmp_path / "a.json", {**example("bautzen"), "id": "quit"})
+    write(tmp_path / "b.json", without(example("bautzen"), "goals"))
+    code, document = report(capsys, str(tmp_path))
+    assert code == 3
+    (first, second) = document["files"]
+    assert first["records"][0]["failure"] == {"rule": "test.explodes", "exception": "SystemExit", "message": "0"}
+    assert second["records"][0]["valid"] is False
 
 
 def test_in_python_the_exception_names_the_rule(exploding_rule: None) -> None:

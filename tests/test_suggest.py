@@ -151,4 +151,6 @@ class Colour(willkommen.LabelledEnum):
 def test_a_term_two_members_share_suggests_neither() -> None:
     """'Grundfarbe' could be either: no guess; each label of its own still finds its member."""
     assert member_for(Colour, "Grundfarbe") is None
+    assert member_for(Colour, "Grundfarb") is None  # a typo of the shared word
+    assert member_for(Colour, "bleu") is Colour.BLUE  # a typo of one member's word
     assert member_for(Colour, "rot") is Colour.RED

@@ -183,7 +183,7 @@ class Outcome:
     skipped: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
     #: The exception a rule raised: the record could not be checked.
-    failure: Exception | None = None
+    failure: Exception | SystemExit | None = None
 
 
 @attrs.define

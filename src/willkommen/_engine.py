@@ -321,9 +321,13 @@ def rule_failure_note(entry: Rule, path: str) -> str:
     return f"raised by the rule {entry.code!r} ({_origin(entry)}) while checking {path or '(document)'}"
 
 
+# Where an exception a rule raised keeps the rule's code (the note is for people).
+_RULE_ATTRIBUTE = "willkommen_rule"
+
+
 def failed_rule(exc: BaseException) -> str | None:
     """The code of the rule that raised *exc*, or None if no rule did."""
-    code = getattr(exc, "willkommen_rule", None)
+    code = getattr(exc, _RULE_ATTRIBUTE, None)
     return code if isinstance(code, str) else None
 
 
@@ -332,11 +336,12 @@ def _apply(entry: Rule, obj: Any, path: str, run: _Run) -> None:
     try:
         for parts, values in entry.check(obj, run.context):
             run.problems.append(entry.problem(path + pointer(*parts), **values))
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         # A bug in a rule is not a problem of the data: it goes on up, saying which rule it was.
+        # (sys.exit in a rule too: it must not end a run as if all were checked.)
         if failed_rule(exc) is None:
             exc.add_note(rule_failure_note(entry, path))
-            exc.willkommen_rule = entry.code  # type: ignore[attr-defined]
+            setattr(exc, _RULE_ATTRIBUTE, entry.code)
         raise
 
 

@@ -65,7 +65,7 @@ class Failure:
 
     file: str
     line: int | None
-    error: Exception
+    error: Exception | SystemExit
     size: int = 0
 
 
@@ -193,7 +193,7 @@ class _Reader:
     def document(self, name: str, line: int | None, data: bytes | str) -> Record | Failure:
         try:
             return Record(file=name, line=line, reading=reads(data, self.cls), size=len(data))
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             if self.catch:
                 return Failure(file=name, line=line, error=exc, size=len(data))
             exc.add_note(f"while reading {name}" + ("" if line is None else f", line {line}"))

@@ -12,7 +12,8 @@ bei Freunden – Bündnisse für junge Flüchtlinge" and programs like it::
 Where things live: the model in ``_model.py``, code lists in ``_enums.py``,
 programs in ``_programs.py``, reading and writing in ``_converter.py`` and
 ``_json.py``, rules in ``_rules.py`` (run by ``_engine.py``), the verbs in
-``_api.py``.
+``_api.py``, files and streams in ``_files.py``, did-you-mean in
+``_suggest.py``, scoped registries in ``_registry.py``.
 """
 
 from typing import Any

@@ -52,7 +52,6 @@ import json
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -431,6 +430,8 @@ def _outcome(found: Record | Failure, policy: Policy) -> Outcome:
 
 
 def _show_traceback(found: Failure, progress: "Progress") -> None:
+    import traceback  # noqa: PLC0415 - only a failed check needs it
+
     progress.clear()
     where = found.file if found.line is None else f"{found.file}:{found.line}"
     print(f"willkommen: the check of {printable(where)} failed:", file=sys.stderr)

@@ -6,12 +6,12 @@ typo (``youth_ofice``). For an enumeration, a value is compared with every
 member's code, its name, its German label (and each part of a label such as
 ``Schulbehörde / Bildungsagentur``) and the further German terms of the
 glossary (``docs/glossary.md``) listed in :data:`TERMS_DE`; first exactly,
-ignoring case, spacing, punctuation and umlaut spelling, then by
-:func:`difflib.get_close_matches`. A term that two members share suggests
-neither: a guess must not mislead.
+ignoring case, spacing, punctuation and umlaut spelling, then by the
+similarity :func:`difflib.get_close_matches` uses (``SequenceMatcher.ratio``,
+at least 0.75). A term that two members share, or a typo about as close to
+two members, suggests neither: a guess must not mislead.
 """
 
-import difflib
 import enum
 import functools
 from collections.abc import Iterable
@@ -118,6 +118,8 @@ def _closest(word: str, index: "dict[str, _M | None]") -> "_M | None":
         return None
     if key in index:
         return index[key]
+    import difflib  # noqa: PLC0415 - only a value that is no code needs it, never a valid file
+
     matcher = difflib.SequenceMatcher(b=key)
     scored = []
     for candidate, meaning in index.items():

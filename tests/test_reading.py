@@ -375,8 +375,10 @@ def test_a_saved_draft_reopens(bautzen: dict[str, Any]) -> None:
     alliance = willkommen.load(bautzen)
     draft = attrs.evolve(alliance, partners=alliance.partners[:1], lead=None)
     text = willkommen.dumps(draft)
-    reading = willkommen.reads(text)
+    reading: willkommen.Reading[willkommen.Alliance] = willkommen.reads(text)
     assert reading.value == draft
+    assert reading.value is not None
+    assert reading.value.partners == draft.partners  # typed: the value is an Alliance (or None)
     assert [p.code for p in reading.problems] == ["alliance.too_few_partners"]
     assert not reading.ok
     with pytest.raises(willkommen.ValidationError):

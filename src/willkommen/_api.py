@@ -9,7 +9,7 @@ is among the failed ones (see ``docs/decisions/0001-partial-documents.md``).
 
 import json
 from collections.abc import Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 import attrs
 
@@ -36,7 +36,7 @@ _VERSION_KEY = "schema_version"
 
 
 @attrs.frozen(kw_only=True)
-class Reading:
+class Reading(Generic[_T]):
     """What reading a document gave: the object, every problem, and the rules that could not run.
 
     ``value`` is the object whenever the document's shape could be read, even
@@ -48,7 +48,7 @@ class Reading:
     run and may report more.
     """
 
-    value: Any
+    value: _T | None
     problems: tuple[Problem, ...] = ()
     skipped: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
@@ -119,11 +119,15 @@ def _rule_problems(document: Any, failed: frozenset[str]) -> Checked:
     return attrs.evolve(checked, problems=[*problems, *checked.problems])
 
 
-def _refused(problem: Problem) -> Reading:
+def _refused(problem: Problem) -> Reading[Any]:
     return Reading(value=None, problems=(problem,))
 
 
-def read(data: object, cls: type[Any] = Alliance) -> Reading:
+@overload
+def read(data: object) -> Reading[Alliance]: ...
+@overload
+def read(data: object, cls: type[_T]) -> Reading[_T]: ...
+def read(data: object, cls: type[Any] = Alliance) -> Reading[Any]:
     """Read a parsed document (a dict as ``json.load`` gives) into *cls*; raise nothing for bad data.
 
     The :class:`Reading` holds the object whenever the shape could be read,
@@ -164,7 +168,11 @@ def read(data: object, cls: type[Any] = Alliance) -> Reading:
     )
 
 
-def reads(text: str | bytes, cls: type[Any] = Alliance) -> Reading:
+@overload
+def reads(text: str | bytes) -> Reading[Alliance]: ...
+@overload
+def reads(text: str | bytes, cls: type[_T]) -> Reading[_T]: ...
+def reads(text: str | bytes, cls: type[Any] = Alliance) -> Reading[Any]:
     """Like :func:`read`, from JSON text or UTF-8 bytes, strictly.
 
     Repeated keys, ``NaN`` and ``Infinity`` are problems, as in :func:`loads`.

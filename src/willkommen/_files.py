@@ -55,7 +55,7 @@ class Record:
 
     file: str
     line: int | None
-    reading: Reading
+    reading: Reading[Any]
     size: int = 0
 
 

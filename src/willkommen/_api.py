@@ -116,7 +116,9 @@ def _rule_problems(document: Any, failed: frozenset[str]) -> Checked:
             )
             failed = failed | {"program"}
     checked = run_rules(document, program, failed)
-    return attrs.evolve(checked, problems=[*problems, *checked.problems])
+    if problems:
+        checked.problems[:0] = problems
+    return checked
 
 
 def _refused(problem: Problem) -> Reading[Any]:
@@ -163,6 +165,8 @@ def read(data: object, cls: type[Any] = Alliance) -> Reading[Any]:
                 unread=tuple(sorted(checked.failed)),
             )
     checked = _rule_problems(value, frozenset())
+    if not checked.problems and not checked.failed:
+        return Reading(value=value)  # the common case, a valid document
     return Reading(
         value=value, problems=tuple(checked.problems), skipped=checked.skipped, unread=tuple(sorted(checked.failed))
     )

@@ -331,24 +331,18 @@ def failed_rule(exc: BaseException) -> str | None:
     return code if isinstance(code, str) else None
 
 
-def _apply(entry: Rule, obj: Any, path: str, run: _Run) -> None:
-    assert entry.check is not None  # register_rule made sure
-    try:
-        for parts, values in entry.check(obj, run.context):
-            run.problems.append(entry.problem(path + pointer(*parts), **values))
-    except (Exception, SystemExit) as exc:
-        # A bug in a rule is not a problem of the data: it goes on up, saying which rule it was.
-        # (sys.exit in a rule too: it must not end a run as if all were checked.)
-        if failed_rule(exc) is None:
-            exc.add_note(rule_failure_note(entry, path))
-            setattr(exc, _RULE_ATTRIBUTE, entry.code)
-        raise
+def _mark(exc: BaseException, entry: Rule, path: str) -> None:
+    """Say on *exc* which rule raised it, where: a bug in a rule is not a problem of the data."""
+    if failed_rule(exc) is None:
+        exc.add_note(rule_failure_note(entry, path))
+        setattr(exc, _RULE_ATTRIBUTE, entry.code)
 
 
 def _visit(obj: Any, path: str, run: _Run, *, top: bool) -> None:
     """Run the rules on *obj*, then visit the objects in it that rules may check."""
-    failed = run.context.failed
-    has_program = run.context.program is not None
+    context = run.context
+    failed = context.failed
+    has_program = context.program is not None
     runnable, fields = _plan(type(obj), has_program, run.catalogue)
     if failed:
         every = rules_for(type(obj), run.catalogue)
@@ -356,8 +350,17 @@ def _visit(obj: Any, path: str, run: _Run, *, top: bool) -> None:
         # Skipped for a part that failed to read (an unknown program counts), not for lack of a program.
         could_run = has_program or "program" in failed
         run.skipped.update((r.code, None) for r in every if r not in runnable and _runs(r, could_run, frozenset()))
+    problems = run.problems
     for entry in runnable:
-        _apply(entry, obj, path, run)
+        check = entry.check
+        assert check is not None  # register_rule made sure
+        try:
+            for parts, values in check(obj, context):
+                problems.append(entry.problem(path + pointer(*parts), **values))
+        except (Exception, SystemExit) as exc:
+            # It goes on up, saying which rule it was (sys.exit too: it must not end a run as if all were checked).
+            _mark(exc, entry, path)
+            raise
     for name, is_sequence in fields:
         if top and name in failed:
             continue

@@ -909,6 +909,28 @@ def test_a_rule_that_exits_cannot_end_the_run_as_valid(
     assert second["records"][0]["valid"] is False
 
 
+def test_the_json_report_says_which_rules_wait_for_which_parts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A partner that fails to read: the record lists the rules that did not run, and the part they wait for."""
+    bad = example("bautzen")
+    bad["partners"][0]["kind"] = "mayor"
+    code, document = report(capsys, str(write(tmp_path / "bad.json", bad)))
+    (record,) = document["files"][0]["records"]
+    assert code == 1
+    assert record["unread"] == ["partners"]
+    assert set(record["skipped_rules"]) == {
+        "alliance.too_few_partners",
+        "alliance.unknown_lead",
+        "alliance.duplicate_partner",
+    }
+    # Rules not selected are not mentioned; a valid record has neither key.
+    code, document = report(capsys, "--select", "invalid_value", str(tmp_path / "bad.json"))
+    assert "skipped_rules" not in document["files"][0]["records"][0]
+    code, document = report(capsys, str(write(tmp_path / "good.json", example("bautzen"))))
+    assert document["files"][0]["records"][0].keys() == {"line", "valid", "problems"}
+
+
 def test_in_python_the_exception_names_the_rule(exploding_rule: None) -> None:
     """check() lets a rule's exception go on up, with a note naming the rule; read_files adds the file."""
     boom = {**example("bautzen"), "id": "boom"}

@@ -26,7 +26,7 @@ record by record so that memory stays flat for any size of input::
           {"line": 3, "valid": false,
            "problems": [{"code": "invalid_value", "path": "/partners/0/kind", "severity": "error",
                          "message": "..."}],
-           "skipped_rules": ["alliance.too_few_partners", "alliance.unknown_lead"]},
+           "skipped_rules": ["alliance.too_few_partners", "alliance.unknown_lead"], "unread": ["partners"]},
           {"line": 4, "valid": false, "problems": [],
            "failure": {"rule": "my.rule", "exception": "ZeroDivisionError", "message": "division by zero"}}]}],
      "summary": {"files": 1, "records": 2, "valid": 0, "invalid": 1, "errors": 1, "warnings": 0, "failures": 1}}
@@ -38,7 +38,8 @@ an RFC 6901 JSON Pointer ("" is the whole document); ``message`` is in the
 ``--select``/``--ignore`` is an error, or a warning under ``--strict``, and
 for a record whose check failed. ``skipped_rules`` (present when not empty)
 names the rules that could not run because a part of the document failed to
-read: fixing that part may reveal more problems. ``failure`` (present only
+read, ``unread`` those parts (top-level keys): fixing them may reveal more
+problems. ``failure`` (present only
 then) says which rule raised what; such a record counts under ``failures``,
 not ``invalid``. New keys may be added to version 1; none will be removed or
 change meaning.
@@ -337,6 +338,7 @@ class JsonReport:
         }
         if outcome.skipped:
             entry["skipped_rules"] = list(outcome.skipped)
+            entry["unread"] = list(outcome.unread)
         if outcome.failure is not None:
             entry["failure"] = {
                 "rule": failed_rule(outcome.failure),

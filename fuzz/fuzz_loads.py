@@ -209,6 +209,46 @@ def build_value(source: Source, words: list[str], depth: int = 0) -> object:
     return value
 
 
+# Numbers near every limit the arithmetic has, as JSON text: decimal's exponent range (10**18), float's
+# range and its subnormals, 15 to 17 significant digits, the int/str limit (4,300 digits) and the
+# digits any limit allows (600).
+_EXPONENTS = [18, 19, 20, 308, 309, 323, 324, 325, 400, 999999, 999999999999999999, 1000000000000000000]
+_DIGITS = [15, 16, 17, 599, 600, 601, 4299, 4300, 4301, 5000]
+
+
+def hostile_number(source: Source) -> str:
+    """The text of a JSON number near one of the limits."""
+    sign = "-" if source.byte() % 2 else ""
+    kind = source.below(4)
+    if kind == 0:
+        exponent = _EXPONENTS[source.below(len(_EXPONENTS))] + source.below(3) - 1
+        return f"{sign}{1 + source.below(9)}e{'-' if source.byte() % 2 else '+'}{exponent}"
+    digits = "".join(str(source.below(10)) for _ in range(_DIGITS[source.below(len(_DIGITS))]))
+    digits = "1" + digits[1:]
+    if kind == 1:
+        return sign + digits  # an integer of that many digits
+    if kind == 2:
+        return f"{sign}{digits[:1]}.{digits[1:] or '0'}"  # that many significant digits
+    return f"{sign}0.{'0' * source.below(400)}{digits[: 1 + source.below(20)]}"  # far below 1
+
+
+_NUMBER_MARK = "\u0000number\u0000"
+
+
+def document_with_number(source: Source, seeds: list[dict[str, Any]], words: list[str]) -> str:
+    """JSON text of a seed document with one value replaced by a number near a limit, as text."""
+    number = hostile_number(source)
+    document: Any = copy.deepcopy(seeds[source.below(len(seeds))])
+    places = [place for place in _places(document) if place]
+    path = places[source.below(len(places))]
+    node = document
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = "\x00number\x00"
+    source.note = f"the number {number[:60]!r} at /{'/'.join(map(str, path))}"
+    return json.dumps(document).replace(json.dumps("\x00number\x00"), number)
+
+
 def _places(node: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
     yield path
     if isinstance(node, dict):
@@ -307,6 +347,49 @@ def _signature(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {place} {message}".rstrip()
 
 
+@contextlib.contextmanager
+def changed_state(source: Source) -> Iterator[str]:
+    """The caller's process state, changed as an application might: the answers must not change."""
+    import decimal
+
+    kind = source.below(5)
+    limits = (sys.get_int_max_str_digits(), sys.getrecursionlimit())
+    try:
+        with decimal.localcontext() as context, warnings.catch_warnings():
+            if kind == 0:
+                context.prec = 1 + source.below(5)
+                context.rounding = [decimal.ROUND_FLOOR, decimal.ROUND_UP, decimal.ROUND_HALF_DOWN][source.below(3)]
+                context.traps[decimal.Inexact] = context.traps[decimal.Rounded] = bool(source.byte() % 2)
+                context.traps[decimal.InvalidOperation] = bool(source.byte() % 2)
+            elif kind == 1:
+                sys.set_int_max_str_digits([640, 0, 100_000][source.below(3)])
+            elif kind == 2:
+                # As low as the caller's own stack allows, or high.
+                low = len(traceback.extract_stack()) + 40
+                sys.setrecursionlimit([low, 100_000][source.below(2)])
+            elif kind == 3:
+                warnings.simplefilter("error")
+            yield ["decimal context", "int/str limit", "recursion limit", "warnings as errors", "none"][kind]
+    finally:
+        sys.set_int_max_str_digits(limits[0])
+        sys.setrecursionlimit(limits[1])
+
+
+def _answer(willkommen: Any, text: str) -> object:
+    from willkommen import reads
+
+    return sorted((p.code, p.path, p.message) for p in reads(text).problems)
+
+
+def check_state(willkommen: Any, source: Source, text: str) -> None:
+    """The same answers for JSON text whatever the caller's process state."""
+    expected = _answer(willkommen, text)
+    with changed_state(source) as what:
+        got = _answer(willkommen, text)
+    if got != expected:
+        raise OracleError(f"answers changed under a changed {what}")
+
+
 def make_target(run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: list[str]) -> Callable[[bytes], None]:
     """The function each input goes to."""
 
@@ -314,7 +397,12 @@ def make_target(run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: l
         run.inputs += 1
         source = Source(data)
         try:
-            if source.byte() % 2 == 0:
+            kind = source.byte() % 4
+            if kind == 3:
+                text = document_with_number(source, seeds, words)
+                check_text(willkommen, text)
+                check_state(willkommen, source, text)
+            elif kind % 2 == 0:
                 raw = source.rest()
                 check_text(willkommen, raw)
                 with contextlib.suppress(UnicodeDecodeError):
@@ -327,6 +415,8 @@ def make_target(run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: l
                 except (ValueError, TypeError, RecursionError):
                     return  # not writable as JSON text: checked as data above
                 check_text(willkommen, text)
+                if source.byte() % 4 == 0:
+                    check_state(willkommen, source, text)
         except Exception as exc:  # every failure is a finding
             run.crash(data, exc, source.note)
             if run.stop_on_crash:
@@ -341,6 +431,24 @@ def make_target(run: Run, willkommen: Any, seeds: list[dict[str, Any]], words: l
 _JSON_BLANKS = b" \t\r\n"
 
 
+def _expected_records(name: str, content: bytes, *, strict: bool) -> tuple[list[tuple[int | None, bool, int]], int]:
+    """What ``reads`` says of each record of one file: (line, valid, number of problems); and the notes."""
+    from willkommen import reads
+
+    chunks = content.split(b"\n") if name.endswith(".jsonl") else [content]
+    records = []
+    notes = 0
+    for number, chunk in enumerate(chunks, start=1):
+        if name.endswith(".jsonl") and not chunk.strip(_JSON_BLANKS):
+            continue
+        reading = reads(chunk)
+        problems = reading.problems
+        notes += bool(reading.skipped)
+        failing = [p for p in problems if p.is_error or strict]
+        records.append((number if name.endswith(".jsonl") else None, not failing, len(problems)))
+    return records, notes
+
+
 def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]) -> None:
     """``willkommen validate`` over a folder of these files, as text and as JSON, agrees with the library.
 
@@ -350,7 +458,7 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
     printable line per problem, a note per record where rules could not run,
     and a summary.
     """
-    from willkommen import _cli, reads
+    from willkommen import _cli
 
     for stale in folder.iterdir():
         stale.unlink()
@@ -358,21 +466,19 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
     notes = 0
     for name, content in documents.items():
         (folder / name).write_bytes(content)
-        chunks = content.split(b"\n") if name.endswith(".jsonl") else [content]
-        records = []
-        for number, chunk in enumerate(chunks, start=1):
-            if name.endswith(".jsonl") and not chunk.strip(_JSON_BLANKS):
-                continue
-            reading = reads(chunk)
-            problems = reading.problems
-            notes += bool(reading.skipped)
-            failing = [p for p in problems if p.is_error or options["strict"]]
-            records.append((number if name.endswith(".jsonl") else None, not failing, len(problems)))
-        expected[name] = records
+        expected[name], file_notes = _expected_records(name, content, strict=options["strict"])
+        notes += file_notes
     argv = ["validate", "--lang", options["lang"], *(["--strict"] if options["strict"] else []), str(folder)]
     invalid = any(not valid for records in expected.values() for _, valid, _ in records)
 
-    code, out = _run_cli(_cli, [*argv, "--format", "json"], options["encoding"])
+    if options["streams"] == "stdout full":
+        # A full disk under the report: exit code 4 and one line on standard error, whatever the data.
+        code, _ = _run_cli(_cli, [*argv, "--format", "json"], options["encoding"], stdout_full=True)
+        if code != 4:
+            raise OracleError(f"exit code {code} with a full standard output, expected 4")
+        return
+    broken_stderr = options["streams"] == "stderr broken"
+    code, out = _run_cli(_cli, [*argv, "--format", "json"], options["encoding"], broken_stderr=broken_stderr)
     if code != (1 if invalid else 0):
         raise OracleError(f"exit code {code}, expected {1 if invalid else 0}")
     report = json.loads(out)
@@ -383,7 +489,7 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
     if got != expected:
         raise OracleError(f"the JSON report disagrees with loads(): {got} != {expected}")
 
-    code, out = _run_cli(_cli, argv, options["encoding"])
+    code, out = _run_cli(_cli, argv, options["encoding"], broken_stderr=broken_stderr)
     if code != (1 if invalid else 0):
         raise OracleError(f"exit code {code} of the text report, expected {1 if invalid else 0}")
     lines = out.splitlines()
@@ -392,14 +498,37 @@ def check_cli(folder: Path, documents: dict[str, bytes], options: dict[str, Any]
         raise OracleError("the text report is not one printable line per problem and note, and a summary")
 
 
-def _run_cli(cli: Any, argv: list[str], encoding: str) -> tuple[int, str]:
+class _Full(io.TextIOWrapper):
+    """A stream on a full disk: every write fails."""
+
+    def write(self, text: str) -> int:
+        del text
+        raise OSError(28, "No space left on device")
+
+
+class _BrokenStream(io.StringIO):
+    """A standard error whose reader is gone: every write fails."""
+
+    def write(self, text: str) -> int:
+        del text
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def _run_cli(
+    cli: Any, argv: list[str], encoding: str, *, broken_stderr: bool = False, stdout_full: bool = False
+) -> tuple[int, str]:
     """Run the command line in-process with standard output in *encoding*; its exit code and output."""
     buffer = io.BytesIO()
-    stdout = io.TextIOWrapper(buffer, encoding=encoding, write_through=True)
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()) as stderr:
+    stdout = (_Full if stdout_full else io.TextIOWrapper)(buffer, encoding=encoding, write_through=True)
+    stderr = _BrokenStream() if broken_stderr else io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
         code = cli.main(argv)
-    if stderr.getvalue():
-        raise OracleError(f"wrote to standard error: {stderr.getvalue()[:200]!r}")
+    said = "" if broken_stderr else stderr.getvalue()
+    if stdout_full:
+        if said.count("\n") != 1:
+            raise OracleError(f"not one line on standard error for a full output: {said[:200]!r}")
+    elif said:
+        raise OracleError(f"wrote to standard error: {said[:200]!r}")
     return code, buffer.getvalue().decode(encoding)
 
 
@@ -429,6 +558,7 @@ def make_cli_target(
                 "encoding": "ascii" if source.byte() % 2 else "utf-8",
                 "lang": "de" if source.byte() % 2 else "en",
                 "strict": source.byte() % 4 == 0,
+                "streams": ["as usual", "as usual", "stderr broken", "stdout full"][source.below(4)],
             }
             if source.byte() % 2:
                 # Seed documents as JSON Lines, one line a mutated document or raw bytes.

@@ -303,9 +303,14 @@ def test_a_file_that_fails_halfway_keeps_its_records(capsys: pytest.CaptureFixtu
     valid = line(example("bautzen")).encode() + b"\n"
 
     class Failing(io.BytesIO):
-        def __iter__(self) -> Iterator[bytes]:
-            yield valid
-            raise OSError(5, "Input/output error")
+        read_lines = 0
+
+        def readline(self, size: int | None = -1, /) -> bytes:
+            del size
+            self.read_lines += 1
+            if self.read_lines > 1:
+                raise OSError(5, "Input/output error")
+            return valid
 
     records = list(willkommen.read_stream(Failing(), name="<stdin>"))
     assert [(r.file, r.line, [p.code for p in r.reading.problems]) for r in records] == [
@@ -744,14 +749,18 @@ def test_a_long_run_on_a_terminal_draws_and_clears_the_bar(
 # --- robustness -----------------------------------------------------------------------------------
 
 
-def test_a_closed_pipe_ends_quietly(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """`willkommen validate ... | head`: exit 1, no traceback."""
+def test_a_closed_pipe_ends_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`willkommen validate ... | head`: exit 4 and one line saying why, no traceback."""
 
     def closed(args: Any) -> int:
         raise BrokenPipeError
 
     monkeypatch.setattr(_cli, "_example", closed)
-    assert run(capsys, "example") == (1, "", "")
+    assert run(capsys, "example") == (
+        4,
+        "",
+        "willkommen: error: cannot write the output: the reader went away (broken pipe)\n",
+    )
 
 
 def test_an_interrupt_ends_with_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

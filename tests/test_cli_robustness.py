@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from willkommen._cli import main, printable
+from willkommen._cli import main
 from willkommen._example import example_document
+from willkommen._text import printable
 
 from .conftest import example
 from .test_cli import found, line, report, run, write

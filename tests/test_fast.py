@@ -27,6 +27,7 @@ from willkommen import _converter, _fast, _strict
 from willkommen._converter import converter
 from willkommen._fast import fast_reader
 from willkommen._json import parse
+from willkommen._numbers import OutOfRange
 from willkommen._typecheck import is_natural
 from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, TargetGroup
 from willkommen.testing import alliances
@@ -227,6 +228,9 @@ _REPLACEMENTS: list[object] = [
     Decimal("2.5"),
     Decimal("0.12345678901234567890"),  # 20 significant digits: no float holds it
     Decimal("1E+400"),
+    Decimal("1E-400"),  # a float field would read 0: below float range
+    Decimal("5E-324"),  # the smallest float, a subnormal
+    OutOfRange("1e9999999999999999999"),  # a number decimal cannot hold, as the parser marks it
     Decimal("NaN"),
     Decimal("Infinity"),
     "",
@@ -568,14 +572,14 @@ def test_the_caches_of_dates_and_hours_stay_small(monkeypatch: pytest.MonkeyPatc
 _MIRRORED = {
     "_structure_str": "4c46a07ef3f02461",
     "_structure_int": "81b4a73f18f82459",
-    "_structure_float": "eb796dd8a1211797",
+    "_structure_float": "2b79c9a2e5d6d2fc",
     "_structure_bool": "f3b78072ed70aded",
-    "_structure_decimal": "36ef552149fa1646",
+    "_structure_decimal": "c3de4122dabcb9f7",
     "_structure_date": "5a502b4dd806b0c8",
     "_structure_enum": "b199872f8b06f1ae",
     "_enum_values": "760013cf79909442",
     "_is_collection": "8925297e3d24f6f5",
-    "_collection_hook": "05fb7e9f24bf4c74",
+    "_collection_hook": "ce3e1cb6622a0c08",
     "_is_optional": "adb3878fb3ee813f",
     "_optional_hook": "a01672f35be0364d",
     "_shape_problems": "0921ae55dd5d98d0",
@@ -584,7 +588,7 @@ _MIRRORED = {
     # The checks the hooks call, which the fast path mirrors too.
     "non_finite_problem": "318e08d263cbb281",
     "fits_float": "eaf24cbf758c00e4",
-    "fits_json": "e0f56be29625f0d4",
+    "fits_json": "924c72878053859c",
     "is_utf8": "6a9d2af7e62984e8",
 }
 

@@ -267,17 +267,17 @@ def _in_time(work: Callable[[], object], seconds: float = 20) -> object:
 
 
 def test_a_list_that_contains_itself_ends() -> None:
-    """A cycle through a mutable container is walked once."""
+    """A cycle through a mutable container is walked once, and is itself a problem where it closes."""
     cycle: list[Any] = ["\ud800"]
     cycle.append(cycle)
-    assert _in_time(lambda: [p.path for p in unwritable(Notes(anything=cycle))]) == ["/anything/0"]
+    assert _in_time(lambda: [p.path for p in unwritable(Notes(anything=cycle))]) == ["/anything/0", "/anything/1"]
 
 
 def test_an_object_that_points_at_itself_ends() -> None:
     """A mutable attrs class can hold itself: check and the walk end, each object looked at once."""
     node = Loose(name="\ud800")
     node.inner = node
-    assert _in_time(lambda: [p.path for p in unwritable(node)]) == ["/name"]
+    assert _in_time(lambda: [p.path for p in unwritable(node)]) == ["/name", "/inner"]
     assert _in_time(lambda: unwritable(Loose(inner=node))) != []
 
 
@@ -292,7 +292,7 @@ def test_shared_parts_are_looked_at_once() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "shown"), [(math.nan, "nan"), (10**5000, "<an integer of about 5000 digits>")], ids=["NaN", "huge int"]
+    ("key", "shown"), [(math.nan, "nan"), (10**5000, "<an integer of 5001 digits>")], ids=["NaN", "huge int"]
 )
 def test_a_key_json_cannot_write_is_found(key: object, shown: str) -> None:
     """Keys are written too: a NaN or a too long integer as a dict key is a problem at the key's place."""

@@ -8,6 +8,7 @@ is among the failed ones (see ``docs/decisions/0001-partial-documents.md``).
 """
 
 import json
+import secrets
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar, overload
 
@@ -16,8 +17,11 @@ import attrs
 from willkommen._engine import Checked, run_rules
 from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
+from willkommen._headroom import headroom
 from willkommen._json import parse
 from willkommen._model import Alliance
+from willkommen._numbers import fits_caller, int_text
+from willkommen._plain import plain
 from willkommen._problems import INVALID_VALUE, MISSING, TYPE, Problem
 from willkommen._programs import Program, find_program, programs
 from willkommen._strict import unknown_tag
@@ -125,6 +129,20 @@ def _refused(problem: Problem) -> Reading[Any]:
     return Reading(value=None, problems=(problem,))
 
 
+def _model_class(cls: object, verb: str) -> None:
+    """Refuse, with a clear TypeError, a *cls* that is no model class (``cls=int``, ``cls=None``)."""
+    if not (isinstance(cls, type) and attrs.has(cls)):
+        msg = f"{verb}() argument 'cls' must be a model class (an attrs class such as Alliance), not {quote(cls)}"
+        raise TypeError(msg)
+
+
+def _text_argument(text: object, verb: str) -> None:
+    if not isinstance(text, str | bytes | bytearray):
+        # Callers without type checks pass anything.
+        msg = f"{verb}() argument 'text' must be JSON text (str) or UTF-8 bytes, not {quote(text)}"
+        raise TypeError(msg)
+
+
 @overload
 def read(data: object) -> Reading[Alliance]: ...
 @overload
@@ -135,7 +153,15 @@ def read(data: object, cls: type[Any] = Alliance) -> Reading[Any]:
     The :class:`Reading` holds the object whenever the shape could be read,
     rule errors or not, so a saved draft reopens; and every problem. An
     exception raised by a rule goes on up, with a note naming the rule.
+    Raises :class:`TypeError` if *cls* is not a model class.
     """
+    _model_class(cls, "read")
+    with headroom():
+        return _read(plain(data), cls)
+
+
+def _read(data: object, cls: type[Any]) -> Reading[Any]:
+    """:func:`read` of data made plain (``_plain.py``), with room on the stack."""
     if not isinstance(data, Mapping):
         return _refused(TYPE.problem("", expected="an object", expected_de="ein Objekt", value=quote(data)))
     version_problem = _version_problem(data)
@@ -151,10 +177,11 @@ def read(data: object, cls: type[Any] = Alliance) -> Reading[Any]:
     value: Any = read_fast(body, target)
     if value is None:
         # cattrs is loaded only here and for writing: valid data never needs it.
-        from willkommen._converter import converter, failed_fields, problems_from  # noqa: PLC0415
+        from willkommen._converter import converter, count_failures, failed_fields, problems_from  # noqa: PLC0415
 
         try:
-            value = converter().structure(body, target)
+            with count_failures():
+                value = converter().structure(body, target)
         except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
             failed = failed_fields(exc)
             checked = _rule_problems(_salvage(body, target, failed), failed)
@@ -180,11 +207,17 @@ def reads(text: str | bytes, cls: type[Any] = Alliance) -> Reading[Any]:
     """Like :func:`read`, from JSON text or UTF-8 bytes, strictly.
 
     Repeated keys, ``NaN`` and ``Infinity`` are problems, as in :func:`loads`.
+    Raises :class:`TypeError` if *text* is neither text nor bytes, or *cls*
+    is not a model class.
     """
+    _text_argument(text, "reads")
+    _model_class(cls, "reads")
     data, problems = parse(text)
     if data is None and problems:
         return Reading(value=None, problems=tuple(problems))
-    reading = read(data, cls)
+    with headroom():
+        # The parser makes only plain data: nothing to make plain.
+        reading = _read(data, cls)
     if not problems:
         return reading
     return attrs.evolve(reading, problems=(*problems, *reading.problems))
@@ -198,8 +231,10 @@ def load(data: object, cls: type[Any] = Alliance) -> Any:
     """Build a model object from parsed data (a dict as ``json.load`` gives).
 
     Raises :class:`~willkommen.ValidationError` holding every problem if the
-    data has any error; warnings never raise.
+    data has any error; warnings never raise. Raises :class:`TypeError` if
+    *cls* is not a model class.
     """
+    _model_class(cls, "load")
     reading = read(data, cls)
     if not reading.ok:
         raise ValidationError(reading.problems)
@@ -214,8 +249,12 @@ def loads(text: str | bytes, cls: type[Any] = Alliance) -> Any:
     """Build a model object from JSON text or UTF-8 bytes, strictly.
 
     Repeated keys, ``NaN`` and ``Infinity`` are problems; raises
-    :class:`~willkommen.ValidationError` like :func:`load`.
+    :class:`~willkommen.ValidationError` like :func:`load`, and
+    :class:`TypeError` if *text* is neither text nor bytes or *cls* is not a
+    model class.
     """
+    _text_argument(text, "loads")
+    _model_class(cls, "loads")
     reading = reads(text, cls)
     if not reading.ok:
         raise ValidationError(reading.problems)
@@ -232,14 +271,15 @@ def dump(obj: object) -> dict[str, Any]:
     problems (the rules) do not stop it: a draft can be saved.
     """
     if not attrs.has(type(obj)):
-        msg = f"dump() takes a model object, not {quote(obj)}"
+        msg = f"dump() argument 'obj' must be a model object, not {quote(obj)}"
         raise TypeError(msg)
-    problems = unwritable(obj)
-    if problems:
-        raise ValidationError(problems)
-    from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
+    with headroom():
+        problems = unwritable(obj)
+        if problems:
+            raise ValidationError(problems)
+        from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
 
-    body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
+        body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
     return {_VERSION_KEY: SCHEMA_VERSION, **body}
 
 
@@ -248,7 +288,38 @@ def dumps(obj: object, *, indent: int | None = 2) -> str:
 
     Raises :class:`~willkommen.ValidationError` as :func:`dump` does.
     """
-    return json.dumps(dump(obj), ensure_ascii=False, indent=indent, allow_nan=False)
+    document = dump(obj)
+    with headroom():
+        try:
+            return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+        except ValueError:
+            # Only the caller's int/str limit, set below ours, refuses here (dump() checked the rest).
+            return _dumps_long_integers(document, indent)
+
+
+def _dumps_long_integers(document: object, indent: int | None) -> str:
+    """JSON text of *document* whose long integers are written by our digits, not the caller's limit.
+
+    Each long integer stands in as a string holding a mark no data can hold
+    (a fresh random token), which is then replaced by the number's digits.
+    """
+    token = secrets.token_hex(16)
+    numbers: list[str] = []
+
+    def stand_in(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: stand_in(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [stand_in(item) for item in value]
+        if type(value) is int and not fits_caller(value):
+            numbers.append(int_text(value))
+            return f"{token}:{len(numbers) - 1}"
+        return value
+
+    text = json.dumps(stand_in(document), ensure_ascii=False, indent=indent, allow_nan=False)
+    for index, digits in enumerate(numbers):
+        text = text.replace(f'"{token}:{index}"', digits, 1)
+    return text
 
 
 def check(data: object, cls: type[Any] = Alliance) -> list[Problem]:
@@ -256,18 +327,21 @@ def check(data: object, cls: type[Any] = Alliance) -> list[Problem]:
 
     For a model object built in code, that includes the values the reader
     would refuse in data because no document could carry them (``invalid_value``).
+    Raises :class:`TypeError` if *cls* is not a model class.
     """
+    _model_class(cls, "check")
     if attrs.has(type(data)):
-        problems = unwritable(data)
-        # As in reading: a rule that needs a field holding such a value does not run on it.
-        # (A path's first token is a field's name, which never needs escaping.)
-        failed = frozenset(p.path.split("/")[1] for p in problems)
-        return problems + _rule_problems(data, failed).problems
+        with headroom():
+            problems = unwritable(data)
+            # As in reading: a rule that needs a field holding such a value does not run on it.
+            # (A path's first token is a field's name, which never needs escaping.)
+            failed = frozenset(p.path.split("/")[1] for p in problems)
+            return problems + _rule_problems(data, failed).problems
     return list(read(data, cls).problems)
 
 
 def validate(data: object, cls: type[Any] = Alliance) -> None:
-    """Raise :class:`~willkommen.ValidationError` if :func:`check` finds an error."""
+    """Raise :class:`~willkommen.ValidationError` if :func:`check` finds an error (TypeError as it does)."""
     problems = check(data, cls)
     if any(p.is_error for p in problems):
         raise ValidationError(problems)

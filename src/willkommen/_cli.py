@@ -15,6 +15,11 @@ Exit codes:
   the rule, not a problem of the data: the report names the rule, the file
   and the record, the traceback goes to standard error, and every other
   record and file is still checked. It wins over 1.
+- 4: the output could not be written (a full disk, a closed standard
+  output, a reader that went away): one line on standard error says why.
+
+Standard error may be closed or broken: it carries only the progress bar,
+tracebacks and such messages, never the outcome.
 
 ``validate --format json`` writes one JSON document, version 1, streamed
 record by record so that memory stays flat for any size of input::
@@ -47,10 +52,12 @@ change meaning.
 
 import argparse
 import codecs
+import contextlib
 import importlib
 import io
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -63,13 +70,15 @@ from willkommen._engine import failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, records, sources, total_size
+from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
-from willkommen._problems import INVALID_JSON, UNREADABLE_FILE, Problem, Rule
+from willkommen._problems import FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._tags import tagged_classes
+from willkommen._text import exception_text, printable, shown_path
 
 # A file or line that could not be read at all is always reported: no
 # --select or --ignore can make unreadable data look valid.
-_ALWAYS_REPORTED = frozenset({UNREADABLE_FILE.code, INVALID_JSON.code})
+_ALWAYS_REPORTED = frozenset({UNREADABLE_FILE.code, INVALID_JSON.code, FILE_TOO_LARGE.code})
 
 _STDIN = "-"
 _STDIN_NAME = "<stdin>"
@@ -77,7 +86,7 @@ REPORT_VERSION = 1
 
 
 #: The exit codes (see the module docstring).
-VALID, INVALID, USAGE, FAILED = 0, 1, 2, 3
+VALID, INVALID, USAGE, FAILED, OUTPUT_FAILED = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -150,18 +159,6 @@ class Policy:
 # --- reporting ------------------------------------------------------------------------------------
 
 
-def printable(text: str) -> str:
-    """*text* with every character a terminal would act on or hide written as an escape.
-
-    Keys and file names come from the data: a newline in one must not split a
-    line of the report, an escape sequence must not recolour the terminal, a
-    bidirectional override must not reorder what is shown.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def _json_text(value: object, *, indent: int | None = None) -> str:
     """JSON for standard output: UTF-8 as it is, otherwise ASCII escapes, so it stays JSON in any encoding."""
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
@@ -169,7 +166,19 @@ def _json_text(value: object, *, indent: int | None = None) -> str:
         utf8 = codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         utf8 = False
-    return json.dumps(value, ensure_ascii=not utf8, indent=indent)
+    text = json.dumps(value, ensure_ascii=not utf8, indent=indent)
+    if text.isascii():
+        return text
+    # The same data, but what a terminal would act on or hide (a bidirectional override, a
+    # line separator, a lone surrogate) as a JSON escape: json writes only ASCII controls so.
+    return _NON_ASCII.sub(_json_escape, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return "".join(c if c.isprintable() else json.dumps(c)[1:-1] for c in match[0])
 
 
 @attrs.frozen(kw_only=True)
@@ -237,7 +246,9 @@ DOCUMENT = "(document)"
 
 
 def _exception_text(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    # Bounded and escaped, and never raising: the exception is a rule's, its text anything.
+    text = exception_text(error)
+    return text if text == type(error).__name__ else f"{type(error).__name__}: {text}"
 
 
 def failure_text(outcome: Outcome, lang: str) -> str:
@@ -286,7 +297,7 @@ class TextReport:
         """A line for each problem of the record, for a failed check, and for rules that did not run."""
         where = source.name if outcome.line is None else f"{source.name}:{outcome.line}"
         lines = [
-            f"{where}: {problem.path or DOCUMENT}: {problem.severity.value} {problem.code}: "
+            f"{where}: {shown_path(problem.path, whole=DOCUMENT)}: {problem.severity.value} {problem.code}: "
             f"{problem.message_in(self.lang)}"
             for problem in outcome.problems
         ]
@@ -371,14 +382,14 @@ class Progress:
 
     def __init__(
         self,
-        stream: IO[str],
+        stream: IO[str] | None,
         total: Callable[[], int],
         *,
         clock: Callable[[], float] = time.monotonic,
         delay: float | None = None,
     ) -> None:
         self.stream = stream
-        self.enabled = stream.isatty()
+        self.enabled = _is_terminal(stream)
         self.clock = clock
         self.started = clock()
         self.delay = self.DELAY if delay is None else delay
@@ -403,15 +414,70 @@ class Progress:
             share = min(self.done / self.total, 1.0)
             filled = round(share * self.WIDTH)
             records = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {share:4.0%}  {records}"
-        self.stream.write(f"\r{records}")
-        self.stream.flush()
+        self._write(f"\r{records}")
 
     def clear(self) -> None:
         """Remove the bar, before other output or at the end."""
         if self.drawn_at is not None:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+            self._write("\r\x1b[K")
             self.drawn_at = None
+
+    def _write(self, text: str) -> None:
+        # A broken standard error ends the bar, never the run.
+        try:
+            assert self.stream is not None  # enabled only with a stream
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.enabled = False
+
+
+def _is_terminal(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):  # closed
+        return False
+
+
+# --- the streams ----------------------------------------------------------------------------------
+
+
+class OutputError(Exception):
+    """Standard output cannot take the report (exit code 4)."""
+
+
+def _print(text: str) -> None:
+    """A line of the output, on standard output, which must be there."""
+    if sys.stdout is None:
+        # Started with standard output closed (`>&-`): print() would drop every line without a word.
+        raise OutputError("standard output is closed")
+    print(text)
+
+
+def _to_stderr(text: str) -> None:
+    """A line on standard error, if it can take one: a closed or broken one must not change the outcome."""
+    try:
+        print(text, file=sys.stderr or io.StringIO())
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _stdin() -> IO[bytes] | None:
+    return sys.stdin.buffer if sys.stdin is not None else None
+
+
+def _size(text: str) -> int:
+    """A size for ``--max-size``: bytes, or a number with K, M or G (KiB, MiB, GiB)."""
+    match = re.fullmatch(r"\s*([0-9]+)\s*(?:([KMG])(?:i?B)?|B)?\s*", text, re.IGNORECASE)
+    if match is None or int(match[1]) == 0:
+        msg = f"not a size: {text!r} (give bytes, or a number with K, M or G, such as 64M)"
+        raise argparse.ArgumentTypeError(msg)
+    unit: str | None = match[2]
+    power = "KMG".index(unit.upper()) + 1 if unit else 0
+    size: int = int(match[1]) * 1024**power
+    return size
 
 
 # --- the commands ---------------------------------------------------------------------------------
@@ -436,8 +502,10 @@ def _show_traceback(found: Failure, progress: "Progress") -> None:
 
     progress.clear()
     where = found.file if found.line is None else f"{found.file}:{found.line}"
-    print(f"willkommen: the check of {printable(where)} failed:", file=sys.stderr)
-    traceback.print_exception(found.error, file=sys.stderr)
+    _to_stderr(f"willkommen: the check of {printable(where)} failed:")
+    # Standard error closed or broken: the report still says it.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        traceback.print_exception(found.error, file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -447,7 +515,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     def out(text: str) -> None:
         progress.clear()
-        print(text)
+        _print(text)
 
     report = (JsonReport if args.format == "json" else TextReport)(out, args.lang)
     report.begin()
@@ -456,7 +524,7 @@ def _validate(args: argparse.Namespace) -> int:
         summary.files += 1
         report.start_file(source)
         # A rule that raises is a failure of its record: the other records and files are still checked.
-        for found in records(source, lambda: sys.stdin.buffer, catch=True):
+        for found in records(source, _stdin, catch=True, limit=args.max_size):
             outcome = _outcome(found, policy)
             if isinstance(found, Failure):
                 _show_traceback(found, progress)
@@ -467,7 +535,7 @@ def _validate(args: argparse.Namespace) -> int:
     progress.clear()
     report.finish(summary)
     if not inputs:
-        print("willkommen: no *.json, *.jsonl or *.ndjson files found", file=sys.stderr)
+        _to_stderr("willkommen: no *.json, *.jsonl or *.ndjson files found")
     if summary.failures:
         return FAILED
     return INVALID if summary.invalid else VALID
@@ -560,7 +628,7 @@ def _import_extensions(modules: Iterable[str]) -> None:
             # An extension that exits while being imported would end the run before anything was checked.
             raise UsageError(f"cannot import {name!r}: it called sys.exit({exc.code!r}) while being imported") from None
         except Exception as exc:  # noqa: BLE001 - any failure of the user's module is a usage error
-            raise UsageError(f"cannot import {name!r}: {type(exc).__name__}: {exc}") from None
+            raise UsageError(f"cannot import {name!r}: {type(exc).__name__}: {exception_text(exc)}") from None
 
 
 class _Version(argparse.Action):
@@ -606,7 +674,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check files, folders (*.json, *.jsonl, *.ndjson) and standard input",
         description=(
             "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error;"
-            " 3: the checker failed (a rule raised an exception)."
+            " 3: the checker failed (a rule raised an exception); 4: the report could not be written."
         ),
     )
     validate.add_argument(
@@ -631,6 +699,14 @@ def _parser() -> argparse.ArgumentParser:
         help="do not report these codes or code prefixes (comma-separated)",
     )
     validate.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    validate.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_FILE_SIZE,
+        metavar="SIZE",
+        help="the largest file, JSON Lines line or standard input to read, such as 64M (default: 64M);"
+        " a larger one is reported as file_too_large",
+    )
     validate.set_defaults(parser=validate, run=_validate)
 
     schema = commands.add_parser(
@@ -652,14 +728,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _quiet_broken_pipe() -> None:
-    # The reader (`| head`) is gone: send the rest to nowhere, so that the
-    # interpreter's final flush does not fail too (Python docs, "Note on SIGPIPE").
+def _discard_output() -> None:
+    # Whatever is still buffered would fail again at the interpreter's final
+    # flush, with a traceback: send it to nowhere (Python docs, "Note on SIGPIPE").
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
+
+
+def _output_failed(exc: BaseException) -> int:
+    _discard_output()
+    if isinstance(exc, BrokenPipeError):
+        reason = "the reader went away (broken pipe)"
+    else:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+    _to_stderr(f"willkommen: error: cannot write the output: {reason}")
+    return OUTPUT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -676,14 +762,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _import_extensions(args.modules)
         code: int = args.run(args)
+        if sys.stdout is not None:
+            # Now, not at exit: a full disk must change the exit code, not print a traceback.
+            sys.stdout.flush()
     except UsageError as exc:
         # As argparse reports its own usage errors: the command's usage, then the message.
         args.parser.print_usage(sys.stderr)
-        print(f"{args.parser.prog}: error: {exc}", file=sys.stderr)
+        _to_stderr(f"{args.parser.prog}: error: {exc}")
         return USAGE
-    except BrokenPipeError:
-        _quiet_broken_pipe()
-        return 1
+    except (OutputError, OSError) as exc:
+        # Reading failures are the data's problems (unreadable_file); what is left is the output.
+        return _output_failed(exc)
     except KeyboardInterrupt:
         return 130
     return code

@@ -11,6 +11,8 @@ One converter is built per set of model classes by :func:`make_converter`
 (never cattrs' global one); :func:`converter` caches the current one.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import enum
 import json
@@ -32,10 +34,12 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from willkommen._errors import WillkommenError
+from willkommen._limits import MAX_LIST_PROBLEMS
 from willkommen._model import Offering, offering_dates_error
 from willkommen._problems import (
     INVALID_VALUE,
     MISSING,
+    TOO_MANY_PROBLEMS,
     UNKNOWN_KEY,
     Problem,
 )
@@ -58,7 +62,7 @@ from willkommen._strict import (
 )
 from willkommen._suggest import key_for
 from willkommen._tags import TAG_KEY, class_for, generation, tag_of, tagged_classes
-from willkommen._text import escape, quote
+from willkommen._text import escape, exception_text, quote
 
 
 def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
@@ -70,10 +74,9 @@ def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object
         def structure_collection(value: object, _: type) -> Any:
             if not isinstance(value, list | tuple):
                 raise _wrong_type(_LIST, value)
-            try:
-                items = [structure_item(item, item_type) for item in value]
-            except Exception:  # noqa: BLE001 - read again, slowly, to find every failing item
-                items = _structure_items(value, structure_item, item_type, tp)
+            # Once, collecting every failure: reading again after a failure would
+            # double the work at each level of a nested document (2**depth).
+            items = _structure_items(value, structure_item, item_type, tp)
             if container is frozenset:
                 result = frozenset(items)
                 if len(result) != len(items):
@@ -92,10 +95,24 @@ def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object
     return factory
 
 
+# Failing list items in the document being read (a fresh count per read, see count_failures).
+_failures: contextvars.ContextVar[list[int]] = contextvars.ContextVar("failures")
+
+
+@contextlib.contextmanager
+def count_failures() -> Iterator[None]:
+    """Count the failing list items of one document from zero, for MAX_LIST_PROBLEMS."""
+    token = _failures.set([0])
+    try:
+        yield
+    finally:
+        _failures.reset(token)
+
+
 def _structure_items(
     value: list[Any] | tuple[Any, ...], structure_item: Callable[[object, Any], Any], item_type: Any, tp: Any
 ) -> list[Any]:
-    """Structure every item, collecting each failure with its index (the slow path)."""
+    """Structure every item, collecting each failure with its index."""
     items = []
     errors: list[Exception] = []
     for index, item in enumerate(value):
@@ -107,6 +124,13 @@ def _structure_items(
                 IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type),
             ]
             errors.append(exc)
+            # Outside a read (the converter used on its own) nothing is counted.
+            failures = _failures.get([0])
+            failures[0] += 1
+            if failures[0] >= MAX_LIST_PROBLEMS:
+                # Memory and time in proportion to the input: say where reading stopped.
+                errors.append(StructureProblem(TOO_MANY_PROBLEMS, limit=MAX_LIST_PROBLEMS, index=index))
+                break
     if errors:
         raise IterableValidationError(f"While structuring {tp}", errors, tp)
     return items
@@ -358,12 +382,8 @@ def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
                 yield from problems_from(sub, sub_path)
     else:
         # A check of a user's own (an attrs validator, __attrs_post_init__) refused the value.
-        yield INVALID_VALUE.problem(
-            path,
-            value="this object",
-            expected=str(exc) or type(exc).__name__,
-            expected_de=str(exc) or type(exc).__name__,
-        )
+        reason = exception_text(exc)
+        yield INVALID_VALUE.problem(path, value="this object", expected=reason, expected_de=reason)
 
 
 def failed_fields(exc: BaseException) -> frozenset[str]:

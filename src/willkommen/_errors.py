@@ -3,6 +3,9 @@
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from willkommen._limits import MAX_MESSAGE
+from willkommen._text import shown, shown_path
+
 if TYPE_CHECKING:
     from willkommen._problems import Problem
 
@@ -17,6 +20,10 @@ class ValidationError(WillkommenError):
     def __init__(self, problems: "Iterable[Problem]") -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         errors = [p for p in self.problems if p.is_error]
-        shown = "\n".join(f"  {p.path or '(document)'}: {p.code}: {p.message}" for p in errors[:10])
+        # Paths hold keys from the data: escaped, so that no key can forge a line of a log.
+        lines = "\n".join(
+            f"  {shown_path(p.path, whole='(document)')}: {shown(p.code)}: {shown(p.message, MAX_MESSAGE)}"
+            for p in errors[:10]
+        )
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
-        super().__init__(f"{len(errors)} error(s) in the data:\n{shown}{more}")
+        super().__init__(f"{len(errors)} error(s) in the data:\n{lines}{more}")

@@ -46,13 +46,12 @@ from typing import Any
 import attrs
 
 from willkommen._model import Offering, offering_dates_error
+from willkommen._numbers import _SAFE_BITS, fits_json
 from willkommen._strict import (
     _CALENDAR_DATE,
-    _SAFE_BITS,
     _enum_values,
     _is_collection,
     _is_optional,
-    fits_json,
     is_utf8,
 )
 from willkommen._tags import generation
@@ -95,8 +94,9 @@ def _as_int(value: object) -> int:
 
 def _as_float(value: object) -> float:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = float(value)
-        if math.isfinite(number):
+        number = float(value)  # an int beyond float range: OverflowError, which hands over
+        # Not beyond float range, nor below it (1E-400 would become 0).
+        if math.isfinite(number) and (number != 0 or value == 0):
             return number
     raise HandOver
 

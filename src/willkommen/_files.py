@@ -24,6 +24,7 @@ to a file already read is not read again).
 """
 
 import fnmatch
+import io
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,8 +34,9 @@ from typing import IO, Any
 import attrs
 
 from willkommen._api import Reading, reads
+from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
-from willkommen._problems import UNREADABLE_FILE
+from willkommen._problems import FILE_TOO_LARGE, UNREADABLE_FILE
 
 #: Suffixes of the files a folder is searched for, and those read as JSON Lines.
 SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -183,12 +185,74 @@ _JSON_BLANKS = b" \t\r\n"
 _JSON_TEXT_BLANKS = _JSON_BLANKS.decode()
 
 
-class _Reader:
-    """Reads documents into *cls*; a check that raises is a :class:`Failure` when *catch*, else raises with a note."""
+def _too_large(name: str, line: int | None, limit: int, size: int) -> Record:
+    if line is None:
+        problem = FILE_TOO_LARGE.problem("", what="the file", what_de="die Datei", limit=limit, rest="", rest_de="")
+    else:
+        problem = FILE_TOO_LARGE.problem(
+            "",
+            what="this line",
+            what_de="diese Zeile",
+            limit=limit,
+            rest="; the rest of the file is not read either",
+            rest_de="; auch der Rest der Datei wird nicht gelesen",
+        )
+    return Record(file=name, line=line, reading=Reading(value=None, problems=(problem,)), size=size)
 
-    def __init__(self, cls: type, *, catch: bool) -> None:
+
+# Pieces to read a whole document in: read(limit + 1) would set all of the bound aside at once.
+_PIECE = 1024 * 1024
+
+
+def _read_at_most(stream: IO[bytes] | IO[str], size: int) -> bytes | str:
+    """Up to *size* bytes (characters, for a text stream), in pieces."""
+    pieces: list[Any] = []
+    left = size
+    while left > 0 and (piece := stream.read(min(left, _PIECE))):
+        pieces.append(piece)
+        left -= len(piece)
+    if not pieces:
+        return b"" if not isinstance(stream, io.TextIOBase) else ""
+    whole: bytes | str = pieces[0][:0].join(pieces)
+    return whole
+
+
+def _lines_of(stream: Iterable[bytes | str], limit: int) -> Iterator[bytes | str]:
+    """The lines of a stream, none read past *limit* + 1 (a longer one comes cut, and says so by its length)."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        yield from stream  # a plain iterable of lines: they are in memory already
+        return
+    while line := readline(limit + 1):
+        yield line
+
+
+def _opened(stdin: Callable[[], IO[bytes] | None]) -> IO[bytes]:
+    stream = stdin()
+    if stream is None:
+        # Started with standard input closed (`<&-`): Python sets sys.stdin to None.
+        raise OSError("standard input is closed")
+    return stream
+
+
+class _Reader:
+    """Reads documents into *cls*; a check that raises is a :class:`Failure` when *catch*, else raises with a note.
+
+    No document is read past *limit* bytes (``file_too_large``): a file, a
+    stream, or a JSON Lines line, whose file then ends there, since the next
+    line break may never come (``/dev/zero``).
+    """
+
+    def __init__(self, cls: type, *, catch: bool, limit: int = MAX_FILE_SIZE) -> None:
         self.cls = cls
         self.catch = catch
+        self.limit = limit
+
+    def whole(self, name: str, stream: IO[bytes] | IO[str]) -> Record | Failure:
+        data = _read_at_most(stream, self.limit + 1)
+        if len(data) > self.limit:
+            return _too_large(name, None, self.limit, len(data))
+        return self.document(name, None, data)
 
     def document(self, name: str, line: int | None, data: bytes | str) -> Record | Failure:
         try:
@@ -202,31 +266,34 @@ class _Reader:
     def lines(self, name: str, stream: Iterable[bytes | str]) -> Iterator[Record | Failure]:
         # One line in memory at a time, however long the file. Blank lines separate
         # nothing in JSON Lines and are skipped; "\r\n" is whitespace to the parser.
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(_lines_of(stream, self.limit), start=1):
+            if len(raw) > self.limit:
+                yield _too_large(name, number, self.limit, len(raw))
+                return
             # A text stream (open(path) without "b") gives str lines: read them as they are.
             blank = not (raw.strip(_JSON_BLANKS) if isinstance(raw, bytes) else raw.strip(_JSON_TEXT_BLANKS))
             if not blank:
                 yield self.document(name, number, raw)
 
-    def source(self, source: Source, stdin: Callable[[], IO[bytes]]) -> Iterator[Record | Failure]:
+    def source(self, source: Source, stdin: Callable[[], IO[bytes] | None]) -> Iterator[Record | Failure]:
         """The records of one input; a failure to read is a record with ``unreadable_file``."""
         if source.error is not None:
             yield _unreadable(source.name, source.error)
             return
         try:
             if source.path is None:
-                stream = stdin()
+                stream = _opened(stdin)
                 if source.lines:
                     yield from self.lines(source.name, stream)
                 else:
-                    yield self.document(source.name, None, stream.read())
+                    yield self.whole(source.name, stream)
             elif source.lines:
                 with _open(source) as stream:
                     yield from self.lines(source.name, stream)
             else:
                 with _open(source) as stream:
-                    data = stream.read()
-                yield self.document(source.name, None, data)
+                    found = self.whole(source.name, stream)
+                yield found
         except OSError as exc:
             # Permission denied, a broken link, a folder named like a file: the
             # file's problem, and the other files are still read.
@@ -234,10 +301,15 @@ class _Reader:
 
 
 def records(
-    source: Source, stdin: Callable[[], IO[bytes]], *, cls: type = Alliance, catch: bool = False
+    source: Source,
+    stdin: Callable[[], IO[bytes] | None],
+    *,
+    cls: type = Alliance,
+    catch: bool = False,
+    limit: int = MAX_FILE_SIZE,
 ) -> Iterator[Record | Failure]:
     """The records of one input, as :func:`read_files` and the command line read them."""
-    return _Reader(cls, catch=catch).source(source, stdin)
+    return _Reader(cls, catch=catch, limit=limit).source(source, stdin)
 
 
 def _only_records(found: Iterator[Record | Failure]) -> Iterator[Record]:
@@ -251,12 +323,15 @@ def read_files(
     *,
     cls: type[Any] = Alliance,
     exclude: Iterable[str] = (),
+    max_size: int = MAX_FILE_SIZE,
 ) -> Iterator[Record]:
     """Read files and folders (or one path): one :class:`Record` per document, each file once.
 
     Folders are searched as ``willkommen validate`` searches them (hidden
     entries and ``node_modules`` skipped, *exclude* globs left out). A path
-    that does not exist or cannot be read is a record with ``unreadable_file``.
+    that does not exist or cannot be read is a record with ``unreadable_file``;
+    one larger than *max_size* bytes (a JSON Lines line longer) is a record
+    with ``file_too_large``, found while reading.
     An exception raised by a rule goes on up, with notes naming the rule, the
     file and the line::
 
@@ -267,7 +342,7 @@ def read_files(
     if isinstance(paths, str | os.PathLike):
         # One path, not the characters of one: read_files("data/") means the folder.
         paths = [paths]
-    reader = _Reader(cls, catch=False)
+    reader = _Reader(cls, catch=False, limit=max_size)
     for source in sources(paths, tuple(exclude)):
         yield from _only_records(reader.source(source, _no_stdin))
 
@@ -278,6 +353,7 @@ def read_stream(
     cls: type[Any] = Alliance,
     lines: bool = True,
     name: str = "<stream>",
+    max_size: int = MAX_FILE_SIZE,
 ) -> Iterator[Record]:
     """Read documents from a stream: JSON Lines (one per line), or one document if *lines* is false.
 
@@ -285,9 +361,10 @@ def read_stream(
     *lines*, it needs a ``read()``.
 
     Records are named *name*; an I/O error on the way is a last record with
-    ``unreadable_file``.
+    ``unreadable_file``, and a document (a line) over *max_size* one with
+    ``file_too_large``.
     """
-    reader = _Reader(cls, catch=False)
+    reader = _Reader(cls, catch=False, limit=max_size)
 
     def opened() -> IO[bytes]:
         return stream  # type: ignore[return-value]  # only read or iterated

@@ -6,13 +6,18 @@ Python's ``json`` keeps the last of repeated keys without a word and reads
 structure hook accepts, so it is reported where it stands.
 """
 
+import itertools
 import json
+import re
+import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
+from willkommen._headroom import headroom
+from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
+from willkommen._numbers import read_decimal, read_int
 from willkommen._problems import DUPLICATE_KEY, INVALID_JSON, Problem
-from willkommen._text import escape, quote
+from willkommen._text import escape, pointer, quote
 
 _BOM = "\ufeff"
 
@@ -59,20 +64,74 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _repeated_keys(value: Any) -> Iterator[Problem]:
-    stack: list[tuple[Any, str]] = [(value, "")]
+    """Every repeated key below *value*, at its path, in document order.
+
+    Paths are built only on the way to an object with repeats: the stack
+    holds one iterator and one key per level of nesting, never a path per
+    node, so memory stays within the depth of the document.
+    """
+    if isinstance(value, _Repeats):
+        yield from _repeats_at("", value)
+    stack: list[Iterator[tuple[str | int, Any]]] = [_items(value)]
+    keys: list[str | int] = []
     while stack:
-        node, path = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node, _Repeats):
-                for key, count in node.repeats.items():
-                    yield DUPLICATE_KEY.problem(f"{path}/{escape(key)}", key=quote(key), count=count)
-            stack.extend((child, f"{path}/{escape(key)}") for key, child in node.items())
-        elif isinstance(node, list):
-            stack.extend((child, f"{path}/{index}") for index, child in enumerate(node))
+        for key, child in stack[-1]:
+            if isinstance(child, dict | list):
+                keys.append(key)
+                if isinstance(child, _Repeats):
+                    yield from _repeats_at(pointer(*keys), child)
+                stack.append(_items(child))
+                break
+        else:
+            stack.pop()
+            if keys:
+                keys.pop()
+
+
+def _items(node: Any) -> Iterator[tuple[str | int, Any]]:
+    if isinstance(node, dict):
+        return iter(node.items())
+    if isinstance(node, list):
+        return enumerate(node)
+    return iter(())
+
+
+def _repeats_at(path: str, node: _Repeats) -> Iterator[Problem]:
+    for key, count in node.repeats.items():
+        yield DUPLICATE_KEY.problem(f"{path}/{escape(key)}", key=quote(key), count=count)
 
 
 # One decoder for all: json.loads with hooks would build a new one per call.
-_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_float=Decimal, parse_constant=NonFinite)
+# Under Python's default int/str limit, which is ours, int() reads integers at
+# C speed; under any other, read_int does, with our limit.
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_float=read_decimal, parse_constant=NonFinite)
+_OWN_INTS = json.JSONDecoder(
+    object_pairs_hook=_object, parse_float=read_decimal, parse_int=read_int, parse_constant=NonFinite
+)
+
+
+def _decoder() -> json.JSONDecoder:
+    return _DECODER if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _OWN_INTS
+
+
+# A JSON string (an escape is a backslash and the next character), and what is not a bracket.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _too_deep(text: str) -> bool:
+    """Whether lists and objects nest more than MAX_DEPTH deep, counted before parsing.
+
+    The count never recurses, so the answer is the same whatever the
+    interpreter's recursion state; brackets inside strings do not count.
+    Text with fewer brackets than the bound cannot nest beyond it: nearly
+    every document ends at the first line, at C speed.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
 def _invalid(reason: str, reason_de: str) -> Problem:
@@ -114,9 +173,10 @@ def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
     """Parse JSON text strictly; return the value (None if unreadable) and problems.
 
     Numbers with a fraction or exponent become :class:`~decimal.Decimal`, so
-    that hours keep every digit the file gives (``33.3`` stays ``33.3``).
+    that hours keep every digit the file gives (``33.3`` stays ``33.3``); one
+    that decimal cannot hold becomes a marker its field reports.
     """
-    if isinstance(text, bytes | bytearray):
+    if isinstance(text, bytes | bytearray | memoryview):
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -125,15 +185,26 @@ def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
     text = text.removeprefix(_BOM)
     if not text.strip(_JSON_WHITESPACE):
         return None, [_invalid("it is empty (no JSON value at all)", "es ist leer (gar kein JSON-Wert)")]
+    if _too_deep(text):
+        return None, [
+            _invalid(
+                f"nested more than {MAX_DEPTH} levels deep",
+                f"mehr als {MAX_DEPTH} Ebenen tief verschachtelt",
+            )
+        ]
     repeats_before = _repeats_seen
     try:
-        value = _DECODER.decode(text)
+        with headroom():
+            value = _decoder().decode(text)
     except json.JSONDecodeError as exc:
         return None, [_decode_problem(text, exc)]
-    except RecursionError:
-        return None, [_invalid("nested too deeply", "zu tief verschachtelt")]
-    except ValueError as exc:
-        # int() refuses numbers of more than sys.get_int_max_str_digits() digits.
-        return None, [_invalid(str(exc), f"Zahl nicht lesbar: {exc}")]
+    except ValueError:
+        # read_int, or int() under the default limit, refuses a number of too many digits.
+        return None, [
+            _invalid(
+                f"an integer of more than {MAX_INT_DIGITS} digits",
+                f"eine ganze Zahl mit mehr als {MAX_INT_DIGITS} Ziffern",
+            )
+        ]
     problems = list(_repeated_keys(value)) if _repeats_seen != repeats_before else []
     return value, problems

@@ -21,6 +21,7 @@ from willkommen._enums import (
     State,
     Theme,
 )
+from willkommen._numbers import exact_sum
 from willkommen._typecheck import typed_fields
 
 #: The id of the program an alliance belongs to when its data names none.
@@ -139,8 +140,8 @@ class ProcessCoaching:
 
     @property
     def hours_used(self) -> Decimal:
-        """The hours of all sessions, added exactly."""
-        return sum((session.hours for session in self.sessions), Decimal(0))
+        """The hours of all sessions, added exactly (in the library's decimal context, never the caller's)."""
+        return exact_sum(session.hours for session in self.sessions)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)

@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from willkommen._enums import Severity
+from willkommen._text import message, shown
 
 
 @attrs.frozen(kw_only=True)
@@ -74,13 +75,19 @@ class Rule:
     check: Callable[[Any, Any], Iterable[Finding]] | None = attrs.field(default=None, eq=False, repr=False)
 
     def problem(self, path: str, **values: object) -> Problem:
-        """A problem of this code at *path*, its messages filled from *values*."""
+        """A problem of this code at *path*, its messages filled from *values*.
+
+        Each value is shown the one way every message shows values (text as
+        it is, anything else quoted; escaped; bounded), and each message is
+        cut to its bound: whatever the data, a message is one short line.
+        """
+        texts = {name: shown(value) for name, value in values.items()}
         return Problem(
             code=self.code,
             path=path,
             severity=self.severity,
-            message=self.message.format_map(values),
-            message_de=self.message_de.format_map(values),
+            message=message(self.message.format_map(texts)),
+            message_de=message(self.message_de.format_map(texts)),
         )
 
 
@@ -146,6 +153,16 @@ INVALID_JSON = _structural(
     "kein JSON-Dokument: {reason_de}",
 )
 
+TOO_MANY_PROBLEMS = _structural(
+    "too_many_problems",
+    "A document with so many failing list items that the rest is not read; the first ones are reported.",
+    "Ein Dokument mit so vielen fehlerhaften Listeneinträgen, dass der Rest nicht gelesen wird; die ersten "
+    "werden gemeldet.",
+    "{limit} list items of this document fail; the items of this list after index {index} are not read",
+    "{limit} Listeneinträge dieses Dokuments sind fehlerhaft; die Einträge dieser Liste nach Index {index} "
+    "werden nicht gelesen",
+)
+
 UNREADABLE_FILE = Rule(
     code="unreadable_file",
     severity=Severity.ERROR,
@@ -159,6 +176,22 @@ UNREADABLE_FILE = Rule(
     source="willkommen validate",
 )
 
+FILE_TOO_LARGE = Rule(
+    code="file_too_large",
+    severity=Severity.ERROR,
+    description=(
+        "A file, a JSON Lines line or standard input larger than the command line's limit "
+        "(64 MiB unless --max-size says otherwise): it is not read."
+    ),
+    description_de=(
+        "Eine Datei, eine JSON-Lines-Zeile oder die Standardeingabe, größer als die Grenze der "
+        "Kommandozeile (64 MiB, sofern --max-size nichts anderes sagt): sie wird nicht gelesen."
+    ),
+    message="{what} holds more than {limit} bytes, the limit (--max-size): not checked{rest}",
+    message_de="{what_de} enthält mehr als {limit} Bytes, die Grenze (--max-size): nicht geprüft{rest_de}",
+    source="willkommen validate",
+)
+
 STRUCTURAL_CODES: tuple[Rule, ...] = (
     TYPE,
     MISSING,
@@ -167,5 +200,7 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     INVALID_DATE,
     DUPLICATE_KEY,
     INVALID_JSON,
+    TOO_MANY_PROBLEMS,
     UNREADABLE_FILE,
+    FILE_TOO_LARGE,
 )

@@ -14,6 +14,7 @@ import attrs
 from willkommen._enums import OfferingType, State
 from willkommen._errors import WillkommenError
 from willkommen._model import DEFAULT_PROGRAM_ID, Alliance
+from willkommen._numbers import exact_difference
 from willkommen._typecheck import typed_fields
 
 
@@ -208,4 +209,4 @@ def coaching_hours_left(alliance: Alliance, program: Program | None = None) -> D
     budget = coaching_budget(alliance, program)
     if budget is None or alliance.coaching is None:
         return None
-    return budget - alliance.coaching.hours_used
+    return exact_difference(budget, alliance.coaching.hours_used)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from willkommen._engine import Context, rule
 from willkommen._enums import MunicipalityKind, OfferingType, Severity
 from willkommen._model import Alliance, CoachingSession, CooperationAgreement, Measure, Municipality, Offering
+from willkommen._numbers import exact_sum
 from willkommen._problems import Finding, finding
 from willkommen._programs import Program, coaching_budget, responsible_office
 from willkommen._text import quote
@@ -402,8 +403,9 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
         return
     hours = [s.hours for s in alliance.coaching.sessions]
     # A session with unusable hours is coaching.session_hours' to report.
-    if all(_hours_are_valid(h) for h in hours) and sum(hours, Decimal(0)) > budget:
-        yield finding("coaching", "sessions", used=sum(hours, Decimal(0)), budget=budget)
+    # Summed exactly in the library's own decimal context, whatever the caller's precision.
+    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > budget:
+        yield finding("coaching", "sessions", used=used, budget=budget)
 
 
 @rule(

@@ -12,13 +12,14 @@ import enum
 import functools
 import math
 import re
-import sys
 import types
 import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from willkommen._limits import MAX_INT_DIGITS
+from willkommen._numbers import OutOfRange, fits_json
 from willkommen._problems import INVALID_DATE, INVALID_VALUE, TYPE, Rule
 from willkommen._suggest import member_hint
 from willkommen._tags import TAG_KEY, tagged_classes
@@ -81,25 +82,6 @@ def is_utf8(text: str) -> bool:
     return True
 
 
-def fits_json(number: int) -> bool:
-    """Whether an integer has few enough digits for Python's int-to-text conversion.
-
-    json refuses to write more than ``sys.get_int_max_str_digits()`` digits
-    (4,300 by default): a larger integer could be read but never written back.
-    """
-    if number.bit_length() <= _SAFE_BITS:
-        return True
-    try:
-        str(number)
-    except ValueError:
-        return False
-    return True
-
-
-# 602 decimal digits at the most: under any limit Python lets one set (640 or more).
-_SAFE_BITS = 2_000
-
-
 def _structure_int(value: object, cls: type) -> Any:
     if cls is not int and issubclass(cls, enum.Enum):
         # An IntEnum: singledispatch finds int before Enum in its MRO.
@@ -116,12 +98,14 @@ def integer_problem(value: int) -> StructureProblem:
     return StructureProblem(
         INVALID_VALUE,
         value=quote(value),
-        expected=f"an integer of at most {sys.get_int_max_str_digits()} digits",
-        expected_de=f"eine ganze Zahl mit höchstens {sys.get_int_max_str_digits()} Ziffern",
+        expected=f"an integer of at most {MAX_INT_DIGITS} digits",
+        expected_de=f"eine ganze Zahl mit höchstens {MAX_INT_DIGITS} Ziffern",
     )
 
 
 def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, OutOfRange):
+        raise _beyond_float(value)
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
             raise non_finite_problem(value)
@@ -129,16 +113,21 @@ def _structure_float(value: object, _: type) -> float:
             number = float(value)
         except OverflowError:  # an int beyond float range
             number = math.inf
-        if math.isinf(number):
-            # A finite number a float cannot reach (1E+400): it would be written as Infinity, which JSON lacks.
-            raise StructureProblem(
-                INVALID_VALUE,
-                value=quote(value),
-                expected="a number within float range (at most about 1.8E+308)",
-                expected_de="eine Zahl im Bereich von float (höchstens etwa 1,8E+308)",
-            )
+        # Beyond float range (1E+400) it would be written as Infinity, which JSON lacks;
+        # below it (1E-400) it would silently become 0.
+        if math.isinf(number) or (number == 0 and value != 0):
+            raise _beyond_float(value)
         return number
     raise _wrong_type(_NUMBER, value)
+
+
+def _beyond_float(value: object) -> StructureProblem:
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value),
+        expected="a number within float range (at most about 1.8E+308 and, unless 0, at least about 4.9E-324)",
+        expected_de="eine Zahl im Bereich von float (höchstens etwa 1,8E+308 und, außer 0, mindestens etwa 4,9E-324)",
+    )
 
 
 def non_finite_problem(value: object) -> StructureProblem:
@@ -153,6 +142,9 @@ def _structure_bool(value: object, _: type) -> bool:
 
 
 def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, OutOfRange):
+        # An exponent beyond what decimal holds (1e9999999999999999999): no float holds it either.
+        raise number_problem(value)
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, float):

@@ -28,17 +28,19 @@ from typing import Any
 import attrs
 
 from willkommen._fast import fitting_decimals
-from willkommen._problems import Problem
+from willkommen._limits import MAX_DEPTH
+from willkommen._numbers import fits_json
+from willkommen._problems import INVALID_VALUE, Problem
 from willkommen._strict import (
     StructureProblem,
     fits_float,
-    fits_json,
     integer_problem,
     is_utf8,
     non_finite_problem,
     number_problem,
     text_problem,
 )
+from willkommen._tags import generation
 from willkommen._text import escape, quote
 
 
@@ -46,11 +48,128 @@ def unwritable(obj: object) -> list[Problem]:
     """The values in *obj* that no document can carry, each with the reader's problem at its path.
 
     An object reached twice (shared, or in a cycle) is looked at once, at the
-    first path it is found at.
+    first path it is found at. An object that contains itself, or nests deeper
+    than a document may (MAX_DEPTH), is ``invalid_value`` where that happens:
+    no document could carry it, nor could it be written.
     """
-    if not _suspect(obj):
+    problems = _walk(obj) if _suspect(obj) else []
+    if _may_nest_deeply(type(obj)):
+        nesting = _nesting_problem(obj)
+        if nesting is not None:
+            problems.append(nesting)
+    return problems
+
+
+# --- nesting: deeper than a document may be, or without end -------------------------------
+
+
+def _may_nest_deeply(cls: type) -> bool:
+    """Whether objects of *cls* can nest without a bound: a class that holds itself, or anything."""
+    key = (cls, generation())
+    answer = _NESTS.get(key)
+    if answer is None:
+        answer = _NESTS[key] = _has_cycle_or_anything(cls)
+    return answer
+
+
+_NESTS: dict[tuple[type, int], bool] = {}
+
+
+def _has_cycle_or_anything(root: type) -> bool:
+    # Classes reachable through the annotations (and their subclasses, which may stand in their place);
+    # an annotation that is not a class, a collection of one or an optional one may hold anything.
+    on_path: set[type] = set()
+    done: set[type] = set()
+
+    def visit(cls: type) -> bool:
+        if cls in on_path:
+            return True
+        if cls in done:
+            return False
+        on_path.add(cls)
+        try:
+            hints = typing.get_type_hints(cls)
+        except Exception:  # noqa: BLE001 - unresolvable: assume the worst
+            return True
+        for field in attrs.fields(cls):
+            for inner in _held_classes(hints.get(field.name, field.type)):
+                if inner is None or any(visit(c) for c in (inner, *inner.__subclasses__())):
+                    return True
+        on_path.discard(cls)
+        done.add(cls)
+        return False
+
+    return visit(root)
+
+
+def _held_classes(tp: Any) -> list[type | None]:
+    """The model classes an annotation can hold; None for "anything" (``object``, ``Any``, a dict)."""
+    if tp in _LEAF_TESTS or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
         return []
-    return _walk(obj)
+    if isinstance(tp, type) and attrs.has(tp):
+        return [tp]
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union) or origin in _SEQUENCES:
+        return [c for argument in typing.get_args(tp) if argument is not Ellipsis for c in _held_classes(argument)]
+    return [None]
+
+
+def _nesting_problem(obj: object) -> Problem | None:
+    """The first place where *obj* contains itself or nests deeper than MAX_DEPTH; None if nowhere.
+
+    Iterative, so that it answers for any depth; a part reached twice is
+    walked once, with its height remembered.
+    """
+    children = _children(obj)
+    if children is None:
+        return None
+    # Each frame: the object, its parts still to look at, the height of the tallest part so far.
+    frames: list[list[Any]] = [[obj, children, 0]]
+    on_path = {id(obj)}
+    heights: dict[int, int] = {}
+    tokens: list[str] = []
+    while frames:
+        frame = frames[-1]
+        for token, child in frame[1]:
+            parts = _children(child)
+            if parts is None:
+                continue
+            if id(child) in on_path:
+                return _nesting(
+                    (*tokens, token),
+                    child,
+                    "an object that does not contain itself",
+                    "ein Objekt, das sich nicht selbst enthält",
+                )
+            height = heights.get(id(child))
+            if (len(frames) + height if height is not None else len(frames) + 1) > MAX_DEPTH:
+                return _nesting(
+                    (*tokens, token),
+                    child,
+                    f"at most {MAX_DEPTH} levels of nesting, as in a document",
+                    f"höchstens {MAX_DEPTH} Ebenen Verschachtelung, wie in einem Dokument",
+                )
+            if height is not None:
+                frame[2] = max(frame[2], height)
+                continue
+            tokens.append(token)
+            on_path.add(id(child))
+            frames.append([child, parts, 0])
+            break
+        else:
+            frames.pop()
+            on_path.discard(id(frame[0]))
+            heights[id(frame[0])] = frame[2] + 1
+            if frames:
+                frames[-1][2] = max(frames[-1][2], frame[2] + 1)
+                tokens.pop()
+    return None
+
+
+def _nesting(tokens: tuple[str, ...], value: object, expected: str, expected_de: str) -> Problem:
+    # The tokens are escaped already (see _children).
+    place = "".join(f"/{token}" for token in tokens)
+    return INVALID_VALUE.problem(place, value=quote(value), expected=expected, expected_de=expected_de)
 
 
 # --- the walk: any value, every path ------------------------------------------------------
@@ -80,11 +199,18 @@ def _children(value: object) -> Iterator[tuple[str, object]] | None:
     cls = type(value)
     if attrs.has(cls):
         return ((escape(field.name), getattr(value, field.name)) for field in attrs.fields(cls))
-    if isinstance(value, list | tuple | frozenset | set):
-        return ((str(index), item) for index, item in enumerate(value))
+    # The built-in types' own iterators: a subclass's overridden __iter__ or items() may fail or lie.
+    if isinstance(value, list | tuple):
+        items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
+        return ((str(index), item) for index, item in enumerate(items))
+    if isinstance(value, frozenset | set):
+        members = frozenset.__iter__(value) if isinstance(value, frozenset) else set.__iter__(value)
+        return ((str(index), item) for index, item in enumerate(members))
     if isinstance(value, dict):
         # A key that is not text names its place by quote(), which never fails.
-        return ((escape(key) if isinstance(key, str) else quote(key), item) for key, item in value.items())
+        return (
+            (escape(str.__str__(key)) if isinstance(key, str) else quote(key), item) for key, item in dict.items(value)
+        )
     return None
 
 
@@ -109,7 +235,7 @@ def _walk(obj: object) -> list[Problem]:
         parts = [(f"{path}/{token}", child) for token, child in children]
         if isinstance(value, dict):
             # Keys are written too: a key json cannot write is a problem at the key's place.
-            for key, (place, _) in zip(value, parts, strict=True):
+            for key, (place, _) in zip(dict.__iter__(value), parts, strict=True):
                 found = _problem(key)
                 if found is not None:
                     problems.append(found.rule.problem(place, **found.values))

@@ -48,6 +48,7 @@ STRUCTURAL = {
     "unreadable_file",
     "file_too_large",
     "too_many_problems",
+    "collection.duplicate_id",
 }
 
 
@@ -123,7 +124,8 @@ def test_every_code_has_a_trigger() -> None:
     }
     # unreadable_file and file_too_large concern a file, not data: no change of a document causes them.
     # too_many_problems takes a thousand failing items, too long to show (tests/test_hostile.py has it).
-    untriggered = {"unreadable_file", "file_too_large", "too_many_problems"}
+    # collection.duplicate_id concerns two records, not one document.
+    untriggered = {"unreadable_file", "file_too_large", "too_many_problems", "collection.duplicate_id"}
     assert shipped - untriggered == {t.code for t in ALL_TRIGGERS}
 
 
@@ -133,3 +135,11 @@ def test_each_trigger_gives_its_code_at_its_path(trigger: Trigger) -> None:
     problems = reads(trigger.text).problems if trigger.text is not None else willkommen.check(trigger.document())
     assert (trigger.code, trigger.path) in {(p.code, p.path) for p in problems}
     assert trigger.code in trigger.describe()
+
+
+@pytest.mark.parametrize("rule", willkommen.rules(), ids=lambda r: r.code)
+def test_every_shipped_entry_says_how_to_fix_it(rule: willkommen.Rule) -> None:
+    """Reports for the people who fix the data show how, in English and German."""
+    assert rule.fix
+    assert rule.fix_de
+    assert rule.fix != rule.fix_de

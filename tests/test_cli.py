@@ -99,7 +99,7 @@ def test_the_text_report_has_one_line_per_problem(tmp_path: Path, capsys: pytest
     bad = example("bautzen")
     bad["partners"][0]["kind"] = "mayor"
     path = write(tmp_path / "bad.json", bad)
-    lines = write(tmp_path / "many.jsonl", f"{line(example('bautzen'))}\n[]\n".encode())
+    lines = write(tmp_path / "many.jsonl", f"{line(example('helmstedt'))}\n[]\n".encode())
     code, out, _ = run(capsys, "validate", str(path), str(lines))
     assert code == 1
     message = reads(json.dumps(bad)).problems[0].message
@@ -185,7 +185,7 @@ def test_an_empty_folder_is_valid_and_says_so(tmp_path: Path, capsys: pytest.Cap
 def test_the_json_report_lists_every_file_and_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Version, files in order, records with line, validity and problems, and the summary."""
     write(tmp_path / "a.json", example("bautzen"))
-    write(tmp_path / "b.json", without(example("bautzen"), "origin"))
+    write(tmp_path / "b.json", without(example("helmstedt"), "origin"))
     code, document = report(capsys, str(tmp_path))
     assert code == 1
     assert document["version"] == 1
@@ -229,10 +229,10 @@ def test_the_json_report_of_nothing_is_still_a_document(tmp_path: Path, capsys: 
 def test_folders_are_searched_recursively_in_sorted_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """*.json and *.jsonl at any depth, sorted; other files skipped; a folder named x.json is a folder."""
     valid = example("bautzen")
-    write(tmp_path / "b.json", valid)
-    write(tmp_path / "a.jsonl", f"{line(valid)}\n".encode())
-    write(tmp_path / "sub" / "deeper" / "c.JSON", valid)
-    write(tmp_path / "odd.json" / "inside.json", valid)
+    write(tmp_path / "b.json", {**valid, "id": "b"})
+    write(tmp_path / "a.jsonl", f"{line({**valid, 'id': 'a'})}\n".encode())
+    write(tmp_path / "sub" / "deeper" / "c.JSON", {**valid, "id": "c"})
+    write(tmp_path / "odd.json" / "inside.json", {**valid, "id": "inside"})
     write(tmp_path / "notes.txt", b"not data")
     write(tmp_path / "data.csv", b"a,b")
     code, document = report(capsys, str(tmp_path))
@@ -255,8 +255,9 @@ def test_files_and_folders_keep_the_order_given(tmp_path: Path, capsys: pytest.C
 def test_json_lines_report_each_record_by_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Valid and invalid records mixed; blank lines skipped but counted; CRLF line ends are fine."""
     valid = example("bautzen")
-    extra = {**valid, "budget": 1}
-    text = "\r\n".join([line(valid), line(extra), "", "   ", "{not json", line(valid), "[1]"]) + "\r\n"
+    extra = {**valid, "id": "bautzen-extra", "budget": 1}
+    again = {**valid, "id": "bautzen-again"}
+    text = "\r\n".join([line(valid), line(extra), "", "   ", "{not json", line(again), "[1]"]) + "\r\n"
     path = write(tmp_path / "many.jsonl", text.encode())
     code, document = report(capsys, str(path))
     assert code == 1

@@ -28,6 +28,10 @@ from .conftest import example
 from .test_cli import found, line, report, run, write
 
 GOOD = line(example("bautzen")).encode()
+# The same alliance under other ids: one id twice in a run is a problem of its own (collection.duplicate_id).
+GOOD2 = line({**example("bautzen"), "id": "bautzen-2"}).encode()
+GOOD3 = line({**example("bautzen"), "id": "bautzen-3"}).encode()
+GOOD4 = line({**example("bautzen"), "id": "bautzen-4"}).encode()
 MB = 1024 * 1024
 
 
@@ -41,7 +45,7 @@ def _records(document: dict[str, Any]) -> list[tuple[int | None, bool]]:
 @pytest.mark.parametrize("end", [b"\r\n", b"\n"], ids=["CRLF", "LF"])
 def test_json_lines_with_either_line_end(end: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Windows line ends are whitespace to JSON: every record valid, numbered from 1, no trailing end needed."""
-    path = write(tmp_path / "export.jsonl", end.join([GOOD, GOOD, GOOD]))
+    path = write(tmp_path / "export.jsonl", end.join([GOOD, GOOD2, GOOD3]))
     code, document = report(capsys, str(path))
     assert (code, _records(document)) == (0, [(1, True), (2, True), (3, True)])
 
@@ -66,7 +70,7 @@ def test_one_broken_line_among_good_ones(
     broken: bytes, code: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The broken line gets its code at its line number; the good lines before and after are valid."""
-    path = write(tmp_path / "export.jsonl", b"\n".join([GOOD, broken, GOOD]) + b"\n")
+    path = write(tmp_path / "export.jsonl", b"\n".join([GOOD2, broken, GOOD3]) + b"\n")
     exit_code, document = report(capsys, str(path))
     assert exit_code == 1
     assert _records(document) == [(1, True), (2, False), (3, True)]
@@ -77,7 +81,7 @@ def test_a_10_mb_name_in_a_line_is_valid(tmp_path: Path, capsys: pytest.CaptureF
     """A long value where a long value is allowed is no problem: the record is valid."""
     data = example("bautzen")
     data["name"] = "B" * (10 * MB)
-    path = write(tmp_path / "long.jsonl", line(data).encode() + b"\n" + GOOD)
+    path = write(tmp_path / "long.jsonl", line(data).encode() + b"\n" + GOOD2)
     code, document = report(capsys, str(path))
     assert (code, _records(document)) == (0, [(1, True), (2, True)])
 
@@ -86,7 +90,7 @@ def test_byte_order_marks_blank_lines_and_a_missing_last_line_end(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A BOM before a line is ignored; blank lines are skipped but counted; the last line needs no end."""
-    text = b"\xef\xbb\xbf" + GOOD + b"\r\n\r\n \t \n\xef\xbb\xbf" + GOOD + b"\n\n" + GOOD
+    text = b"\xef\xbb\xbf" + GOOD + b"\r\n\r\n \t \n\xef\xbb\xbf" + GOOD2 + b"\n\n" + GOOD3
     path = write(tmp_path / "export.jsonl", text)
     code, document = report(capsys, str(path))
     assert (code, _records(document)) == (0, [(1, True), (4, True), (6, True)])
@@ -94,7 +98,7 @@ def test_byte_order_marks_blank_lines_and_a_missing_last_line_end(
 
 def test_a_line_of_other_control_characters_is_not_blank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Only JSON's whitespace makes a line blank: a form feed or NUL alone is a record, and invalid."""
-    path = write(tmp_path / "export.jsonl", GOOD + b"\n\x0c\n\x00\n" + GOOD)
+    path = write(tmp_path / "export.jsonl", GOOD + b"\n\x0c\n\x00\n" + GOOD2)
     code, document = report(capsys, str(path))
     assert (code, _records(document)) == (1, [(1, True), (2, False), (3, False), (4, True)])
 
@@ -325,15 +329,15 @@ def _willkommen(*argv: str, timeout: float = 120, encoding: str = "utf-8") -> su
 @pytest.fixture
 def zoo(tmp_path: Path) -> Path:
     """A folder of everything hostile the command line may meet, with one good file among it."""
-    write(tmp_path / "good.json", example("bautzen"))
+    write(tmp_path / "good.json", {**example("bautzen"), "id": "good"})
     write(tmp_path / "empty.json", b"")
-    write(tmp_path / "bom.json", b"\xef\xbb\xbf" + GOOD)
+    write(tmp_path / "bom.json", b"\xef\xbb\xbf" + GOOD2)
     write(tmp_path / "latin1.json", GOOD.replace(b"Bautzen", b"B\xe4utzen"))
     write(tmp_path / "deep.json", b"[" * 100_000)
     write(tmp_path / "digits.json", b'{"schema_version": ' + b"1" * 10_000 + b"}")
     write(tmp_path / "nan.json", b"NaN")
     write(tmp_path / "keys.json", _hostile_document())
-    write(tmp_path / "export.jsonl", b"\r\n".join([GOOD, b"{broken", b"", b"\xff", GOOD]))
+    write(tmp_path / "export.jsonl", b"\r\n".join([GOOD3, b"{broken", b"", b"\xff", GOOD4]))
     write(tmp_path / "long.jsonl", GOOD.replace(b'"kind": "', b'"kind": "' + b"k" * (10 * MB), 1))
     (tmp_path / "gone.json").symlink_to(tmp_path / "nowhere.json")
     (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")

@@ -134,8 +134,11 @@ def test_an_integer_of_too_many_digits_is_invalid_json_under_any_setting() -> No
 def test_the_command_line_checks_the_records_after_a_huge_exponent(tmp_path: Any) -> None:
     """JSON Lines: the record with the number is invalid, the records after it are still checked."""
     good = json.dumps(example("bautzen"))
+    # Other ids for the other records: one id twice is a problem of its own (collection.duplicate_id).
+    other = json.dumps({**example("bautzen"), "id": "bautzen-again"})
+    huge = _text_with("bautzen", "1e9999999999999999999").replace('"id": "bautzen"', '"id": "bautzen-huge"', 1)
     path = tmp_path / "export.jsonl"
-    path.write_text("\n".join([good, _text_with("bautzen", "1e9999999999999999999"), good]) + "\n")
+    path.write_text(f"{good}\n{huge}\n{other}\n")
     result = _willkommen("validate", "--format", "json", str(path))
     records = json.loads(result.stdout)["files"][0]["records"]
     assert [(r["line"], r["valid"]) for r in records] == [(1, True), (2, False), (3, True)]

@@ -42,6 +42,8 @@ def catalogue_markdown() -> str:
             f"Message: `{rule.message}` / `{rule.message_de}`",
             "",
         ]
+        if rule.fix:
+            lines += [f"How to fix: {_cell(rule.fix)} / *{_cell(rule.fix_de)}*", ""]
         if rule.replaces:
             lines += [f"Replaces `{rule.replaces}` for `{rule.applies_to.__name__ if rule.applies_to else ''}`.", ""]
         trigger = examples.get(rule.code)

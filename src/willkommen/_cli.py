@@ -1,4 +1,4 @@
-"""The command line: ``willkommen validate | schema | rules | example``.
+"""The command line: ``willkommen validate | report | schema | rules | example``.
 
 Built on :mod:`argparse`: it is in the standard library, so the command adds
 no dependency to install or keep in step, and it costs almost nothing at
@@ -20,6 +20,13 @@ Exit codes:
 
 Standard error may be closed or broken: it carries only the progress bar,
 tracebacks and such messages, never the outcome.
+
+An output that is an input (``--valid-out``, ``--invalid-out``) is a usage
+error too. ``report`` exits 0 when the report is written (its footer counts
+the records left out), 3 when a rule raised.
+
+``validate --format html|csv|github|junit`` are the formats of ``_formats.py``;
+``report`` writes the summaries of ``_reports.py``.
 
 ``validate --format json`` writes one JSON document, version 1, streamed
 record by record so that memory stays flat for any size of input::
@@ -60,7 +67,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -69,10 +76,13 @@ import attrs
 from willkommen._engine import failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._example import example_document
-from willkommen._files import Failure, Record, Source, records, sources, total_size
+from willkommen._files import Failure, Record, Source, sources, total_size
+from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
-from willkommen._problems import FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
+from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
+from willkommen._run import Run
+from willkommen._split import Split
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
 
@@ -83,6 +93,10 @@ _ALWAYS_REPORTED = frozenset({UNREADABLE_FILE.code, INVALID_JSON.code, FILE_TOO_
 _STDIN = "-"
 _STDIN_NAME = "<stdin>"
 REPORT_VERSION = 1
+#: The kinds of ``willkommen report`` (``willkommen.reports.KINDS``).
+REPORT_KINDS = ("alliances", "states", "offices", "offerings", "partners")
+#: The formats of ``validate --format`` written as files are (UTF-8 whatever the terminal's encoding).
+FILE_FORMATS = {"html": HtmlReport, "csv": CsvReport, "github": GithubReport, "junit": JunitReport}
 
 
 #: The exit codes (see the module docstring).
@@ -508,37 +522,146 @@ def _show_traceback(found: Failure, progress: "Progress") -> None:
         traceback.print_exception(found.error, file=sys.stderr)
 
 
-def _validate(args: argparse.Namespace) -> int:
-    policy = Policy(select=_selectors(args.select), ignore=_selectors(args.ignore), strict=args.strict)
-    inputs = _inputs(args.paths, stdin_lines=args.jsonl, exclude=args.exclude)
-    progress = Progress(sys.stderr, lambda: total_size(inputs))
+def _checked(run: Run, source: Source, policy: Policy) -> Iterator[tuple[Record | Failure, Outcome]]:
+    """The records of one source, each with its outcome under the policy, a repeated id among its problems."""
+    for found, repeated in run.records(source):
+        outcome = _outcome(found, policy)
+        if repeated is not None and policy.reports(repeated):
+            problems = [*outcome.problems, repeated]
+            valid = outcome.valid and not policy.fails(repeated)
+            outcome = attrs.evolve(outcome, problems=problems, valid=valid)
+        yield found, outcome
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file: the same after resolving links, or one file under two names."""
+    if one.resolve() == other.resolve():
+        return True
+    try:
+        return one.samefile(other)
+    except OSError:
+        return False  # one of them does not exist (yet)
+
+
+def _apart_from_outputs(sources: list[Source], outputs: dict[str, Path]) -> list[Source]:
+    """The sources less the files that are outputs of this run; a named input that is an output is an error."""
+    if len(outputs) == 2 and _same_file(*outputs.values()):
+        raise UsageError("--valid-out and --invalid-out name the same file")
+    kept = []
+    for source in sources:
+        clash = next((o for o, p in outputs.items() if source.path is not None and _same_file(source.path, p)), None)
+        if clash is None:
+            kept.append(source)
+        elif source.found:
+            # Last run's output in a folder being checked: never read back as data.
+            print(f"willkommen: not reading {printable(source.name)}: it is the {clash} of this run", file=sys.stderr)
+        else:
+            raise UsageError(f"{clash} {str(outputs[clash])!r} is also an input: it would be overwritten")
+    return kept
+
+
+def _writer(progress: "Progress") -> Callable[[str], None]:
+    """Write text as it is, in UTF-8 whatever the terminal's encoding: a file format's bytes are fixed."""
+
+    def write(text: str) -> None:
+        progress.clear()
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8", "backslashreplace"))
+            buffer.flush()
+
+    return write
+
+
+def _report(args: argparse.Namespace, progress: "Progress") -> Any:
+    """The report of ``--format``, writing to standard output."""
+    if args.format in FILE_FORMATS:
+        return FILE_FORMATS[args.format](_writer(progress), args.lang)
 
     def out(text: str) -> None:
         progress.clear()
         _print(text)
 
-    report = (JsonReport if args.format == "json" else TextReport)(out, args.lang)
-    report.begin()
-    summary = Summary()
-    for source in inputs:
-        summary.files += 1
-        report.start_file(source)
-        # A rule that raises is a failure of its record: the other records and files are still checked.
-        for found in records(source, _stdin, catch=True, limit=args.max_size):
-            outcome = _outcome(found, policy)
-            if isinstance(found, Failure):
-                _show_traceback(found, progress)
-            summary.count(outcome)
-            report.record(source, outcome)
-            progress.update(found.size)
-        report.end_file()
-    progress.clear()
-    report.finish(summary)
+    return (JsonReport if args.format == "json" else TextReport)(out, args.lang)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    policy = Policy(select=_selectors(args.select), ignore=_selectors(args.ignore), strict=args.strict)
+    outputs = {o: p for o, p in (("--valid-out", args.valid_out), ("--invalid-out", args.invalid_out)) if p is not None}
+    inputs = _apart_from_outputs(_inputs(args.paths, stdin_lines=args.jsonl, exclude=args.exclude), outputs)
+    progress = Progress(sys.stderr, lambda: total_size(inputs))
+    report = _report(args, progress)
+    try:
+        split = Split(args.valid_out, args.invalid_out, args.lang)
+    except OSError as exc:
+        raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
+    try:
+        checks_ids = policy.selects(DUPLICATE_ALLIANCE_ID.code)
+        with Run(inputs, _stdin, check_ids=checks_ids, limit=args.max_size) as run:
+            report.begin()
+            summary = Summary()
+            for source in inputs:
+                summary.files += 1
+                report.start_file(source)
+                # A rule that raises is a failure of its record: the other records and files are still checked.
+                for found, outcome in _checked(run, source, policy):
+                    if isinstance(found, Failure):
+                        _show_traceback(found, progress)
+                    summary.count(outcome)
+                    report.record(source, outcome)
+                    split.record(found.text, outcome.problems, source.name, found.line, valid=outcome.valid)
+                    progress.update(found.size)
+                report.end_file()
+            progress.clear()
+            report.finish(summary)
+    except BaseException:
+        split.abort()
+        raise
+    try:
+        split.commit()
+    except OSError as exc:
+        split.abort()
+        raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
     if not inputs:
         _to_stderr("willkommen: no *.json, *.jsonl or *.ndjson files found")
     if summary.failures:
         return FAILED
     return INVALID if summary.invalid else VALID
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    # Imported here: only this command needs the summaries.
+    from willkommen._reports import AGGREGATIONS, WRITERS, run_report  # noqa: PLC0415
+
+    sources = _inputs(args.paths, stdin_lines=args.jsonl, exclude=args.exclude)
+    aggregation = AGGREGATIONS[args.kind]()
+    progress = Progress(sys.stderr, lambda: total_size(sources))
+    writer = WRITERS[args.format](_writer(progress), args.lang, args.kind, aggregation.row_type)
+    policy = Policy()
+    failures = 0
+    with Run(sources, _stdin, limit=args.max_size) as run:
+
+        def records() -> Iterator[tuple[Any, bool]]:
+            nonlocal failures
+            for source in sources:
+                for found, outcome in _checked(run, source, policy):
+                    progress.update(found.size)
+                    if isinstance(found, Failure):
+                        # A rule raised: the record is left out (counted in the footer), the traceback shown.
+                        failures += 1
+                        _show_traceback(found, progress)
+                        yield None, False
+                    else:
+                        yield found.reading.value, outcome.valid
+
+        run_report(aggregation, records(), writer, include_invalid=args.include_invalid)
+    progress.clear()
+    if not sources:
+        print("willkommen: no *.json, *.jsonl or *.ndjson files found", file=sys.stderr)
+    return FAILED if failures else VALID
 
 
 def _roots() -> dict[str, type]:
@@ -666,7 +789,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     language = argparse.ArgumentParser(add_help=False)
     language.add_argument("--lang", choices=("en", "de"), default="en", help="language of messages (default: en)")
-    language.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
     validate = commands.add_parser(
         "validate",
@@ -707,7 +829,51 @@ def _parser() -> argparse.ArgumentParser:
         help="the largest file, JSON Lines line or standard input to read, such as 64M (default: 64M);"
         " a larger one is reported as file_too_large",
     )
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", *FILE_FORMATS),
+        default="text",
+        help="output format: text, json, html (a page for people), csv (one problem a row), "
+        "github (workflow annotations), junit (XML, one test case a record) (default: text)",
+    )
+    validate.add_argument("--valid-out", type=Path, metavar="FILE", help="write the valid records here (JSON Lines)")
+    validate.add_argument(
+        "--invalid-out",
+        type=Path,
+        metavar="FILE",
+        help="write the invalid records with their problems here (JSON Lines)",
+    )
     validate.set_defaults(parser=validate, run=_validate)
+
+    report = commands.add_parser(
+        "report",
+        parents=[extensions, language],
+        help="summarise alliances: by alliance, state, service office, offering or partner kind",
+        description="Summarise the valid records (invalid ones are counted in the footer). "
+        "Exit code 0: report written; 2: usage error.",
+    )
+    report.add_argument("kind", choices=REPORT_KINDS, metavar="KIND", help=f"one of: {', '.join(REPORT_KINDS)}")
+    report.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a .json, .jsonl or .ndjson file, a folder, or - for stdin"
+    )
+    report.add_argument(
+        "--format", choices=("md", "csv", "json", "html"), default="md", help="output format (default: md)"
+    )
+    report.add_argument(
+        "--include-invalid", action="store_true", help="count invalid records too, where they could be read"
+    )
+    report.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    report.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="in folders, skip what matches (as validate)"
+    )
+    report.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_FILE_SIZE,
+        metavar="SIZE",
+        help="the largest file, JSON Lines line or standard input to read (as validate; default: 64M)",
+    )
+    report.set_defaults(parser=report, run=_report_command)
 
     schema = commands.add_parser(
         "schema", parents=[extensions], help="print the JSON Schema (Draft 2020-12) of the data format"
@@ -721,6 +887,7 @@ def _parser() -> argparse.ArgumentParser:
     rules_.add_argument(
         "code", nargs="?", metavar="CODE", help="the code to explain, or a prefix (coaching) to list its codes"
     )
+    rules_.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     rules_.set_defaults(parser=rules_, run=_rules)
 
     example = commands.add_parser("example", help="print a valid example alliance as JSON")

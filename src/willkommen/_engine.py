@@ -91,13 +91,16 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     message_de: str,
     source: str,
     reads: Iterable[str] | None = None,
+    fix: str = "",
+    fix_de: str = "",
 ) -> Callable[[Check[_T]], Check[_T]]:
     """Register the decorated function as the check behind *code*.
 
     The function takes an object of *applies_to* and a :class:`Context`, and
     yields :func:`~willkommen.finding` values. *reads* names the top-level
     fields of the document the rule needs (``"program"`` for the program);
-    None means it needs the whole document to have been read.
+    None means it needs the whole document to have been read. *fix* and
+    *fix_de* say how to correct the data (reports show them).
     """
 
     def register(check: Check[_T]) -> Check[_T]:
@@ -110,6 +113,8 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
                 message=message,
                 message_de=message_de,
                 source=source,
+                fix=fix,
+                fix_de=fix_de,
                 applies_to=applies_to,
                 reads=None if reads is None else frozenset(reads),
                 check=check,

@@ -52,13 +52,15 @@ class Record:
     ``file`` is the file's name as given or found (the stream's name for a
     stream); ``line`` its line in a JSON Lines file, None for a whole file
     (and for a problem of the whole file, such as ``unreadable_file``);
-    ``size`` the bytes it took.
+    ``size`` the bytes it took; ``text`` the document as given (for
+    ``--valid-out`` and the ids compared across records).
     """
 
     file: str
     line: int | None
     reading: Reading[Any]
     size: int = 0
+    text: bytes | str = attrs.field(default=b"", repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +71,7 @@ class Failure:
     line: int | None
     error: Exception | SystemExit
     size: int = 0
+    text: bytes | str = attrs.field(default=b"", repr=False)
 
 
 @attrs.frozen
@@ -256,10 +259,10 @@ class _Reader:
 
     def document(self, name: str, line: int | None, data: bytes | str) -> Record | Failure:
         try:
-            return Record(file=name, line=line, reading=reads(data, self.cls), size=len(data))
+            return Record(file=name, line=line, reading=reads(data, self.cls), size=len(data), text=data)
         except (Exception, SystemExit) as exc:
             if self.catch:
-                return Failure(file=name, line=line, error=exc, size=len(data))
+                return Failure(file=name, line=line, error=exc, size=len(data), text=data)
             exc.add_note(f"while reading {name}" + ("" if line is None else f", line {line}"))
             raise
 

@@ -69,6 +69,9 @@ class Rule:
     message: str
     message_de: str
     source: str = ""
+    #: How to fix the data, in English and German, for reports to the people who fix it.
+    fix: str = ""
+    fix_de: str = ""
     applies_to: type | None = None
     reads: frozenset[str] | None = frozenset()
     replaces: str | None = None
@@ -91,7 +94,9 @@ class Rule:
         )
 
 
-def _structural(code: str, description: str, description_de: str, message: str, message_de: str) -> Rule:
+def _structural(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
+    code: str, description: str, description_de: str, message: str, message_de: str, *, fix: str, fix_de: str
+) -> Rule:
     return Rule(
         code=code,
         severity=Severity.ERROR,
@@ -99,6 +104,8 @@ def _structural(code: str, description: str, description_de: str, message: str, 
         description_de=description_de,
         message=message,
         message_de=message_de,
+        fix=fix,
+        fix_de=fix_de,
         source="domain.md, structural codes",
     )
 
@@ -109,6 +116,8 @@ TYPE = _structural(
     "Ein Wert hat den falschen JSON-Typ.",
     "expected {expected}, got {value}",
     "erwartet: {expected_de}, erhalten: {value}",
+    fix="Write the value as the type the format expects: text in quotes, numbers without, lists in [ ].",
+    fix_de="Schreiben Sie den Wert im erwarteten Typ: Text in Anführungszeichen, Zahlen ohne, Listen in [ ].",
 )
 MISSING = _structural(
     "missing",
@@ -116,6 +125,8 @@ MISSING = _structural(
     "Eine Pflichtangabe fehlt.",
     "required key {key} is missing",
     "Pflichtangabe {key} fehlt",
+    fix="Add the key with its value; `willkommen schema` shows what it holds.",
+    fix_de="Ergänzen Sie den Schlüssel mit seinem Wert; `willkommen schema` zeigt, was er enthält.",
 )
 UNKNOWN_KEY = _structural(
     "unknown_key",
@@ -123,6 +134,11 @@ UNKNOWN_KEY = _structural(
     "Ein Schlüssel, den das Modell nicht kennt; er wird nie übergangen.",
     "unknown key {key}{hint}",
     "unbekannter Schlüssel {key}{hint_de}",
+    fix="Check the key's spelling against the data format; remove it if the model has no such field.",
+    fix_de=(
+        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie den Schlüssel, wenn das Modell kein "
+        "solches Feld hat."
+    ),
 )
 INVALID_VALUE = _structural(
     "invalid_value",
@@ -130,6 +146,8 @@ INVALID_VALUE = _structural(
     "Ein Wert, der hier nicht erlaubt ist, etwa ein Wort außerhalb einer Aufzählung.",
     "{value} is not valid: expected {expected}",
     "{value} ist ungültig: erwartet: {expected_de}",
+    fix="Use one of the values the message lists: the codes, not their German labels.",
+    fix_de="Verwenden Sie einen der Werte, die die Meldung nennt: die Codes, nicht die deutschen Bezeichnungen.",
 )
 INVALID_DATE = _structural(
     "invalid_date",
@@ -137,6 +155,8 @@ INVALID_DATE = _structural(
     "Ein Datum, das kein Kalenderdatum der Form JJJJ-MM-TT ist.",
     "{value} is not a calendar date YYYY-MM-DD",
     "{value} ist kein Kalenderdatum der Form JJJJ-MM-TT",
+    fix="Write the date as YYYY-MM-DD, for example 2017-09-26 for 26.09.2017.",
+    fix_de="Schreiben Sie das Datum als JJJJ-MM-TT, etwa 2017-09-26 für 26.09.2017.",
 )
 DUPLICATE_KEY = _structural(
     "duplicate_key",
@@ -144,6 +164,8 @@ DUPLICATE_KEY = _structural(
     "Derselbe Schlüssel zweimal in einem JSON-Objekt.",
     "key {key} appears {count} times in one object",
     "Schlüssel {key} kommt {count}-mal in einem Objekt vor",
+    fix="Keep the key once, with the value that is meant.",
+    fix_de="Behalten Sie den Schlüssel einmal, mit dem gemeinten Wert.",
 )
 INVALID_JSON = _structural(
     "invalid_json",
@@ -151,6 +173,10 @@ INVALID_JSON = _structural(
     "Text, der kein JSON-Dokument in UTF-8 ist.",
     "not a JSON document: {reason}",
     "kein JSON-Dokument: {reason_de}",
+    fix="Save the file as JSON in UTF-8; a JSON Lines file holds one complete document on each line.",
+    fix_de=(
+        "Speichern Sie die Datei als JSON in UTF-8; eine JSON-Lines-Datei enthält je Zeile ein vollständiges Dokument."
+    ),
 )
 
 TOO_MANY_PROBLEMS = _structural(
@@ -161,6 +187,8 @@ TOO_MANY_PROBLEMS = _structural(
     "{limit} list items of this document fail; the items of this list after index {index} are not read",
     "{limit} Listeneinträge dieses Dokuments sind fehlerhaft; die Einträge dieser Liste nach Index {index} "
     "werden nicht gelesen",
+    fix="Fix the problems reported first and check again: the rest of the list is read then.",
+    fix_de="Beheben Sie die gemeldeten Probleme und prüfen Sie erneut: dann wird der Rest der Liste gelesen.",
 )
 
 UNREADABLE_FILE = Rule(
@@ -174,6 +202,25 @@ UNREADABLE_FILE = Rule(
     message="cannot read the file: {reason}",
     message_de="Datei nicht lesbar: {reason}",
     source="willkommen validate",
+    fix="Check that the file exists, is a regular file and that you may read it.",
+    fix_de="Prüfen Sie, ob die Datei existiert, eine gewöhnliche Datei ist und Sie sie lesen dürfen.",
+)
+
+# Checked across the records of one run (willkommen validate, willkommen report),
+# not within one document: the same id twice means two records describe one alliance.
+DUPLICATE_ALLIANCE_ID = Rule(
+    code="collection.duplicate_id",
+    severity=Severity.ERROR,
+    description="Two records, in one file or in several, give an alliance the same id.",
+    description_de="Zwei Datensätze, in einer Datei oder in mehreren, geben einem Bündnis dieselbe ID.",
+    message="the alliance id {id} is used elsewhere too: {places}",
+    message_de="die Bündnis-ID {id} kommt auch anderswo vor: {places_de}",
+    source="willkommen validate, across all files of a run",
+    fix="Give each alliance an id of its own, or keep one record of the alliance and merge the other into it.",
+    fix_de=(
+        "Geben Sie jedem Bündnis eine eigene ID, oder behalten Sie einen Datensatz des Bündnisses und führen "
+        "Sie den anderen darin zusammen."
+    ),
 )
 
 FILE_TOO_LARGE = Rule(
@@ -190,6 +237,11 @@ FILE_TOO_LARGE = Rule(
     message="{what} holds more than {limit} bytes, the limit (--max-size): not checked{rest}",
     message_de="{what_de} enthält mehr als {limit} Bytes, die Grenze (--max-size): nicht geprüft{rest_de}",
     source="willkommen validate",
+    fix="Split the data into smaller files (JSON Lines: one alliance a line), or raise the limit with --max-size.",
+    fix_de=(
+        "Teilen Sie die Daten in kleinere Dateien (JSON Lines: ein Bündnis je Zeile), oder heben Sie die "
+        "Grenze mit --max-size an."
+    ),
 )
 
 STRUCTURAL_CODES: tuple[Rule, ...] = (
@@ -203,4 +255,5 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     TOO_MANY_PROBLEMS,
     UNREADABLE_FILE,
     FILE_TOO_LARGE,
+    DUPLICATE_ALLIANCE_ID,
 )

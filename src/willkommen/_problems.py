@@ -16,11 +16,40 @@ from willkommen._text import message, shown
 
 
 @attrs.frozen(kw_only=True)
+class Location:
+    """Where in a spreadsheet a problem is: sheet, cell (``"C4"``), row and column heading.
+
+    Only the sheet is always known: a problem of a whole sheet has no row, one
+    of a whole row no cell, and a value absent from a sheet with no column
+    for it has a heading but no cell.
+    """
+
+    sheet: str
+    cell: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        """``Partner!C4 (Art)``, the way a spreadsheet application names a cell."""
+        # A sheet name with anything but letters, digits and _ is quoted, as Excel does ('Coaching sessions'!C4).
+        sheet = self.sheet if self.sheet.replace("_", "").isalnum() else "'" + self.sheet.replace("'", "''") + "'"
+        if self.cell is not None:
+            place = f"{sheet}!{self.cell}"
+        elif self.row is not None:
+            place = f"{sheet}!{self.row}:{self.row}"
+        else:
+            place = sheet
+        return place if self.column is None else f"{place} ({self.column})"
+
+
+@attrs.frozen(kw_only=True)
 class Problem:
     """One thing wrong with the data.
 
     ``path`` is an RFC 6901 JSON Pointer to the value concerned (``""`` is
     the whole document); ``message`` is English, ``message_de`` German.
+    ``location`` says where in a spreadsheet the value stands (None for
+    data that did not come from one).
     """
 
     code: str
@@ -28,6 +57,7 @@ class Problem:
     severity: Severity
     message: str
     message_de: str
+    location: Location | None = None
 
     @property
     def is_error(self) -> bool:
@@ -244,6 +274,121 @@ FILE_TOO_LARGE = Rule(
     ),
 )
 
+
+def _sheet(code: str, description: str, description_de: str, message: str, message_de: str) -> Rule:
+    return Rule(
+        code=code,
+        severity=Severity.ERROR,
+        description=description,
+        description_de=description_de,
+        message=message,
+        message_de=message_de,
+        source="willkommen spreadsheets",
+    )
+
+
+SHEET_UNREADABLE = _sheet(
+    "sheet.unreadable",
+    "A file that is not a spreadsheet this library reads (XLSX, ODS, CSV), or is damaged.",
+    "Eine Datei, die keine lesbare Tabelle (XLSX, ODS, CSV) oder beschädigt ist.",
+    "not a readable spreadsheet: {reason}",
+    "keine lesbare Tabelle: {reason_de}",
+)
+SHEET_UNSAFE = _sheet(
+    "sheet.unsafe",
+    "A spreadsheet built to harm its reader: a compression bomb, XML entities, links outside the file.",
+    "Eine Tabelle, die dem Leser schaden soll: eine Kompressionsbombe, XML-Entitäten, Verweise nach außen.",
+    "refused: {reason}",
+    "abgelehnt: {reason_de}",
+)
+SHEET_TOO_LARGE = _sheet(
+    "sheet.too_large",
+    "A spreadsheet beyond the reading limits (file size, rows, columns, cells); reading stopped there.",
+    "Eine Tabelle jenseits der Grenzen (Dateigröße, Zeilen, Spalten, Zellen); das Lesen endete dort.",
+    "{what} exceeds the limit of {limit}; reading stopped here",
+    "{what_de} überschreitet die Grenze von {limit}; das Lesen endete hier",
+)
+SHEET_MISSING = _sheet(
+    "sheet.missing_sheet",
+    "A sheet the data needs is not in the workbook.",
+    "Ein Tabellenblatt, das die Daten brauchen, fehlt in der Arbeitsmappe.",
+    "the workbook has no sheet {sheet}",
+    "die Arbeitsmappe hat kein Tabellenblatt {sheet}",
+)
+SHEET_UNKNOWN = _sheet(
+    "sheet.unknown_sheet",
+    "A sheet the layout does not have; it is never ignored.",
+    "Ein Tabellenblatt, das das Layout nicht kennt; es wird nie übergangen.",
+    "unknown sheet {sheet}: expected one of {expected}",
+    "unbekanntes Tabellenblatt {sheet}: erwartet: eines von {expected}",
+)
+SHEET_UNKNOWN_COLUMN = _sheet(
+    "sheet.unknown_column",
+    "A column heading the sheet does not have; its cells are never ignored.",
+    "Eine Spaltenüberschrift, die das Blatt nicht kennt; ihre Zellen werden nie übergangen.",
+    "unknown column {heading}: expected one of {expected}",
+    "unbekannte Spalte {heading}: erwartet: eine von {expected}",
+)
+SHEET_DUPLICATE_COLUMN = _sheet(
+    "sheet.duplicate_column",
+    "Two columns of one sheet stand for the same field.",
+    "Zwei Spalten eines Blatts stehen für dasselbe Feld.",
+    "columns {first} and {second} both stand for {heading}",
+    "die Spalten {first} und {second} stehen beide für {heading}",
+)
+SHEET_UNKNOWN_PARENT = _sheet(
+    "sheet.unknown_parent",
+    "A row names a parent (an alliance, a partner) that no row of its sheet has, or that two rows have.",
+    "Eine Zeile nennt ein übergeordnetes Element (Bündnis, Partner), das keine Zeile oder zwei Zeilen haben.",
+    "{heading} {value} {reason}",
+    "{heading} {value} {reason_de}",
+)
+SHEET_TEXT_EXPECTED = _sheet(
+    "sheet.text_expected",
+    "A number or date where text is expected: a leading zero (as in an AGS) may be lost.",
+    "Eine Zahl oder ein Datum, wo Text erwartet wird: eine führende Null (wie im AGS) geht dabei verloren.",
+    "{value} is entered as a {got}, not as text: a leading zero is lost that way;"
+    " format the cell as text and enter it again",
+    "{value} ist als {got_de} eingegeben, nicht als Text: eine führende Null geht so verloren;"
+    " Zelle als Text formatieren und neu eingeben",
+)
+SHEET_NUMBER_EXPECTED = _sheet(
+    "sheet.number_expected",
+    "Text or a date where a number is expected (33,3 typed as text).",
+    "Text oder ein Datum, wo eine Zahl erwartet wird (33,3 als Text eingegeben).",
+    "{value} is not a number{hint}",
+    "{value} ist keine Zahl{hint_de}",
+)
+SHEET_WHOLE_NUMBER_EXPECTED = _sheet(
+    "sheet.whole_number_expected",
+    "A fraction where a whole number is expected (12.5 participants).",
+    "Ein Bruch, wo eine ganze Zahl erwartet wird (12,5 Teilnehmende).",
+    "{value} is not a whole number",
+    "{value} ist keine ganze Zahl",
+)
+SHEET_DATE_EXPECTED = _sheet(
+    "sheet.date_expected",
+    "Text or a number where a date is expected (26.09.2017 typed as text).",
+    "Text oder eine Zahl, wo ein Datum erwartet wird (26.09.2017 als Text eingegeben).",
+    "{value} is not a date{hint}",
+    "{value} ist kein Datum{hint_de}",
+)
+
+SHEET_CODES: tuple[Rule, ...] = (
+    SHEET_UNREADABLE,
+    SHEET_UNSAFE,
+    SHEET_TOO_LARGE,
+    SHEET_MISSING,
+    SHEET_UNKNOWN,
+    SHEET_UNKNOWN_COLUMN,
+    SHEET_DUPLICATE_COLUMN,
+    SHEET_UNKNOWN_PARENT,
+    SHEET_TEXT_EXPECTED,
+    SHEET_NUMBER_EXPECTED,
+    SHEET_WHOLE_NUMBER_EXPECTED,
+    SHEET_DATE_EXPECTED,
+)
+
 STRUCTURAL_CODES: tuple[Rule, ...] = (
     TYPE,
     MISSING,
@@ -256,4 +401,5 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     UNREADABLE_FILE,
     FILE_TOO_LARGE,
     DUPLICATE_ALLIANCE_ID,
+    *SHEET_CODES,
 )

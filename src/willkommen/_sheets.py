@@ -13,6 +13,7 @@ A cell's value is ``None`` (empty), ``str``, ``int``, ``float``, ``Decimal``,
 """
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
@@ -37,7 +38,6 @@ from willkommen._problems import (
     Location,
     Problem,
 )
-from willkommen._tags import tag_of
 from willkommen._text import escape, quote
 
 Cell = str | int | float | Decimal | dt.date | bool | None
@@ -105,10 +105,17 @@ def is_blank(value: Cell) -> bool:
     return value is None or value == ""
 
 
-# --- writing: objects to rows ---------------------------------------------------------------------
+# --- writing: documents to rows -------------------------------------------------------------------
 
 
 class _Writer:
+    """Lays documents (what ``dump`` gives, or parsed data with errors) out in rows.
+
+    Values go in as they are where they do not fit their column (a code the
+    list lacks, a date that is no date): a draft with errors can be written
+    to be fixed in the spreadsheet.
+    """
+
     def __init__(self, layout: Layout, lang: Lang) -> None:
         self.layout = layout
         self.lang = lang
@@ -127,62 +134,75 @@ class _Writer:
                 row.append(self.cell(obj, column, pointer))
         self.rows[index].append(row)
         children = self.layout.children(index)
-        own = [*keys, (obj.id if sheet.number is None else number) if children else None]
+        own = [*keys, (self.plain(_get(obj, ("id",))) if sheet.number is None else number) if children else None]
         for child in children:
-            items = _get(obj, self.layout.sheets[child].path)
-            for position, item in enumerate(items or ()):
-                child_pointer = f"{pointer}/{'/'.join(self.layout.sheets[child].path)}/{position}"
+            path = self.layout.sheets[child].path
+            items = _get(obj, path)
+            for position, item in enumerate(items if isinstance(items, list) else ()):
+                child_pointer = f"{pointer}/{'/'.join(escape(p) for p in path)}/{position}"
                 self.object(child, item, own, child_pointer, position + 1)
 
     def cell(self, obj: Any, column: Column, pointer: str) -> Cell:
-        if column.role == "tag":
-            owner = _get(obj, column.path[:-1])
-            return None if owner is None else tag_of(type(owner))
         value = _get(obj, column.path)
-        where = f"{pointer}/{'/'.join(column.path)}"
+        where = f"{pointer}/{'/'.join(escape(p) for p in column.path)}"
         if value is None:
             return None
         if column.joined:
-            texts = [self.plain(item, column, f"{where}/{i}", joined=True) for i, item in enumerate(value)]
-            return LIST_SEPARATOR.join(str(t) for t in texts) or None
-        return self.plain(value, column, where, joined=False)
+            if not isinstance(value, list):
+                return self.plain(value)
+            items = [self.value(item, column, f"{where}/{i}", joined=True) for i, item in enumerate(value)]
+            return LIST_SEPARATOR.join(str(item) for item in items) or None
+        return self.value(value, column, where, joined=False)
 
-    def plain(self, value: Any, column: Column, where: str, *, joined: bool) -> Cell:
+    def value(self, value: Any, column: Column, where: str, *, joined: bool) -> Cell:
         if column.codes is not None:
-            return code_label(value, self.lang)
-        if isinstance(value, str):
-            if value == "" or (joined and (";" in value or value != value.strip())):
-                self.problems.append(
-                    INVALID_VALUE.problem(
-                        where,
-                        value=quote(value),
-                        expected="text a spreadsheet cell can tell apart: not empty"
-                        + ("; in a list, without ';' or surrounding blanks" if joined else ""),
-                        expected_de="Text, den eine Tabellenzelle unterscheiden kann: nicht leer"
-                        + ("; in einer Liste ohne ';' und umgebende Leerzeichen" if joined else ""),
-                    )
+            member = next((m for m in column.codes if m.value == value), None)
+            return self.plain(value) if member is None else code_label(member, self.lang)
+        if column.kind == "date" and isinstance(value, str) and _ISO_DATE.fullmatch(value) and not joined:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        if column.kind == "decimal" and isinstance(value, float):
+            # The shortest text that reads back as this float: 33.3, not 33.29999…
+            return Decimal(repr(value))
+        if isinstance(value, str) and (value == "" or (joined and (";" in value or value != value.strip()))):
+            self.problems.append(
+                INVALID_VALUE.problem(
+                    where,
+                    value=quote(value),
+                    expected="text a spreadsheet cell can tell apart: not empty"
+                    + ("; in a list, without ';' or surrounding blanks" if joined else ""),
+                    expected_de="Text, den eine Tabellenzelle unterscheiden kann: nicht leer"
+                    + ("; in einer Liste ohne ';' und umgebende Leerzeichen" if joined else ""),
                 )
+            )
+        return self.plain(value)
+
+    @staticmethod
+    def plain(value: Any) -> Cell:
+        if value is None or isinstance(value, str | int | float | Decimal | bool):
             return value
-        if joined:
-            return str(value)
-        assert isinstance(value, int | float | Decimal | dt.date)
-        return value
+        # Anything else a broken document holds (an object, a list) is written as its JSON text.
+        return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _get(obj: Any, path: Sequence[str]) -> Any:
     for name in path:
-        if obj is None:
+        if not isinstance(obj, dict):
             return None
-        obj = getattr(obj, name, None)
+        obj = obj.get(name)
     return obj
 
 
-def rows_of(objects: Sequence[Any], layout: Layout, lang: Lang) -> tuple[list[list[list[Cell]]], list[Problem]]:
-    """The rows of every sheet for *objects* (without headings), and what could not be written."""
+def rows_of(
+    documents: Sequence[dict[str, Any]], layout: Layout, lang: Lang
+) -> tuple[list[list[list[Cell]]], list[Problem]]:
+    """The rows of every sheet for *documents* (without headings), and what could not be written."""
     writer = _Writer(layout, lang)
-    for position, obj in enumerate(objects):
-        prefix = f"/{position}" if len(objects) > 1 else ""
-        writer.object(0, obj, [], prefix, position + 1)
+    for position, document in enumerate(documents):
+        prefix = f"/{position}" if len(documents) > 1 else ""
+        writer.object(0, document, [], prefix, position + 1)
     return writer.rows, writer.problems
 
 
@@ -625,6 +645,8 @@ class Reader:
                     if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
                     else str(value)
                 )
+            if isinstance(value, str):
+                value = found.cells.text(value)
             if column.kind == "integer" and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
                 value = int(value.strip())
             keys.append(value)

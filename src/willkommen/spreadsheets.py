@@ -20,13 +20,14 @@ problem keeps its JSON Pointer and gains a :class:`~willkommen.Location`.
 
 import io
 import os
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
-from willkommen._api import SCHEMA_VERSION
+from willkommen._api import SCHEMA_VERSION, dump
 from willkommen._api import read as read_document
 from willkommen._errors import ValidationError, WillkommenError
 from willkommen._example import example_document
@@ -48,7 +49,6 @@ from willkommen._tags import tag_of
 from willkommen._workbooks import (
     MissingExtraError,
     Refused,
-    WrittenSheet,
     csv_name,
     csv_text,
     read_csv_files,
@@ -59,7 +59,6 @@ from willkommen._workbooks import (
     write_xlsx,
     written_sheets,
 )
-from willkommen._writable import unwritable
 
 __all__ = [
     "FORMATS",
@@ -71,6 +70,7 @@ __all__ = [
     "load",
     "read",
     "write",
+    "write_documents",
     "write_template",
 ]
 
@@ -228,8 +228,9 @@ def load(
     return [record.value for record in reading.records]
 
 
-def _written(objects: Sequence[Any], lang: Lang, cls: type) -> list[WrittenSheet]:
+def _documents(objects: Sequence[Any], cls: type) -> list[dict[str, Any]]:
     problems: list[Problem] = []
+    documents = []
     for position, obj in enumerate(objects):
         if not isinstance(obj, cls):
             msg = f"write() takes {cls.__qualname__} objects, not {type(obj).__qualname__}"
@@ -237,14 +238,14 @@ def _written(objects: Sequence[Any], lang: Lang, cls: type) -> list[WrittenSheet
         if type(obj) is not cls and tag_of(type(obj)) is None:
             msg = f"{type(obj).__qualname__} declares no tag, so a spreadsheet could not say what it is"
             raise LayoutError(msg)
-        prefix = f"/{position}" if len(objects) > 1 else ""
-        problems.extend(attrs.evolve(p, path=prefix + p.path) for p in unwritable(obj))
-    sheet_layout = layout(cls)
-    rows, layout_problems = rows_of(objects, sheet_layout, lang)
-    problems.extend(layout_problems)
+        try:
+            documents.append(dump(obj))
+        except ValidationError as exc:
+            prefix = f"/{position}" if len(objects) > 1 else ""
+            problems.extend(attrs.evolve(p, path=prefix + p.path) for p in exc.problems)
     if problems:
         raise ValidationError(problems)
-    return written_sheets(sheet_layout, rows, info_rows(SCHEMA_VERSION, lang), lang)
+    return documents
 
 
 def write(
@@ -261,11 +262,27 @@ def write(
     so that it reads back the same (an empty text, a list item with ``;``).
     Problems of the rules do not stop it: a draft can be saved.
     """
-    fmt = format or format_of(target) if isinstance(target, str | os.PathLike) else format
+    write_documents(_documents(objects, cls), target, lang=lang, format=format, cls=cls)
+
+
+def write_documents(
+    documents: Sequence[dict[str, Any]],
+    target: str | os.PathLike[str] | io.BufferedIOBase,
+    *,
+    lang: Lang = "de",
+    format: Format | None = None,  # noqa: A002 - the word users know
+    cls: type = Alliance,
+) -> None:
+    """Like :func:`write`, from documents: parsed data, even with errors, to be fixed in the spreadsheet."""
+    fmt = (format or format_of(target)) if isinstance(target, str | os.PathLike) else format
     if fmt is None:
         msg = f"cannot tell the format of {target!r}: give format= one of {', '.join(FORMATS)}"
         raise WillkommenError(msg)
-    sheets = _written(objects, lang, cls)
+    sheet_layout = layout(cls)
+    rows, problems = rows_of(documents, sheet_layout, lang)
+    if problems:
+        raise ValidationError(problems)
+    sheets = written_sheets(sheet_layout, rows, info_rows(SCHEMA_VERSION, lang), lang)
     if fmt == "csv":
         if not isinstance(target, str | os.PathLike):
             raise WillkommenError("a folder of CSV files needs a path")
@@ -276,12 +293,10 @@ def write(
         return
     buffer = io.BytesIO()
     if fmt == "xlsx":
-        write_xlsx(sheets, buffer, lang, layout(cls).lists(lang))
+        write_xlsx(sheets, buffer, lang, sheet_layout.lists(lang))
     elif fmt == "ods":
         write_ods(sheets, buffer, lang)
     else:
-        import zipfile  # noqa: PLC0415
-
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for sheet in sheets:
                 archive.writestr(csv_name(sheet.title), csv_text(sheet, lang).encode("utf-8"))

@@ -2,7 +2,6 @@
 
 import io
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,5 +62,5 @@ def round_trip(objects: list[Any], fmt: str, lang: str) -> spreadsheets.Workbook
 def test_round_trip(fmt: str, lang: str, objects: list[willkommen.Alliance]) -> None:
     """Whatever alliances are written, in any format and language, the same alliances are read back."""
     reading = round_trip(objects, fmt, lang)
-    assert [] == reading.all_problems()
+    assert reading.all_problems() == []
     assert objects == [record.value for record in reading.records]

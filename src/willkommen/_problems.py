@@ -340,8 +340,15 @@ SHEET_UNKNOWN_PARENT = _sheet(
     "sheet.unknown_parent",
     "A row names a parent (an alliance, a partner) that no row of its sheet has, or that two rows have.",
     "Eine Zeile nennt ein übergeordnetes Element (Bündnis, Partner), das keine Zeile oder zwei Zeilen haben.",
-    "{heading} {value} {reason}",
-    "{heading} {value} {reason_de}",
+    "{heading} {value} {reason} {sheet}",
+    "{heading} {value} {reason_de} {sheet}",
+)
+SHEET_DUPLICATE_ID = _sheet(
+    "sheet.duplicate_id",
+    "Two rows of the main sheet have the same id: the rows of the other sheets cannot tell them apart.",
+    "Zwei Zeilen des Hauptblatts haben dieselbe ID: die Zeilen der anderen Blätter können sie nicht unterscheiden.",
+    "the id {value} is also in row {other}",
+    "die ID {value} steht auch in Zeile {other}",
 )
 SHEET_TEXT_EXPECTED = _sheet(
     "sheet.text_expected",
@@ -383,6 +390,7 @@ SHEET_CODES: tuple[Rule, ...] = (
     SHEET_UNKNOWN_COLUMN,
     SHEET_DUPLICATE_COLUMN,
     SHEET_UNKNOWN_PARENT,
+    SHEET_DUPLICATE_ID,
     SHEET_TEXT_EXPECTED,
     SHEET_NUMBER_EXPECTED,
     SHEET_WHOLE_NUMBER_EXPECTED,

@@ -26,6 +26,7 @@ from willkommen._problems import (
     INVALID_VALUE,
     SHEET_DATE_EXPECTED,
     SHEET_DUPLICATE_COLUMN,
+    SHEET_DUPLICATE_ID,
     SHEET_MISSING,
     SHEET_NUMBER_EXPECTED,
     SHEET_TEXT_EXPECTED,
@@ -200,8 +201,21 @@ def rows_of(
 ) -> tuple[list[list[list[Cell]]], list[Problem]]:
     """The rows of every sheet for *documents* (without headings), and what could not be written."""
     writer = _Writer(layout, lang)
+    seen: set[object] = set()
     for position, document in enumerate(documents):
         prefix = f"/{position}" if len(documents) > 1 else ""
+        own = _get(document, ("id",))
+        if isinstance(own, str) and own in seen:
+            # The other sheets name their alliance by its id: two alike could not be told apart.
+            writer.problems.append(
+                INVALID_VALUE.problem(
+                    f"{prefix}/id",
+                    value=quote(own),
+                    expected="an id no other alliance of the workbook has",
+                    expected_de="eine ID, die kein anderes Bündnis der Arbeitsmappe hat",
+                )
+            )
+        seen.add(own)
         writer.object(0, document, [], prefix, position + 1)
     return writer.rows, writer.problems
 
@@ -609,7 +623,21 @@ class Reader:
             self.fill(doc, data, "", 0, main, row)
             docs.append(doc)
             own = data.get("id")
-            registry[0].setdefault((own,), []).append((data, doc, ""))
+            twins = registry[0].setdefault((own,), [])
+            if twins and own is not None:
+                letter = main.letters.get("id", ("A", ""))[0]
+                doc.problems.append(
+                    _located(
+                        SHEET_DUPLICATE_ID.problem("/id", value=quote(own), other=twins[0][1].row),
+                        Location(
+                            sheet=main.name,
+                            cell=f"{letter}{row.number}",
+                            row=row.number,
+                            column=main.letters.get("id", ("", "ID"))[1],
+                        ),
+                    )
+                )
+            twins.append((data, doc, ""))
         for index, sheet in enumerate(self.layout.sheets):
             found = self.found[index]
             if index == 0 or found is None:
@@ -656,13 +684,12 @@ class Reader:
             position = by_name.get(column.name)
             letter = column_letter(position) if position is not None else None
             reason = (
-                ("names no row of its sheet", "nennt keine Zeile seines Blatts")
+                ("names no row of the sheet", "nennt keine Zeile des Blatts")
                 if not parents
-                else (
-                    "names more than one row of its sheet",
-                    "nennt mehr als eine Zeile seines Blatts",
-                )
+                else ("names more than one row of the sheet", "nennt mehr als eine Zeile des Blatts")
             )
+            parent_found = self.found[sheet.parent]  # type: ignore[index]
+            parent_title = parent_found.name if parent_found else self.layout.sheets[sheet.parent].title(self._lang())  # type: ignore[index]
             self.problems.append(
                 _located(
                     SHEET_UNKNOWN_PARENT.problem(
@@ -671,6 +698,7 @@ class Reader:
                         value=quote(keys[-1]),
                         reason=reason[0],
                         reason_de=reason[1],
+                        sheet=quote(parent_title),
                     ),
                     Location(
                         sheet=found.name,

@@ -31,7 +31,7 @@ from willkommen._api import SCHEMA_VERSION, dump
 from willkommen._api import read as read_document
 from willkommen._errors import ValidationError, WillkommenError
 from willkommen._example import example_document
-from willkommen._layout import Lang, LayoutError, layout
+from willkommen._layout import Lang, LayoutError, fold, layout
 from willkommen._model import Alliance
 from willkommen._problems import Problem
 from willkommen._sheets import (
@@ -67,6 +67,7 @@ __all__ = [
     "SheetRecord",
     "WorkbookReading",
     "format_of",
+    "is_workbook",
     "load",
     "read",
     "write",
@@ -82,11 +83,17 @@ _SUFFIXES: dict[str, Format] = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods",
 
 @attrs.frozen
 class SheetRecord:
-    """One alliance read from a workbook: its row on the main sheet, the object (None if it has errors), problems."""
+    """One alliance read from a workbook.
+
+    ``row`` is its row on the main sheet, ``value`` the object (None if it
+    has errors), ``document`` the data as read from the cells (what a JSON
+    file would hold), ``problems`` everything wrong with it.
+    """
 
     row: int
     value: Any
     problems: list[Problem]
+    document: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -104,6 +111,15 @@ class WorkbookReading:
     def all_problems(self) -> list[Problem]:
         """The workbook's problems, then each record's."""
         return [*self.problems, *(p for record in self.records for p in record.problems)]
+
+
+def is_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether *path* names a workbook: an XLSX, ODS or ZIP file, or a folder holding an info CSV file."""
+    target = Path(path)
+    if target.is_dir():
+        info = {fold(name) for name in (layout(Alliance).info_en, layout(Alliance).info_de)}
+        return any(p.suffix.lower() == ".csv" and fold(p.stem) in info for p in target.iterdir())
+    return target.suffix.lower() in _SUFFIXES
 
 
 def format_of(path: str | os.PathLike[str]) -> Format | None:
@@ -211,7 +227,7 @@ def _record(doc: SheetDocument, rows: WorkbookRows, cls: type) -> SheetRecord:
     sheet_layout = layout(cls)
     problems = [*doc.problems, *(locate(p, doc, rows, sheet_layout) for p in kept)]
     value = None if any(p.is_error for p in problems) else reading.value
-    return SheetRecord(doc.row, value, problems)
+    return SheetRecord(doc.row, value, problems, doc.data)
 
 
 def load(

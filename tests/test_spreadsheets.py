@@ -2,6 +2,7 @@
 
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,218 @@ def test_round_trip(fmt: str, lang: str, objects: list[willkommen.Alliance]) -> 
     reading = round_trip(objects, fmt, lang)
     assert reading.all_problems() == []
     assert objects == [record.value for record in reading.records]
+
+
+# --- planted errors: each with its code, pointer, sheet and cell ----------------------------------------
+
+
+def _template(lang: str = "de") -> Any:
+    """The template workbook (the Bautzen example) opened for editing with openpyxl."""
+    import openpyxl
+
+    buffer = io.BytesIO()
+    spreadsheets.write_template(buffer, lang=lang, format="xlsx")  # type: ignore[arg-type]
+    return openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+
+
+def _read(book: Any) -> spreadsheets.WorkbookReading:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return spreadsheets.read(buffer.getvalue(), format="xlsx")
+
+
+def _found(reading: spreadsheets.WorkbookReading) -> list[tuple[str, str, str | None, str | None]]:
+    """Each problem as (code, pointer, sheet, cell)."""
+    return [
+        (p.code, p.path, p.location.sheet if p.location else None, p.location.cell if p.location else None)
+        for p in reading.all_problems()
+    ]
+
+
+def _set_text(cell: Any, text: str) -> None:
+    cell.value = text
+    cell.data_type = "s"
+
+
+def test_template_reads_back_valid() -> None:
+    """The template holds the example alliance and reads back without a problem."""
+    reading = _read(_template())
+    assert reading.all_problems() == []
+    assert spreadsheets.template_alliances() == [record.value for record in reading.records]
+
+
+PLANTED: list[tuple[str, Callable[[Any], None], tuple[str, str, str | None, str | None]]] = [
+    # Landkreis Bautzen's key 14625 typed as a number.
+    (
+        "ags_as_number",
+        lambda b: setattr(b["Kommunen"]["E2"], "value", 14625),
+        ("sheet.text_expected", "/municipalities/0/ags", "Kommunen", "E2"),
+    ),
+    # The agreement's date typed as German text.
+    (
+        "date_as_text",
+        lambda b: _set_text(b["Bündnisse"]["M2"], "26.09.2017"),
+        ("sheet.date_expected", "/agreement/signed_on", "Bündnisse", "M2"),
+    ),
+    # Hours with a decimal comma, as text.
+    (
+        "hours_as_text",
+        lambda b: _set_text(b["Termine"]["C2"], "33,3"),
+        ("sheet.number_expected", "/coaching/sessions/0/hours", "Termine", "C2"),
+    ),
+    # Half a participant.
+    (
+        "fraction_of_participants",
+        lambda b: setattr(b["Angebote"]["G2"], "value", 12.5),
+        ("sheet.whole_number_expected", "/offerings/0/participants", "Angebote", "G2"),
+    ),
+    # A partner kind no code list has.
+    (
+        "unknown_kind",
+        lambda b: _set_text(b["Partner"]["D4"], "Jugendamtt"),
+        ("invalid_value", "/partners/2/kind", "Partner", "D4"),
+    ),
+    # A partner without a name: the empty cell is named.
+    (
+        "missing_name",
+        lambda b: setattr(b["Partner"]["C3"], "value", None),
+        ("missing", "/partners/1/name", "Partner", "C3"),
+    ),
+    # A heading the sheet does not have.
+    (
+        "unknown_column",
+        lambda b: _set_text(b["Partner"]["F1"], "Telefon"),
+        ("sheet.unknown_column", "", "Partner", "F1"),
+    ),
+    # The same heading twice, once in English.
+    (
+        "duplicate_column",
+        lambda b: _set_text(b["Partner"]["F1"], "Kind"),
+        ("sheet.duplicate_column", "", "Partner", "F1"),
+    ),
+    # A contact of an alliance that does not exist.
+    (
+        "unknown_alliance",
+        lambda b: _set_text(b["Kontakte"]["A2"], "bautzn"),
+        ("sheet.unknown_parent", "", "Kontakte", "A2"),
+    ),
+    # A sheet nobody asked for.
+    (
+        "unknown_sheet",
+        lambda b: b.create_sheet("Notizen"),
+        ("sheet.unknown_sheet", "", "Notizen", None),
+    ),
+    # The info sheet lost its schema version.
+    (
+        "no_version",
+        lambda b: b["Info"].delete_rows(2),
+        ("missing", "/schema_version", "Info", None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [(m, e) for _, m, e in PLANTED], ids=[n for n, _, _ in PLANTED])
+def test_planted_error(mutate: Callable[[Any], None], expected: tuple[str, str, str, str | None]) -> None:
+    """A planted error is reported with its exact code, pointer, sheet and cell, and nothing else goes wrong."""
+    book = _template()
+    mutate(book)
+    found = _found(_read(book))
+    assert expected in found
+    assert all(code != "sheet.unreadable" for code, *_ in found)
+
+
+def test_text_expected_message_gives_the_hint() -> None:
+    """An AGS typed as a number tells how to keep its leading zero, in both languages."""
+    book = _template()
+    book["Kommunen"]["E2"].value = 14625
+    (problem,) = [p for p in _read(book).all_problems() if p.code == "sheet.text_expected"]
+    assert "as text" in problem.message
+    assert "als Text" in problem.message_de
+    assert str(problem.location) == "Kommunen!E2 (AGS)"
+
+
+def test_leading_blank_rows_keep_row_numbers() -> None:
+    """Blank rows above the headings never shift the rows that problems name."""
+    book = _template()
+    book["Partner"].insert_rows(1, 3)
+    book["Partner"]["D7"].value = "Jugendamtt"  # the third partner, three rows lower
+    book["Partner"]["D7"].data_type = "s"
+    assert ("invalid_value", "/partners/2/kind", "Partner", "D7") in _found(_read(book))
+
+
+def test_whole_number_as_float_reads_as_integer() -> None:
+    """12.0 in a whole-number column reads as 12."""
+    book = _template()
+    book["Angebote"]["G2"].value = 12.0
+    reading = _read(book)
+    assert reading.all_problems() == []
+    assert reading.records[0].value.offerings[0].participants == 12
+
+
+def test_hours_read_exactly() -> None:
+    """33.3 + 33.3 + 33.4 hours from number cells add up to exactly 100."""
+    from decimal import Decimal
+
+    alliance = _read(_template()).records[0].value
+    assert Decimal(100) == alliance.coaching.hours_used
+
+
+@pytest.mark.parametrize("text", ["youth_office", "youth office", "Jugendamt", "JUGENDAMT"])
+def test_code_cells_take_code_or_label(text: str) -> None:
+    """A code-list cell takes the code, the English or the German label, in any case."""
+    book = _template()
+    _set_text(book["Partner"]["D4"], text)
+    reading = _read(book)
+    assert reading.all_problems() == []
+    assert reading.records[0].value.partners[2].kind == willkommen.PartnerKind.YOUTH_OFFICE
+
+
+def test_headings_in_either_language_or_field_names() -> None:
+    """English headings, German headings and field names may be mixed."""
+    book = _template()
+    _set_text(book["Partner"]["C1"], "name")
+    _set_text(book["Partner"]["D1"], "Kind")
+    reading = _read(book)
+    assert reading.all_problems() == []
+
+
+def test_duplicate_alliance_id_is_named() -> None:
+    """Two alliances with one id: the second row's id cell says where the first is."""
+    book = _template()
+    sheet = book["Bündnisse"]
+    for column in range(1, sheet.max_column + 1):
+        sheet.cell(3, column).value = sheet.cell(2, column).value
+    found = _found(_read(book))
+    assert ("sheet.duplicate_id", "/id", "Bündnisse", "B3") in found
+
+
+def test_not_a_spreadsheet() -> None:
+    """Bytes that are no workbook are one problem, never a traceback."""
+    reading = spreadsheets.read(b"this is no workbook", format="xlsx")
+    assert [p.code for p in reading.all_problems()] == ["sheet.unreadable"]
+    assert reading.records == []
+
+
+def test_load_raises_with_every_problem() -> None:
+    """load() gives the alliances, or raises ValidationError holding every located problem."""
+    book = _template()
+    book["Kommunen"]["E2"].value = 14625
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(willkommen.ValidationError) as caught:
+        spreadsheets.load(buffer.getvalue(), format="xlsx")
+    assert [p.code for p in caught.value.problems] == ["sheet.text_expected"]
+
+
+def test_csv_takes_german_numbers_and_dates(tmp_path: Path) -> None:
+    """A German CSV folder (';') takes 33,3 and 26.09.2017 as Excel writes them; an English one does not guess."""
+    spreadsheets.write_template(tmp_path / "de", lang="de")
+    sessions = tmp_path / "de" / "Termine.csv"
+    sessions.write_text(sessions.read_text(encoding="utf-8-sig").replace("2017-10-10", "10.10.2017"), encoding="utf-8")
+    reading = spreadsheets.read(tmp_path / "de")
+    assert reading.all_problems() == []
+    spreadsheets.write_template(tmp_path / "en", lang="en")
+    english = tmp_path / "en" / "Coaching sessions.csv"
+    english.write_text(english.read_text(encoding="utf-8-sig").replace("33.3", '"33,3"', 1), encoding="utf-8")
+    found = _found(spreadsheets.read(tmp_path / "en"))
+    assert found == [("sheet.number_expected", "/coaching/sessions/0/hours", "Coaching sessions", "C2")]

@@ -680,7 +680,7 @@ class Reader:
             keys.append(value)
         parents = registry[sheet.parent].get(tuple(keys), [])  # type: ignore[index]
         if len(parents) != 1:
-            column = sheet.keys[-1]
+            column = sheet.keys[_first_unmatched(keys, registry[sheet.parent]) if not parents else -1]  # type: ignore[index]
             position = by_name.get(column.name)
             letter = column_letter(position) if position is not None else None
             reason = (
@@ -766,6 +766,14 @@ class Reader:
                     )
                 )
                 doc.suppressed.add(where)
+
+
+def _first_unmatched(keys: list[Any], parents: dict[tuple[Any, ...], Any]) -> int:
+    """The index of the first key (outermost first) that no parent row has: the cell to point at."""
+    for length in range(1, len(keys) + 1):
+        if not any(key[:length] == tuple(keys[:length]) for key in parents):
+            return length - 1
+    return len(keys) - 1
 
 
 def _number_of(row: _Row, found: _SheetInFile) -> Any:

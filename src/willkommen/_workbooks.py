@@ -171,18 +171,25 @@ def read_xlsx(data: bytes, limits: Limits) -> Iterator[RawSheet]:
 
 
 def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, Sequence[Cell]]]:
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, [unescape_xml_text(v) if isinstance(v, str) else v for v in values]
+    try:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [unescape_xml_text(v) if isinstance(v, str) else v for v in values]
+    except Exception as exc:  # noqa: BLE001 - rows are parsed as they are read: a failure is the file's problem
+        raise _classified(exc) from None
 
 
 def _classified(exc: Exception) -> Refused:
-    name = type(exc).__name__
-    if type(exc).__module__.startswith("defusedxml"):
-        return unsafe(
-            f"the file's XML declares entities or a document type ({name})",
-            f"das XML der Datei deklariert Entitäten oder einen Dokumenttyp ({name})",
-        )
-    return unreadable(f"{name}: {exc}", f"{name}: {exc}")
+    """The refusal for what a parser raised: unsafe if defusedxml refused it (openpyxl wraps that), else unreadable."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if type(cause).__module__.startswith("defusedxml"):
+            return unsafe(
+                f"the file's XML declares entities or a document type ({type(cause).__name__})",
+                f"das XML der Datei deklariert Entitäten oder einen Dokumenttyp ({type(cause).__name__})",
+            )
+        cause = cause.__cause__ or cause.__context__
+    reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return unreadable(reason, reason)
 
 
 def write_xlsx(sheets: "Sequence[WrittenSheet]", target: IO[bytes], lang: Lang, lists_title: str) -> None:  # noqa: C901
@@ -324,6 +331,14 @@ class _OdsStream:
                     pass
 
     def rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
+        try:
+            yield from self._rows()
+        except Refused:
+            raise
+        except Exception as exc:  # noqa: BLE001 - rows are parsed as they are read: a failure is the file's problem
+            raise _classified(exc) from None
+
+    def _rows(self) -> Iterator[tuple[int, Sequence[Cell]]]:
         number = 0
         for event, element in self.events:
             if event == "end" and element.tag == _TABLE:

@@ -68,6 +68,7 @@ __all__ = [
     "WorkbookReading",
     "format_of",
     "is_workbook",
+    "layout",
     "load",
     "read",
     "write",

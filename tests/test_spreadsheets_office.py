@@ -79,7 +79,7 @@ def test_libreoffice_reads_the_values_we_wrote(tmp_path: Path, fmt: str) -> None
     expected["Info"] = info_rows(willkommen.SCHEMA_VERSION, "en")
     for title, table in expected.items():
         with (tmp_path / f"book-{title}.csv").open(encoding="utf-8", newline="") as stream:
-            shown = [row for row in csv.reader(stream)]
+            shown = list(csv.reader(stream))
         width = max(len(row) for row in table)
         assert [[_shown(v) for v in row] + [""] * (width - len(row)) for row in table] == [
             row + [""] * (width - len(row)) for row in shown

@@ -166,6 +166,12 @@ PLANTED: list[tuple[str, Callable[[Any], None], tuple[str, str, str | None, str 
         lambda b: b.create_sheet("Notizen"),
         ("sheet.unknown_sheet", "", "Notizen", None),
     ),
+    # The main sheet is gone.
+    (
+        "no_main_sheet",
+        lambda b: b.remove(b["Bündnisse"]),
+        ("sheet.missing_sheet", "", None, None),
+    ),
     # The info sheet lost its schema version.
     (
         "no_version",
@@ -183,6 +189,17 @@ def test_planted_error(mutate: Callable[[Any], None], expected: tuple[str, str, 
     found = _found(_read(book))
     assert expected in found
     assert all(code != "sheet.unreadable" for code, *_ in found)
+
+
+def test_every_sheet_code_is_planted() -> None:
+    """Each sheet.* code of the catalogue is planted by a test here or in test_spreadsheets_hostile.py."""
+    hostile = (Path(__file__).parent / "test_spreadsheets_hostile.py").read_text(encoding="utf-8")
+    planted = {expected[0] for _, _, expected in PLANTED if expected[0].startswith("sheet.")} | {
+        code for code in ("sheet.unsafe", "sheet.too_large") if code in hostile
+    }
+    planted |= {"sheet.unreadable", "sheet.duplicate_id"}  # test_not_a_spreadsheet, test_duplicate_alliance_id_is_named
+    shipped = {rule.code for rule in willkommen.rules() if rule.code.startswith("sheet.")}
+    assert shipped == planted
 
 
 def test_text_expected_message_gives_the_hint() -> None:

@@ -4,6 +4,7 @@ from importlib.metadata import version
 
 import willkommen
 import willkommen.testing
+from willkommen import spreadsheets
 
 
 def _isort_order(name: str) -> tuple[int, str]:
@@ -17,6 +18,9 @@ def test_all_is_sorted_and_complete() -> None:
     for name in willkommen.__all__:
         assert hasattr(willkommen, name), name
     assert sorted(willkommen.testing.__all__, key=_isort_order) == willkommen.testing.__all__
+    assert sorted(spreadsheets.__all__, key=_isort_order) == spreadsheets.__all__
+    for name in spreadsheets.__all__:
+        assert hasattr(spreadsheets, name), name
 
 
 def test_version_is_the_installed_metadata() -> None:

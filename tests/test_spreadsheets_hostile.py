@@ -10,6 +10,7 @@ import pytest
 
 import willkommen
 from willkommen import spreadsheets
+from willkommen._layout import layout
 from willkommen.spreadsheets import Limits
 
 
@@ -225,7 +226,7 @@ def test_names_from_data_never_become_paths(tmp_path: Path) -> None:
     """An id like ../../etc/passwd stays in its cell: the folder holds exactly the sheets' files."""
     spreadsheets.write([_hostile_alliance()], tmp_path / "csv", lang="en")
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
-    sheets = [s.title_en for s in spreadsheets.layout(willkommen.Alliance).sheets]
+    sheets = [s.title_en for s in layout(willkommen.Alliance).sheets]
     assert sorted(["csv", *(f"csv/{name}.csv" for name in [*sheets, "Info"])]) == written
 
 

@@ -12,7 +12,7 @@ import pytest
 import willkommen
 import willkommen.nrw
 from willkommen import spreadsheets
-from willkommen._layout import Sheet
+from willkommen._layout import Sheet, layout
 from willkommen._sheets import Cell
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -73,9 +73,9 @@ def test_libreoffice_reads_the_values_we_wrote(tmp_path: Path, fmt: str) -> None
     path = tmp_path / f"book.{fmt}"
     spreadsheets.write(alliances, path, lang="en")
     _convert(path, tmp_path)
-    layout = spreadsheets.layout(willkommen.Alliance)
-    rows, _ = rows_of([willkommen.dump(a) for a in alliances], layout, "en")
-    expected = {sheet.title_en: [sheet_headings(sheet), *rows[i]] for i, sheet in enumerate(layout.sheets)}
+    sheets = layout(willkommen.Alliance)
+    rows, _ = rows_of([willkommen.dump(a) for a in alliances], sheets, "en")
+    expected = {sheet.title_en: [sheet_headings(sheet), *rows[i]] for i, sheet in enumerate(sheets.sheets)}
     expected["Info"] = info_rows(willkommen.SCHEMA_VERSION, "en")
     for title, table in expected.items():
         with (tmp_path / f"book-{title}.csv").open(encoding="utf-8", newline="") as stream:

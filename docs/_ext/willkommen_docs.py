@@ -1,4 +1,4 @@
-"""A Sphinx extension that writes the rule catalogue page from the code.
+"""A Sphinx extension that writes the rule catalogue and the spreadsheet layout from the code.
 
 The catalogue lives in ``willkommen.rules()``; the examples of data that
 trigger each rule live in ``willkommen._triggers``, the same table the tests
@@ -12,6 +12,7 @@ from sphinx.application import Sphinx
 
 import willkommen
 import willkommen.nrw
+from willkommen._layout import layout
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS
 
 
@@ -52,13 +53,28 @@ def catalogue_markdown() -> str:
     return "\n".join(lines)
 
 
+def layout_markdown() -> str:
+    """The sheets and columns of a workbook, German and English, as the layout derives them from the model."""
+    lines = [
+        "| sheet (de) | sheet (en) | columns (de) | columns (en) |",
+        "|---|---|---|---|",
+    ]
+    sheets = layout(willkommen.Alliance)
+    for sheet in sheets.sheets:
+        german = ", ".join(f"`{_cell(c.heading_de)}`" for c in sheet.columns)
+        english = ", ".join(f"`{_cell(c.heading_en)}`" for c in sheet.columns)
+        lines.append(f"| {sheet.title_de} | {sheet.title_en} | {german} | {english} |")
+    lines.append(f"| {sheets.info_de} | {sheets.info_en} | `Angabe`, `Wert` | `Key`, `Value` |")
+    return "\n".join(lines) + "\n"
+
+
 def _write(app: Sphinx, *_: Any) -> None:
-    target = Path(app.srcdir) / "_generated" / "rules.md"
-    target.parent.mkdir(exist_ok=True)
-    text = catalogue_markdown()
-    # Unchanged text keeps the file's time, so Sphinx does not rebuild for nothing.
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+    for name, text in (("rules.md", catalogue_markdown()), ("sheets.md", layout_markdown())):
+        target = Path(app.srcdir) / "_generated" / name
+        target.parent.mkdir(exist_ok=True)
+        # Unchanged text keeps the file's time, so Sphinx does not rebuild for nothing.
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

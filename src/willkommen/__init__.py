@@ -49,7 +49,7 @@ from willkommen._model import (
     Person,
     ProcessCoaching,
 )
-from willkommen._problems import Finding, Problem, Rule, finding
+from willkommen._problems import Finding, Location, Problem, Rule, finding
 from willkommen._programs import (
     WILLKOMMEN_BEI_FREUNDEN,
     Program,
@@ -97,6 +97,7 @@ __all__ = [
     "Goal",
     "Horizon",
     "LabelledEnum",
+    "Location",
     "Measure",
     "MeasureStatus",
     "Municipality",

@@ -249,13 +249,25 @@ class _CellProblem(Exception):  # noqa: N818 - a problem, raised to leave the co
         self.problem = problem
 
 
-def _number_hint(value: Cell) -> tuple[str, str]:
-    if isinstance(value, str) and (_DECIMAL_COMMA.fullmatch(value.strip()) or _DECIMAL_POINT.fullmatch(value.strip())):
+def _number_hint(value: Cell, style: CellStyle) -> tuple[str, str]:
+    if not isinstance(value, str) or not (
+        _DECIMAL_COMMA.fullmatch(value.strip()) or _DECIMAL_POINT.fullmatch(value.strip())
+    ):
+        return "", ""
+    if style.typed:
         return (
             ": it is entered as text; format the cell as a number and enter it again",
             ": sie ist als Text eingegeben; Zelle als Zahl formatieren und neu eingeben",
         )
-    return "", ""
+    if style.decimal_comma:
+        return (
+            ": a file separated by ';' writes numbers with a decimal comma (33,3)",
+            ": eine mit ';' getrennte Datei schreibt Zahlen mit Dezimalkomma (33,3)",
+        )
+    return (
+        ": a file separated by ',' writes numbers with a decimal point (33.3)",
+        ": eine mit ',' getrennte Datei schreibt Zahlen mit Dezimalpunkt (33.3)",
+    )
 
 
 def _got(value: Cell) -> tuple[str, str]:
@@ -351,7 +363,10 @@ class CellReader:
             german = _GERMAN_DATE.fullmatch(stripped)
             if german and not self.style.typed:
                 day, month, year = german.groups()
-                return f"{year}-{int(month):02d}-{int(day):02d}"
+                try:
+                    return dt.date(int(year), int(month), int(day)).isoformat()
+                except ValueError:
+                    raise self.fail(SHEET_DATE_EXPECTED, text, where) from None
             raise self.fail(SHEET_DATE_EXPECTED, text, where)
         if column.kind == "boolean":
             return {"true": True, "wahr": True, "false": False, "falsch": False}.get(fold(text), text)
@@ -366,7 +381,7 @@ class CellReader:
         got, got_de = _got(value)
         hint, hint_de = ("", "")
         if rule is SHEET_NUMBER_EXPECTED:
-            hint, hint_de = _number_hint(value)
+            hint, hint_de = _number_hint(value, self.style)
         elif rule is SHEET_DATE_EXPECTED and isinstance(value, str) and _GERMAN_DATE.fullmatch(value.strip()):
             hint, hint_de = (
                 ": it is entered as text; enter it as a date, or as YYYY-MM-DD",

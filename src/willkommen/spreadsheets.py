@@ -68,7 +68,6 @@ __all__ = [
     "WorkbookReading",
     "format_of",
     "is_workbook",
-    "layout",
     "load",
     "read",
     "write",

@@ -58,6 +58,7 @@ def _measure(action: Callable[[], object]) -> tuple[float, int]:
 
 def _bomb() -> bytes:
     book = openpyxl.Workbook()
+    book.active.title = "Bündnisse"  # type: ignore[union-attr]
     buffer = io.BytesIO()
     book.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))

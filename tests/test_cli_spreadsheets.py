@@ -26,7 +26,7 @@ def _broken_workbook(path: Path) -> Path:
     """The German template with Landkreis Bautzen's key typed as a number."""
     spreadsheets.write_template(path, lang="de")
     book = openpyxl.load_workbook(path)
-    book["Kommunen"]["E2"].value = 14625
+    book["Kommunen"]["E2"].value = 14625  # AGS: no tagged subclass adds a column to this sheet
     book.save(path)
     return path
 

@@ -23,7 +23,7 @@ import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import attrs
 
@@ -132,12 +132,24 @@ def format_of(path: str | os.PathLike[str]) -> Format | None:
     return None
 
 
+def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """The bytes of *stream*; ``sheet.too_large`` past *limit* (read in chunks: never a buffer of the limit's size)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise too_large("the file size", "die Dateigröße", limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_CHUNK = 1 << 20
+
+
 def _read_bounded(path: Path, limit: int) -> bytes:
     with path.open("rb") as stream:
-        data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise too_large("the file size", "die Dateigröße", limit)
-    return data
+        return read_at_most(stream, limit)
 
 
 def _csv_folder(folder: Path, limits: Limits) -> list[tuple[str, Any]]:

@@ -1,8 +1,10 @@
 """Spreadsheets: alliances to XLSX, ODS and CSV and back, every problem located by sheet and cell."""
 
+import datetime as dt
 import io
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,9 @@ from hypothesis import strategies as st
 import willkommen
 import willkommen.nrw
 from willkommen import spreadsheets
+from willkommen._example import example_document
+from willkommen._layout import Column
+from willkommen._sheets import CellReader, CellStyle
 from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, ResidenceStatus, TargetGroup
 from willkommen.testing import alliances
 
@@ -193,7 +198,7 @@ def test_planted_error(  # noqa: PLR0917 - one parameter per column of the table
     ("change", "expected"),
     [
         # A sheet nobody asked for.
-        (lambda b: b.create_sheet("Notizen"), ("sheet.unknown_sheet", "", "Notizen", None)),
+        (lambda b: b.create_sheet("Telefonliste"), ("sheet.unknown_sheet", "", "Telefonliste", None)),
         # The main sheet is gone.
         (lambda b: b.remove(b["Bündnisse"]), ("sheet.missing_sheet", "", None, None)),
         # The info sheet lost its schema version.
@@ -316,3 +321,172 @@ def test_csv_takes_german_numbers_and_dates(tmp_path: Path) -> None:
     english.write_text(english.read_text(encoding="utf-8-sig").replace("33.3", '"33,3"', 1), encoding="utf-8")
     found = _found(spreadsheets.read(tmp_path / "en"))
     assert found == [("sheet.number_expected", "/coaching/sessions/0/hours", "Coaching sessions", "C2")]
+
+
+# --- cells, one kind at a time ------------------------------------------------------------------------
+
+
+def _column(kind: str, *, joined: bool = False, codes: Any = None) -> Column:
+    return Column(("x",), kind, "X", "X", codes=codes, joined=joined)  # type: ignore[arg-type]
+
+
+CELLS: list[tuple[bool, bool, Column, object, object]] = [
+    # (typed file, decimal comma, column, cell, what the document gets)
+    (True, False, _column("integer"), 12, 12),
+    (True, False, _column("integer"), 12.0, 12),
+    (True, False, _column("decimal"), 33.3, Decimal("33.3")),
+    (True, False, _column("decimal"), 100, Decimal(100)),
+    (True, False, _column("number"), 2.5, 2.5),
+    (True, False, _column("date"), dt.datetime(2017, 9, 26), "2017-09-26"),  # noqa: DTZ001 - cells have no zone
+    (True, False, _column("date"), dt.date(2017, 9, 26), "2017-09-26"),
+    (True, False, _column("date"), "2017-09-26", "2017-09-26"),
+    (True, False, _column("boolean"), True, True),
+    (True, False, _column("text", joined=True), "a; b;", ["a", "b"]),
+    (True, False, _column("text", joined=True), 12, ["12"]),
+    (True, False, _column("code", codes=willkommen.Horizon), "kurzfristig", "short_term"),
+    (True, False, _column("code", codes=willkommen.Horizon), 7, 7),
+    (False, False, _column("integer"), "12", 12),
+    (False, False, _column("integer"), "12,0", 12),
+    (False, False, _column("decimal"), "33.3", Decimal("33.3")),
+    (False, True, _column("decimal"), "33,3", Decimal("33.3")),
+    (False, False, _column("number"), "2.5", 2.5),
+    (False, False, _column("date"), "26.9.2017", "2017-09-26"),
+    (False, False, _column("boolean"), "WAHR", True),
+    (False, False, _column("boolean"), "maybe", "maybe"),
+    (False, False, _column("text"), "'=1+1", "=1+1"),
+    (False, False, _column("text"), "'a", "'a"),
+]
+
+
+@pytest.mark.parametrize(("typed", "comma", "column", "cell", "expected"), CELLS)
+def test_cells_read_as_their_column_says(
+    typed: bool, comma: bool, column: Column, cell: object, expected: object
+) -> None:
+    """Each kind of column reads what a file of its kind may hold."""
+    reader = CellReader(CellStyle(typed=typed, decimal_comma=comma))
+    assert reader.read(column, cell, "/x") == expected  # type: ignore[arg-type]
+
+
+BAD_CELLS: list[tuple[bool, bool, Column, object, str]] = [
+    (True, False, _column("text"), 14625, "sheet.text_expected"),
+    (True, False, _column("text"), dt.date(2017, 1, 1), "sheet.text_expected"),
+    (True, False, _column("text"), True, "sheet.text_expected"),
+    (True, False, _column("text", joined=True), 1.5, "sheet.text_expected"),
+    (True, False, _column("integer"), 12.5, "sheet.whole_number_expected"),
+    (True, False, _column("integer"), "12", "sheet.number_expected"),
+    (True, False, _column("integer"), True, "sheet.number_expected"),
+    (True, False, _column("decimal"), "33,3", "sheet.number_expected"),
+    (True, False, _column("decimal"), dt.date(2017, 1, 1), "sheet.number_expected"),
+    (True, False, _column("date"), "26.09.2017", "sheet.date_expected"),
+    (True, False, _column("date"), 42999, "sheet.date_expected"),
+    (True, False, _column("date"), dt.datetime(2017, 9, 26, 12, 30), "sheet.date_expected"),  # noqa: DTZ001 - cells have no zone
+    (False, False, _column("integer"), "12.5", "sheet.whole_number_expected"),
+    (False, False, _column("integer"), "zwölf", "sheet.number_expected"),
+    (False, False, _column("decimal"), "33,3", "sheet.number_expected"),
+    (False, True, _column("decimal"), "33.3", "sheet.number_expected"),
+    (False, False, _column("date"), "31.02.2017", "sheet.date_expected"),
+    (False, False, _column("date"), "heute", "sheet.date_expected"),
+]
+
+
+@pytest.mark.parametrize(("typed", "comma", "column", "cell", "code"), BAD_CELLS)
+def test_cells_that_do_not_fit_are_problems(typed: bool, comma: bool, column: Column, cell: object, code: str) -> None:
+    """A cell that does not fit its column is a problem with its code at the value's pointer, never a guess."""
+    reader = CellReader(CellStyle(typed=typed, decimal_comma=comma))
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - the private signal; its problem is what counts
+        reader.read(column, cell, "/x")  # type: ignore[arg-type]
+    problem = caught.value.problem  # type: ignore[attr-defined]
+    assert (problem.code, problem.path) == (code, "/x")
+    assert problem.message
+    assert problem.message_de
+
+
+def test_hints_follow_the_file() -> None:
+    """The hint for a number in text says what this kind of file expects."""
+    hints = []
+    for style in (CellStyle(typed=True), CellStyle(typed=False, decimal_comma=True), CellStyle(typed=False)):
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - the private signal
+            CellReader(style).read(_column("decimal"), "33,3" if style.typed else "3x", "/x")
+        hints.append(caught.value.problem.message)  # type: ignore[attr-defined]
+    assert "format the cell as a number" in hints[0]
+    assert hints[1:] == ["'3x' is not a number", "'3x' is not a number"]
+
+
+# --- a subclass of one's own: lists without ids, floats and truth values ---------------------------
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class Note:
+    """A note on a step."""
+
+    text: str
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class Step:
+    """A step of a plan: it has no id, so its notes refer to its number."""
+
+    title: str
+    notes: tuple[Note, ...] = ()
+
+
+@willkommen.tagged("test-sheets-planned-alliance")
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class PlannedAlliance(willkommen.Alliance):
+    """An alliance with a plan, a share and a flag: kinds the shipped model does not use."""
+
+    steps: tuple[Step, ...] = ()
+    share: float | None = None
+    public: bool | None = None
+
+
+def _planned() -> PlannedAlliance:
+    base = spreadsheets.template_alliances()[0]
+    fields = {f.name: getattr(base, f.name) for f in attrs.fields(willkommen.Alliance)}
+    steps = (Step(title="Analyse", notes=(Note(text="erst"), Note(text="dann"))), Step(title="Planung"))
+    return PlannedAlliance(**fields, steps=steps, share=0.25, public=True)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_subclass_of_ones_own_round_trips(fmt: str) -> None:
+    """Rows without an id get a number their children refer to; floats and truth values keep their type."""
+    planned = _planned()
+    reading = round_trip([planned], fmt, "de")
+    assert reading.all_problems() == []
+    assert [record.value for record in reading.records] == [planned]
+
+
+def test_a_child_of_a_step_that_does_not_exist() -> None:
+    """A note that names step 3 of an alliance with two steps names no row."""
+    buffer = io.BytesIO()
+    spreadsheets.write([_planned()], buffer, format="xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cell = _cell(book, "Notizen", "steps Nr.", 2)
+    cell.value = 3
+    assert ("sheet.unknown_parent", "", "Notizen", cell.coordinate) in _found(_read(book))
+
+
+def test_a_draft_with_errors_is_written_as_it_is(tmp_path: Path) -> None:
+    """Documents with errors (a date that is none, a code no list has, an object where text belongs) are written."""
+    document = example_document()
+    document["founded_on"] = "2017-02-30"
+    document["origin"] = "uralt"
+    document["name"] = {"nested": True}
+    document["goals"][0]["themes"] = "school_to_work"
+    spreadsheets.write_documents([document], tmp_path / "draft.xlsx")
+    found = _found(spreadsheets.read(tmp_path / "draft.xlsx"))
+    assert ("invalid_value", "/origin", "Bündnisse", None) not in found
+    codes = {(code, path) for code, path, _, _ in found}
+    assert {("invalid_date", "/founded_on"), ("invalid_value", "/origin")} <= codes
+
+
+def test_unwritable_text_is_refused() -> None:
+    """An empty text, or a list item with ';', could not be read back the same: writing refuses it."""
+    alliance = spreadsheets.template_alliances()[0]
+    measure = attrs.evolve(alliance.measures[0], goals=("a;b",))
+    broken = attrs.evolve(alliance, name="", measures=(measure, *alliance.measures[1:]))
+    with pytest.raises(willkommen.ValidationError) as caught:
+        spreadsheets.write([broken], io.BytesIO(), format="xlsx")
+    assert {p.path for p in caught.value.problems} == {"/name", "/measures/0/goals/0"}

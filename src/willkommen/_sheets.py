@@ -220,11 +220,6 @@ def rows_of(
     return writer.rows, writer.problems
 
 
-def headings(sheet: Sheet, lang: Lang) -> list[str]:
-    """The heading row of *sheet*."""
-    return [column.heading(lang) for column in sheet.columns]
-
-
 def info_rows(version: int, lang: Lang) -> list[list[Cell]]:
     """The info sheet: its heading and the ``schema_version`` row."""
     return [list(_INFO_HEADINGS[lang == "de"]), [VERSION_KEY, version]]
@@ -863,8 +858,3 @@ def _column_for(sheet: Sheet, rest: tuple[str, ...]) -> Column | None:
     if best is None and rest:
         best = next((c for c in sheet.columns if c.path[: len(rest)] == rest and c.role != "key"), None)
     return best
-
-
-def required_columns_missing(sheet: Sheet, found: _SheetInFile) -> list[Column]:
-    """The columns of *sheet* the file lacks (their values read as absent)."""
-    return [c for c in sheet.columns if c.name not in found.letters and c.role == "field"]

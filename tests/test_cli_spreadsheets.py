@@ -152,3 +152,12 @@ def test_import_loads_no_spreadsheet_library() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603 - our own interpreter
     out = done.stdout
     assert out.strip() == "[]"
+
+
+def test_excel_lock_files_are_passed_over(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The ~$ file Excel keeps beside an open workbook is not a workbook and is not checked."""
+    spreadsheets.write_template(tmp_path / "vorlage.xlsx")
+    (tmp_path / "~$vorlage.xlsx").write_bytes(b"\x0bowner")
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 0
+    assert "1 file, 1 record: 1 valid" in out

@@ -490,3 +490,17 @@ def test_unwritable_text_is_refused() -> None:
     with pytest.raises(willkommen.ValidationError) as caught:
         spreadsheets.write([broken], io.BytesIO(), format="xlsx")
     assert {p.path for p in caught.value.problems} == {"/name", "/measures/0/goals/0"}
+
+
+@pytest.mark.parametrize(
+    ("location", "text"),
+    [
+        (willkommen.Location(sheet="Partner", cell="C4", row=4, column="Art"), "Partner!C4 (Art)"),
+        (willkommen.Location(sheet="Coaching sessions", cell="B2", row=2), "'Coaching sessions'!B2"),
+        (willkommen.Location(sheet="Partner", row=4, column="Name"), "Partner!4:4 (Name)"),
+        (willkommen.Location(sheet="Info"), "Info"),
+    ],
+)
+def test_a_location_reads_like_a_cell_reference(location: willkommen.Location, text: str) -> None:
+    """A location prints as a spreadsheet application names a cell, a row or a sheet."""
+    assert str(location) == text

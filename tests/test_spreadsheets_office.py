@@ -89,3 +89,31 @@ def test_libreoffice_reads_the_values_we_wrote(tmp_path: Path, fmt: str) -> None
 def sheet_headings(sheet: Sheet) -> list[Cell]:
     """The heading row of a sheet in English."""
     return [column.heading("en") for column in sheet.columns]
+
+
+def test_libreoffice_sees_the_drop_downs_of_an_ods_file(tmp_path: Path) -> None:
+    """The code-list drop-downs of a written ODS file are what LibreOffice offers (as it saves them to XLSX)."""
+    import openpyxl
+
+    path = tmp_path / "vorlage.ods"
+    spreadsheets.write_template(path, lang="de")
+    assert SOFFICE is not None
+    subprocess.run(  # noqa: S603 - the installed LibreOffice, on our own file
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "out"),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "vorlage.xlsx")["Kommunen"]
+    (kinds,) = [v for v in sheet.data_validations.dataValidation if "C2" in v.sqref]
+    assert kinds.type == "list"
+    assert kinds.formula1 == '"' + ",".join(m.label_de for m in willkommen.MunicipalityKind) + '"'

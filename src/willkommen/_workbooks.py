@@ -21,6 +21,7 @@ CSV is the standard library's.
 
 import csv
 import datetime as dt
+import enum
 import io
 import re
 import zipfile
@@ -260,6 +261,7 @@ _NS = {
     "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
     "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
     "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "of": "urn:oasis:names:tc:opendocument:xmlns:of:1.2",
 }
 
 
@@ -465,7 +467,7 @@ def _ods_paragraph(text: str) -> str:
 
 
 def write_ods(sheets: "Sequence[WrittenSheet]", target: IO[bytes], lang: Lang) -> None:
-    """Write an ODS workbook with typed cells (text, numbers, dates)."""
+    """Write an ODS workbook: typed cells (text, numbers, dates) and drop-downs for the code lists."""
     date_parts = (
         '<number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/>'
         '<number:text>.</number:text><number:year number:style="long"/>'
@@ -482,12 +484,32 @@ def write_ods(sheets: "Sequence[WrittenSheet]", target: IO[bytes], lang: Lang) -
             ' style:data-style-name="N1"/></office:automatic-styles><office:body><office:spreadsheet>'
         )
     ]
+    lists = _ods_lists(sheets)
+    if lists:
+        body.append("<table:content-validations>")
+        for codes, name in lists.items():
+            items = ";".join('"' + code_label(member, lang).replace('"', '""') + '"' for member in codes)
+            body.append(
+                f'<table:content-validation table:name="{name}" table:allow-empty-cell="true"'
+                f' table:display-list="unsorted" table:condition={quoteattr(f"of:cell-content-is-in-list({items})")}/>'
+            )
+        body.append("</table:content-validations>")
     for written in sheets:
+        # The drop-down of each code-list column, for the rows written and the rows to come.
+        names = [lists.get(c.codes) if c.codes is not None and not c.joined else None for c in written.columns]
         body.append(f"<table:table table:name={quoteattr(written.title)}>")
-        for row in written.all_rows:
+        for number, row in enumerate(written.all_rows):
             body.append("<table:table-row>")
-            body.extend(_ods_cell(value) for value in row)
+            body.extend(
+                _ods_cell(value, names[i] if number and i < len(names) else None) for i, value in enumerate(row)
+            )
             body.append("</table:table-row>")
+        if any(names):
+            empty = "".join(_ods_cell(None, name) for name in names)
+            body.append(
+                f'<table:table-row table:number-rows-repeated="{_VALIDATED_ROWS - len(written.rows)}">{empty}'
+                "</table:table-row>"
+            )
         body.append("</table:table>")
     body.append("</office:spreadsheet></office:body></office:document-content>")
     manifest = (
@@ -504,7 +526,22 @@ def write_ods(sheets: "Sequence[WrittenSheet]", target: IO[bytes], lang: Lang) -
         archive.writestr("content.xml", "".join(body))
 
 
-def _ods_cell(value: Cell) -> str:
+def _ods_lists(sheets: "Sequence[WrittenSheet]") -> dict[type[enum.Enum], str]:
+    """A validation name for each code list a column of a sheet takes from."""
+    lists: dict[type[enum.Enum], str] = {}
+    for written in sheets:
+        for column in written.columns:
+            if column.codes is not None and not column.joined and column.codes not in lists:
+                lists[column.codes] = f"codes{len(lists) + 1}"
+    return lists
+
+
+def _ods_cell(value: Cell, validation: str | None = None) -> str:
+    if validation is not None:
+        # The drop-down: the same cell with its validation's name.
+        return _ods_cell(value).replace(
+            "<table:table-cell", f'<table:table-cell table:content-validation-name="{validation}"', 1
+        )
     if value is None:
         return "<table:table-cell/>"
     if isinstance(value, bool):

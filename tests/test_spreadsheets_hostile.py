@@ -7,6 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import willkommen
 from willkommen import spreadsheets
@@ -241,3 +243,30 @@ def test_control_characters_round_trip() -> None:
         buffer = io.BytesIO()
         spreadsheets.write([tricky], buffer, format=fmt)
         assert [tricky] == spreadsheets.load(buffer.getvalue(), format=fmt), fmt
+
+
+def _written(fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    spreadsheets.write_template(buffer, format=fmt)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+_WRITTEN = {fmt: _written(fmt) for fmt in ("xlsx", "ods", "zip")}
+
+
+@settings(max_examples=40)
+@given(
+    fmt=st.sampled_from(sorted(_WRITTEN)),
+    cut=st.integers(0, 100),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 255)), max_size=8),
+)
+def test_damaged_workbooks_give_problems_never_a_traceback(fmt: str, cut: int, flips: list[tuple[int, int]]) -> None:
+    """A written workbook, cut short or with bytes changed, reads as problems (or as data), never raises."""
+    data = bytearray(_WRITTEN[fmt])
+    for position, mask in flips:
+        data[position % len(data)] ^= mask
+    data = data[: len(data) * (100 - cut) // 100] if cut > 90 else data
+    reading = spreadsheets.read(bytes(data), format=fmt)  # type: ignore[arg-type]
+    for problem in reading.all_problems():
+        assert problem.code
+        assert problem.message

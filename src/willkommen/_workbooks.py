@@ -572,7 +572,12 @@ def _ods_cell(value: Cell, validation: str | None = None) -> str:
 def read_csv_files(files: Sequence[tuple[str, Callable[[], bytes]]], limits: Limits) -> Iterator[RawSheet]:
     """The sheets of CSV files (name without ``.csv``, and a way to get the bytes)."""
     for name, content in files:
-        data = content()
+        try:
+            data = content()
+        except (Refused, OSError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged ZIP fails in many ways, all the file's problem
+            raise _classified(exc) from None
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

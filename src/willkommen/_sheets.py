@@ -486,35 +486,34 @@ class Reader:
         info = fold(raw.name) in (fold(self.layout.info_en), fold(self.layout.info_de))
         index = None if info else self.sheet_index(raw.name)
         if not info and index is None:
-            expected = ", ".join(quote(s.title(self._lang())) for s in self.layout.sheets)
+            expected = ", ".join(quote(s.title(self.lang())) for s in self.layout.sheets)
             self.problems.append(
                 _located(
                     SHEET_UNKNOWN.problem(
-                        "", sheet=quote(raw.name), expected=expected + f", {quote(self.layout.info(self._lang()))}"
+                        "", sheet=quote(raw.name), expected=expected + f", {quote(self.layout.info(self.lang()))}"
                     ),
                     Location(sheet=raw.name),
                 )
             )
             return
         found = _SheetInFile(raw.name, CellReader(raw.style) if raw.style else self.cells)
-        if info:
+        if index is None:
             self.info = found
-        elif self.found[index] is not None:  # type: ignore[index]
-            self.problems.append(
-                _located(
-                    SHEET_UNKNOWN.problem(
-                        "",
-                        sheet=quote(raw.name),
-                        expected=f"one sheet for {quote(self.found[index].name)}",  # type: ignore[index,union-attr]
-                    ),
-                    Location(sheet=raw.name),
-                )
-            )
-            return
+            sheet = None
         else:
-            self.found[index] = found  # type: ignore[index]
+            earlier = self.found[index]
+            if earlier is not None:
+                expected = f"one sheet for {quote(earlier.name)}"
+                self.problems.append(
+                    _located(
+                        SHEET_UNKNOWN.problem("", sheet=quote(raw.name), expected=expected), Location(sheet=raw.name)
+                    )
+                )
+                return
+            self.found[index] = found
+            sheet = self.layout.sheets[index]
         try:
-            self.read_rows(raw, found, None if info else self.layout.sheets[index])  # type: ignore[index]
+            self.read_rows(raw, found, sheet)
         except _TooLarge as exc:
             self.problems.append(exc.problem)
             raise
@@ -561,7 +560,7 @@ class Reader:
             cell = f"{column_letter(index)}{number}"
             match = names.get(fold(text))
             if match is None:
-                expected = ", ".join(quote(c.heading(self._lang())) for c in sheet.columns)
+                expected = ", ".join(quote(c.heading(self.lang())) for c in sheet.columns)
                 self.problems.append(
                     _located(
                         SHEET_UNKNOWN_COLUMN.problem("", heading=quote(text), expected=expected),
@@ -582,7 +581,7 @@ class Reader:
                             "",
                             first=column_letter(other),
                             second=column_letter(index),
-                            heading=quote(column.heading(self._lang())),
+                            heading=quote(column.heading(self.lang())),
                         ),
                         Location(sheet=found.name, cell=cell, row=number, column=text),
                     )
@@ -610,12 +609,13 @@ class Reader:
             )
         )
 
-    def _lang(self) -> Lang:
+    def lang(self) -> Lang:
+        """The language of the workbook: that of most of the headings and sheet names it matched."""
         return "de" if self.lang_votes["de"] > self.lang_votes["en"] else "en"
 
     def documents(self) -> WorkbookRows:
         """Build the documents from the rows read."""
-        lang = self._lang()
+        lang = self.lang()
         main = self.found[0]
         if main is None:
             self.problems.append(SHEET_MISSING.problem("", sheet=quote(self.layout.sheets[0].title(lang))))
@@ -688,9 +688,10 @@ class Reader:
             if column.kind == "integer" and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
                 value = int(value.strip())
             keys.append(value)
-        parents = registry[sheet.parent].get(tuple(keys), [])  # type: ignore[index]
+        assert sheet.parent is not None
+        parents = registry[sheet.parent].get(tuple(keys), [])
         if len(parents) != 1:
-            column = sheet.keys[_first_unmatched(keys, registry[sheet.parent]) if not parents else -1]  # type: ignore[index]
+            column = sheet.keys[_first_unmatched(keys, registry[sheet.parent]) if not parents else -1]
             position = by_name.get(column.name)
             letter = column_letter(position) if position is not None else None
             reason = (
@@ -698,13 +699,13 @@ class Reader:
                 if not parents
                 else ("names more than one row of the sheet", "nennt mehr als eine Zeile des Blatts")
             )
-            parent_found = self.found[sheet.parent]  # type: ignore[index]
-            parent_title = parent_found.name if parent_found else self.layout.sheets[sheet.parent].title(self._lang())  # type: ignore[index]
+            parent_found = self.found[sheet.parent]
+            parent_title = parent_found.name if parent_found else self.layout.sheets[sheet.parent].title(self.lang())
             self.problems.append(
                 _located(
                     SHEET_UNKNOWN_PARENT.problem(
                         "",
-                        heading=column.heading(self._lang()),
+                        heading=column.heading(self.lang()),
                         value=quote(keys[-1]),
                         reason=reason[0],
                         reason_de=reason[1],
@@ -714,7 +715,7 @@ class Reader:
                         sheet=found.name,
                         cell=f"{letter}{row.number}" if letter else None,
                         row=row.number,
-                        column=column.heading(self._lang()),
+                        column=column.heading(self.lang()),
                     ),
                 )
             )
@@ -771,7 +772,7 @@ class Reader:
                             sheet=found.name,
                             cell=f"{letter}{row.number}",
                             row=row.number,
-                            column=found.letters.get(column.name, ("", column.heading(self._lang())))[1],
+                            column=found.letters.get(column.name, ("", column.heading(self.lang())))[1],
                         ),
                     )
                 )
@@ -815,7 +816,8 @@ def read_sheets(sheets: Iterator[RawSheet], layout: Layout, style: CellStyle, li
         for raw in sheets:
             reader.add_sheet(raw)
     except _TooLarge:
-        return WorkbookRows([], reader.problems, reader._lang(), reader.found, layout.info(reader._lang()), None)  # noqa: SLF001
+        lang = reader.lang()
+        return WorkbookRows([], reader.problems, lang, reader.found, layout.info(lang), None)
     return reader.documents()
 
 

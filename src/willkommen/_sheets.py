@@ -65,8 +65,10 @@ class Limits:
     cells: int = 2_000_000
     #: Bytes of all parts of an XLSX, ODS or ZIP when unpacked.
     unpacked_size: int = 200_000_000
-    #: How many times larger than packed a part larger than 1 MB may unpack.
+    #: How many times larger than packed a part may unpack ...
     ratio: int = 100
+    #: ... once it unpacks to more than this many bytes (small XML packs well, and harms no one).
+    ratio_above: int = 1_000_000
     #: Parts of an XLSX, ODS or ZIP.
     parts: int = 1_000
 

@@ -41,7 +41,6 @@ from willkommen._sheets import Cell, CellStyle, Limits, RawSheet, escape_text, i
 #: The extra that brings the libraries for spreadsheets.
 EXTRA = "spreadsheets"
 
-_MB = 1_000_000
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 _CSV_SUFFIX = ".csv"
@@ -119,7 +118,7 @@ def open_zip(data: bytes, limits: Limits, kind: str) -> zipfile.ZipFile:
     for info in infos:
         if info.flag_bits & 0x1:
             raise unreadable("the file is encrypted", "die Datei ist verschlüsselt")
-        if info.file_size > _MB and info.file_size > limits.ratio * max(info.compress_size, 1):
+        if info.file_size > limits.ratio_above and info.file_size > limits.ratio * max(info.compress_size, 1):
             raise unsafe(
                 f"the part {info.filename!r} unpacks to {info.file_size // max(info.compress_size, 1):,} times its"
                 " packed size (a compression bomb)",

@@ -504,3 +504,28 @@ def test_unwritable_text_is_refused() -> None:
 def test_a_location_reads_like_a_cell_reference(location: willkommen.Location, text: str) -> None:
     """A location prints as a spreadsheet application names a cell, a row or a sheet."""
     assert str(location) == text
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), Decimal("Infinity")])
+def test_numbers_beyond_reason_are_problems(value: object) -> None:
+    """An infinite or undefined number in a whole-number column is a problem, not a crash."""
+    with pytest.raises(Exception) as caught:  # noqa: PT011 - the private signal; its problem is what counts
+        CellReader(CellStyle(typed=True)).read(_column("integer"), value, "/x")  # type: ignore[arg-type]
+    assert caught.value.problem.code == "sheet.number_expected"  # type: ignore[attr-defined]
+
+
+def test_infinite_numbers_in_an_ods_file() -> None:
+    """An ODS cell holding INF as a number is read and reported, the rest of the file still checked."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    spreadsheets.write_template(buffer, format="ods")
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    content = source.read("content.xml").decode()
+    content = content.replace('office:value="12"', 'office:value="INF"', 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, content if info.filename == "content.xml" else source.read(info))
+    found = _found(spreadsheets.read(out.getvalue(), format="ods"))
+    assert [(code, path) for code, path, _, _ in found] == [("sheet.number_expected", "/offerings/0/participants")]

@@ -14,6 +14,7 @@ A cell's value is ``None`` (empty), ``str``, ``int``, ``float``, ``Decimal``,
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
@@ -324,6 +325,8 @@ class CellReader:
             raise self.fail(SHEET_NUMBER_EXPECTED, value, where)
         if isinstance(value, int):
             return value
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            raise self.fail(SHEET_NUMBER_EXPECTED, value, where)
         if value != int(value):
             raise self.fail(SHEET_WHOLE_NUMBER_EXPECTED, value, where)
         return int(value)
@@ -680,11 +683,8 @@ class Reader:
             position = by_name.get(column.name)
             value = row.values.get(position) if position is not None else None
             if value is not None and not isinstance(value, str):
-                value = (
-                    str(int(value))
-                    if isinstance(value, int | float) and not isinstance(value, bool) and value == int(value)
-                    else str(value)
-                )
+                # A key typed as a number (12 for "12") still names its parent; 12.5 or a date does not.
+                value = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
             if isinstance(value, str):
                 value = found.cells.text(value)
             if column.kind == "integer" and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):

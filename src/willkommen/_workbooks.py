@@ -396,11 +396,9 @@ def _ods_value(cell: Any) -> Cell:  # noqa: PLR0911 - one branch per value type
             number = Decimal(text)
         except ArithmeticError:
             return _ods_text(cell)
-        return (
-            int(number)
-            if number == number.to_integral_value() and "." not in text and "E" not in text.upper()
-            else number
-        )
+        if number.is_finite() and number == number.to_integral_value() and "." not in text and "E" not in text.upper():
+            return int(number)
+        return number
     if kind == "date":
         text = cell.get(_q("office", "date-value"), "")
         try:

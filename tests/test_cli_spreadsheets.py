@@ -161,3 +161,17 @@ def test_excel_lock_files_are_passed_over(tmp_path: Path, capsys: pytest.Capture
     code, out, _ = run(capsys, "validate", str(tmp_path))
     assert code == 0
     assert "1 file, 1 record: 1 valid" in out
+
+
+def test_force_writes_what_cells_held(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A time of day where a date belongs is a problem; --force still writes the draft as JSON."""
+    import datetime as dt
+
+    path = tmp_path / "b.xlsx"
+    spreadsheets.write_template(path)
+    book = openpyxl.load_workbook(path)
+    book["Angebote"]["B2"].value = dt.time(12, 30)  # the type of an offering: a code, not a time
+    book.save(path)
+    target = tmp_path / "b.json"
+    assert run(capsys, "convert", "--force", str(path), "-o", str(target))[0] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["offerings"][0]["type"] == "12:30:00"

@@ -110,8 +110,9 @@ def test_convert_to_json_needs_one_alliance(tmp_path: Path, capsys: pytest.Captu
 
 def test_convert_refuses_duplicate_ids_in_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two alliances with one id cannot share a workbook: their rows could not be told apart."""
-    bautzen = str(EXAMPLES / "bautzen.json")
-    code, out, _ = run(capsys, "convert", bautzen, bautzen, "-o", str(tmp_path / "x.xlsx"))
+    twin = tmp_path / "twin.json"
+    twin.write_bytes((EXAMPLES / "bautzen.json").read_bytes())
+    code, out, _ = run(capsys, "convert", str(EXAMPLES / "bautzen.json"), str(twin), "-o", str(tmp_path / "x.xlsx"))
     assert (code, (tmp_path / "x.xlsx").exists()) == (1, False)
     assert "/1/id: invalid_value" in out
 
@@ -175,3 +176,12 @@ def test_force_writes_what_cells_held(tmp_path: Path, capsys: pytest.CaptureFixt
     target = tmp_path / "b.json"
     assert run(capsys, "convert", "--force", str(path), "-o", str(target))[0] == 1
     assert json.loads(target.read_text(encoding="utf-8"))["offerings"][0]["type"] == "12:30:00"
+
+
+def test_read_files_reads_workbooks(tmp_path: Path) -> None:
+    """willkommen.read_files reads the workbooks of a folder as validate does: a record per alliance, located."""
+    (tmp_path / "data").mkdir()
+    _broken_workbook(tmp_path / "data" / "b.xlsx")
+    (record,) = willkommen.read_files(tmp_path / "data")
+    (problem,) = record.reading.problems
+    assert (problem.code, str(problem.location)) == ("sheet.text_expected", "Kommunen!E2 (AGS)")

@@ -1,4 +1,4 @@
-"""The command line: ``willkommen validate | report | schema | rules | example``.
+"""The command line: ``willkommen validate | report | convert | template | schema | rules | example``.
 
 Built on :mod:`argparse`: it is in the standard library, so the command adds
 no dependency to install or keep in step, and it costs almost nothing at
@@ -75,6 +75,7 @@ import attrs
 
 from willkommen._engine import failed_rule, rules
 from willkommen._enums import Severity
+from willkommen._errors import MissingExtraError, ValidationError
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
 from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
@@ -311,7 +312,9 @@ class TextReport:
         """A line for each problem of the record, for a failed check, and for rules that did not run."""
         where = source.name if outcome.line is None else f"{source.name}:{outcome.line}"
         lines = [
-            f"{where}: {shown_path(problem.path, whole=DOCUMENT)}: {problem.severity.value} {problem.code}: "
+            # A spreadsheet's cell first (Partner!C4 (Art)), as its user looks for it.
+            f"{where}: {'' if problem.location is None else f'{problem.location}: '}"
+            f"{shown_path(problem.path, whole=DOCUMENT)}: {problem.severity.value} {problem.code}: "
             f"{problem.message_in(self.lang)}"
             for problem in outcome.problems
         ]
@@ -356,10 +359,7 @@ class JsonReport:
         entry: dict[str, Any] = {
             "line": outcome.line,
             "valid": outcome.valid,
-            "problems": [
-                {"code": p.code, "path": p.path, "severity": p.severity.value, "message": p.message_in(self.lang)}
-                for p in outcome.problems
-            ],
+            "problems": [_problem_entry(p, self.lang) for p in outcome.problems],
         }
         if outcome.skipped:
             entry["skipped_rules"] = list(outcome.skipped)
@@ -380,6 +380,19 @@ class JsonReport:
     def finish(self, summary: Summary) -> None:
         """Close the list of files and add the summary."""
         self.out(f'], "summary": {json.dumps(attrs.asdict(summary))}}}')
+
+
+def _problem_entry(problem: Problem, lang: str) -> dict[str, Any]:
+    """A problem in the JSON report; ``location`` only for a problem found in a spreadsheet."""
+    entry: dict[str, Any] = {
+        "code": problem.code,
+        "path": problem.path,
+        "severity": problem.severity.value,
+        "message": problem.message_in(lang),
+    }
+    if problem.location is not None:
+        entry["location"] = attrs.asdict(problem.location)
+    return entry
 
 
 class Progress:
@@ -736,6 +749,141 @@ def _example(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- convert and template -------------------------------------------------------------------------
+
+_JSON_OUTPUTS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+@attrs.frozen
+class Converted:
+    """One document read for conversion: the data as read, the object (None if it has errors), its problems."""
+
+    data: Any
+    value: Any
+    problems: Sequence[Problem]
+
+
+def _converted(source: Source, stdin: Callable[[], IO[bytes]]) -> Iterator[Converted]:
+    """The documents of one input, each with its data kept, so that ``--force`` can write a draft."""
+    from willkommen import spreadsheets  # noqa: PLC0415 - only for conversions
+    from willkommen._api import read  # noqa: PLC0415
+    from willkommen._json import parse  # noqa: PLC0415
+
+    if source.error is not None:
+        raise source.error
+    if source.workbook:
+        assert source.path is not None
+        reading = spreadsheets.read(source.path)
+        if reading.problems:
+            yield Converted(None, None, reading.problems)
+        for record in reading.records:
+            yield Converted(record.document, record.value, record.problems)
+        return
+    stream = stdin() if source.path is None else source.path.open("rb")
+    try:
+        texts = [line for line in stream if line.strip()] if source.lines else [stream.read()]
+    finally:
+        if source.path is not None:
+            stream.close()
+    for text in texts:
+        data, problems = parse(text)
+        if data is None:
+            yield Converted(None, None, problems)
+            continue
+        found = read(data)
+        every = [*problems, *found.problems]
+        yield Converted(data, None if any(p.is_error for p in every) else found.value, every)
+
+
+def _output_kind(output: Path) -> str:
+    if output.suffix.lower() in _JSON_OUTPUTS:
+        return _JSON_OUTPUTS[output.suffix.lower()]
+    from willkommen.spreadsheets import format_of  # noqa: PLC0415 - only for conversions
+
+    kind = format_of(output)
+    if kind is None:
+        raise UsageError(f"cannot tell the format of {str(output)!r}: use .json, .jsonl, .xlsx, .ods, .zip or a folder")
+    return str(kind)
+
+
+def _json_default(value: object) -> object:
+    # A draft written with --force holds exact hours as Decimal (JSON has one number type) and whatever cells held.
+    from decimal import Decimal  # noqa: PLC0415
+
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else float(value)
+    # Anything else a cell gave (a time of day, an infinite number) is written as its text.
+    return str(value)
+
+
+def _document(item: Converted) -> Any:
+    from willkommen._api import dump  # noqa: PLC0415
+
+    return dump(item.value) if item.value is not None else item.data
+
+
+def _convert(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    kind = _output_kind(output)
+    inputs = _inputs(args.inputs, stdin_lines=args.jsonl, exclude=())
+    report = TextReport(print, args.lang)
+    items: list[Converted] = []
+    errors = 0
+    for source in inputs:
+        try:
+            converted = list(_converted(source, lambda: sys.stdin.buffer))
+        except OSError as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            converted = [Converted(None, None, [UNREADABLE_FILE.problem("", reason=reason)])]
+        for item in converted:
+            report.record(source, Outcome(line=None, problems=item.problems, valid=item.value is not None))
+            errors += sum(p.is_error for p in item.problems)
+        items.extend(item for item in converted if item.data is not None)
+    if errors and not args.force:
+        print(f"willkommen: {output} not written: {errors} error(s) above (--force writes it anyway)", file=sys.stderr)
+        return INVALID
+    documents = [_document(item) for item in items]
+    if not _write_converted(documents, output, kind, args.lang):
+        return INVALID
+    print(f"willkommen: wrote {len(documents)} alliance(s) to {output}", file=sys.stderr)
+    return INVALID if errors else VALID
+
+
+def _write_converted(documents: list[Any], output: Path, kind: str, lang: str) -> bool:
+    """Write the documents; False (after printing why) if a workbook could not hold them."""
+    if kind == "json" and len(documents) != 1:
+        raise UsageError(f"a .json file holds one alliance, not {len(documents)}: write .jsonl or a workbook")
+    if kind in ("json", "jsonl"):
+        indent = 2 if kind == "json" else None
+        text = "".join(
+            json.dumps(d, ensure_ascii=False, indent=indent, default=_json_default) + "\n" for d in documents
+        )
+        output.write_text(text, encoding="utf-8")
+        return True
+    from willkommen.spreadsheets import write_documents  # noqa: PLC0415 - only for conversions
+
+    try:
+        write_documents(documents, output, lang="de" if lang == "de" else "en")
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(printable(f"{output}: {problem.path or DOCUMENT}: {problem.code}: {problem.message_in(lang)}"))
+        print(f"willkommen: {output} not written", file=sys.stderr)
+        return False
+    return True
+
+
+def _template(args: argparse.Namespace) -> int:
+    from willkommen import spreadsheets  # noqa: PLC0415 - only for this command
+
+    output = Path(args.output)
+    if os.path.lexists(output) and not args.force:
+        raise UsageError(f"{str(output)!r} exists (--force overwrites it)")
+    if spreadsheets.format_of(output) is None:
+        raise UsageError(f"cannot tell the format of {str(output)!r}: use .xlsx, .ods, .zip or a folder")
+    spreadsheets.write_template(output, lang=args.lang)
+    return VALID
+
+
 # --- the parser and the entry point ---------------------------------------------------------------
 
 
@@ -890,6 +1038,32 @@ def _parser() -> argparse.ArgumentParser:
     rules_.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     rules_.set_defaults(parser=rules_, run=_rules)
 
+    convert = commands.add_parser(
+        "convert",
+        parents=[extensions],
+        help="convert between JSON, JSON Lines, XLSX, ODS and CSV",
+        description=(
+            "Convert alliances; the output's format comes from its suffix (.json, .jsonl, .xlsx, .ods, .zip) "
+            "or is a folder of CSV files. Exit code 0: written; 1: problems found; 2: usage error."
+        ),
+    )
+    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file or folder (JSON, JSON Lines, workbook)")
+    convert.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file or folder to write")
+    convert.add_argument(
+        "--lang", choices=("en", "de"), default="en", help="language of headings and messages (default: en)"
+    )
+    convert.add_argument("--force", action="store_true", help="write even if the data has errors")
+    convert.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    convert.set_defaults(parser=convert, run=_convert)
+
+    template = commands.add_parser(
+        "template", help="write a workbook to fill in: headings, drop-downs, an example alliance"
+    )
+    template.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=".xlsx, .ods, .zip or a folder")
+    template.add_argument("--lang", choices=("en", "de"), default="en", help="language of headings (default: en)")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    template.set_defaults(parser=template, run=_template, modules=[])
+
     example = commands.add_parser("example", help="print a valid example alliance as JSON")
     example.set_defaults(parser=example, run=_example, modules=[])
     return parser
@@ -932,6 +1106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sys.stdout is not None:
             # Now, not at exit: a full disk must change the exit code, not print a traceback.
             sys.stdout.flush()
+    except MissingExtraError as exc:
+        # A workbook without the spreadsheet libraries: say which extra to install.
+        _to_stderr(f"{args.parser.prog}: error: {exc}")
+        return USAGE
     except UsageError as exc:
         # As argparse reports its own usage errors: the command's usage, then the message.
         args.parser.print_usage(sys.stderr)

@@ -27,3 +27,10 @@ class ValidationError(WillkommenError):
         )
         more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
         super().__init__(f"{len(errors)} error(s) in the data:\n{lines}{more}")
+
+
+class MissingExtraError(WillkommenError, ImportError):
+    """An optional library is not installed; the message names the extra that brings it."""
+
+    def __init__(self, module: str, extra: str = "spreadsheets") -> None:
+        super().__init__(f"this needs {module!r}: install the extra with pip install 'willkommen[{extra}]'")

@@ -9,6 +9,7 @@ file that cannot be read is a record with the problem ``unreadable_file``,
 never an exception, and the other files are still read.
 
 In a folder, every ``*.json``, ``*.jsonl`` and ``*.ndjson`` below it is read,
+and every workbook (``*.xlsx``, ``*.ods``; see ``willkommen.spreadsheets``),
 sorted by name, except:
 
 - hidden entries (a name starting with ``.``: ``.git``, ``.venv``,
@@ -43,6 +44,11 @@ SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINES_SUFFIXES = (".jsonl", ".ndjson")
 #: Folders skipped in a walk besides hidden ones (see the module docstring).
 SKIPPED_FOLDERS = frozenset({"node_modules"})
+#: Workbooks a folder is searched for; a ZIP or a folder of CSV files counts only when named.
+WORKBOOK_SUFFIXES = (".xlsx", ".ods")
+_NAMED_WORKBOOK_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xlsm", ".zip")
+# The lock file Excel keeps beside a workbook it has open (~$name.xlsx): never a workbook.
+_EXCEL_LOCK = "~$"
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +93,8 @@ class Source:
     lines: bool
     error: OSError | None = None
     found: bool = False
+    #: A spreadsheet: an XLSX, ODS or ZIP file, or a folder of CSV files (``willkommen.spreadsheets``).
+    workbook: bool = False
 
 
 def is_lines(name: str) -> bool:
@@ -116,9 +124,13 @@ def walk(folder: Path, exclude: Sequence[str] = ()) -> list[Source]:
         below = Path(root).relative_to(folder)
         folders[:] = [f for f in folders if not _skipped(f, (below / f).as_posix(), exclude, folder=True)]
         for file in files:
-            if file.lower().endswith(SUFFIXES) and not _skipped(file, (below / file).as_posix(), exclude, folder=False):
-                path = Path(root, file)
+            if _skipped(file, (below / file).as_posix(), exclude, folder=False):
+                continue
+            path = Path(root, file)
+            if file.lower().endswith(SUFFIXES):
                 found.append(Source(str(path), path, lines=is_lines(file), found=True))
+            elif file.lower().endswith(WORKBOOK_SUFFIXES) and not file.startswith(_EXCEL_LOCK):
+                found.append(Source(str(path), path, lines=False, found=True, workbook=True))
     return sorted(found, key=lambda source: source.name)
 
 
@@ -134,7 +146,12 @@ def sources(
     for given in paths:
         path = Path(given)
         # A broken link is not a folder: reading it fails, and that is a problem of the data.
-        expanded = walk(path, exclude) if path.is_dir() else [Source(os.fspath(given), path, lines=is_lines(path.name))]
+        if _is_workbook(path):
+            expanded = [Source(os.fspath(given), path, lines=False, workbook=True)]
+        elif path.is_dir():
+            expanded = walk(path, exclude)
+        else:
+            expanded = [Source(os.fspath(given), path, lines=is_lines(path.name))]
         for source in expanded:
             assert source.path is not None
             key = os.path.realpath(source.path)
@@ -143,6 +160,18 @@ def sources(
             seen.add(key)
             result.append(source)
     return result
+
+
+def _is_workbook(path: Path) -> bool:
+    """Whether a named path is a workbook: ``.xlsx``, ``.ods``, ``.zip``, or a folder with an info CSV file."""
+    if not path.is_dir():
+        return path.suffix.lower() in _NAMED_WORKBOOK_SUFFIXES
+    from willkommen.spreadsheets import is_workbook  # noqa: PLC0415 - only for a folder that may hold CSV sheets
+
+    try:
+        return is_workbook(path)
+    except OSError:
+        return False  # an unlistable folder: walking it reports the problem
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -278,13 +307,34 @@ class _Reader:
             if not blank:
                 yield self.document(name, number, raw)
 
+    def workbook(self, source: Source) -> Iterator[Record]:
+        """A record per alliance of a workbook; its own problems go with the first (or alone, if it has none)."""
+        from willkommen import spreadsheets  # noqa: PLC0415 - only for spreadsheets
+
+        assert source.path is not None
+        if source.found:
+            # Found in a folder: opened as a regular file only, never a pipe that could hang the run.
+            with _open(source) as stream:
+                data = spreadsheets.read_at_most(stream, spreadsheets.Limits().file_size)
+            fmt = spreadsheets.format_of(source.path)
+            reading = spreadsheets.read(data, format=fmt, cls=self.cls)
+        else:
+            reading = spreadsheets.read(source.path, cls=self.cls)
+        if not reading.records and reading.problems:
+            yield Record(file=source.name, line=None, reading=Reading(value=None, problems=tuple(reading.problems)))
+        for index, found in enumerate(reading.records):
+            problems = (*reading.problems, *found.problems) if index == 0 else tuple(found.problems)
+            yield Record(file=source.name, line=None, reading=Reading(value=found.value, problems=problems))
+
     def source(self, source: Source, stdin: Callable[[], IO[bytes] | None]) -> Iterator[Record | Failure]:
         """The records of one input; a failure to read is a record with ``unreadable_file``."""
         if source.error is not None:
             yield _unreadable(source.name, source.error)
             return
         try:
-            if source.path is None:
+            if source.workbook:
+                yield from self.workbook(source)
+            elif source.path is None:
                 stream = _opened(stdin)
                 if source.lines:
                     yield from self.lines(source.name, stream)

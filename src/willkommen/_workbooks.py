@@ -34,12 +34,10 @@ from xml.sax.saxutils import quoteattr
 
 import attrs
 
+from willkommen._errors import MissingExtraError
 from willkommen._layout import Column, Lang, Layout, code_label
 from willkommen._problems import SHEET_TOO_LARGE, SHEET_UNREADABLE, SHEET_UNSAFE, Location, Problem
 from willkommen._sheets import Cell, CellStyle, Limits, RawSheet, escape_text, is_blank
-
-#: The extra that brings the libraries for spreadsheets.
-EXTRA = "spreadsheets"
 
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
@@ -55,16 +53,6 @@ class Refused(Exception):  # noqa: N818 - a problem that ends the reading of a f
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.code)
         self.problem = problem
-
-
-class MissingExtraError(ImportError):
-    """A spreadsheet library is not installed."""
-
-    def __init__(self, module: str) -> None:
-        super().__init__(
-            f"reading and writing spreadsheets needs {module!r}: install the extra with"
-            f" pip install 'willkommen[{EXTRA}]'"
-        )
 
 
 def unreadable(reason: str, reason_de: str, sheet: str | None = None) -> Refused:

@@ -23,13 +23,14 @@ import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, Literal
 
 import attrs
 
 from willkommen._api import SCHEMA_VERSION, dump
+from willkommen._api import load as load_document
 from willkommen._api import read as read_document
-from willkommen._errors import ValidationError, WillkommenError
+from willkommen._errors import MissingExtraError, ValidationError, WillkommenError
 from willkommen._example import example_document
 from willkommen._layout import Lang, LayoutError, fold, layout
 from willkommen._model import Alliance
@@ -47,7 +48,6 @@ from willkommen._sheets import (
 )
 from willkommen._tags import tag_of
 from willkommen._workbooks import (
-    MissingExtraError,
     Refused,
     csv_name,
     csv_text,
@@ -132,7 +132,7 @@ def format_of(path: str | os.PathLike[str]) -> Format | None:
     return None
 
 
-def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+def read_at_most(stream: IO[bytes], limit: int) -> bytes:
     """The bytes of *stream*; ``sheet.too_large`` past *limit* (read in chunks: never a buffer of the limit's size)."""
     chunks: list[bytes] = []
     size = 0
@@ -234,7 +234,7 @@ def read(
 
 
 def _record(doc: SheetDocument, rows: WorkbookRows, cls: type) -> SheetRecord:
-    reading = read_document(doc.data, cls)
+    reading: Any = read_document(doc.data, cls)
     kept = [p for p in reading.problems if not any(p.path == s or p.path.startswith(s + "/") for s in doc.suppressed)]
     sheet_layout = layout(cls)
     problems = [*doc.problems, *(locate(p, doc, rows, sheet_layout) for p in kept)]
@@ -336,8 +336,7 @@ def write_documents(
 
 def template_alliances() -> list[Alliance]:
     """What a template holds: the example alliance, to be replaced by one's own."""
-    reading = read_document(example_document(), Alliance)
-    return [reading.value]
+    return [load_document(example_document())]
 
 
 def write_template(

@@ -31,7 +31,7 @@ from willkommen._formats import (
     location_of,
     xml_text,
 )
-from willkommen._problems import INVALID_DATE, Problem
+from willkommen._problems import INVALID_DATE, Location
 
 from .conftest import example
 from .test_cli import exploding_rule, line, run, write  # noqa: F401 - a fixture
@@ -260,17 +260,10 @@ def test_an_all_valid_run_says_so_in_html(capsys: pytest.CaptureFixture[str]) ->
     assert "Problems by code" not in page
 
 
-@attrs.frozen(kw_only=True)
-class LocatedProblem(Problem):
-    """A problem as the spreadsheet reader makes it: with the cell it comes from."""
-
-    location: str | None = None
-
-
 def test_a_spreadsheet_location_is_shown_where_a_problem_has_one() -> None:
     """Problems that carry a ``location`` (spreadsheet input) show it in every format."""
     plain = INVALID_DATE.problem("/agreement/signed_on", value="'x'")
-    located = LocatedProblem(**attrs.asdict(plain, recurse=False), location="Tabelle1!C7")
+    located = attrs.evolve(plain, location=Location(sheet="Tabelle1", cell="C7", row=7))
     assert (location_of(located), location_of(plain)) == ("Tabelle1!C7", "")
     source = Source("book.xlsx", Path("book.xlsx"), lines=False)
     outcome = Outcome(line=None, problems=[located], valid=False)

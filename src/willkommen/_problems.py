@@ -276,6 +276,7 @@ FILE_TOO_LARGE = Rule(
 
 
 def _sheet(code: str, description: str, description_de: str, message: str, message_de: str) -> Rule:
+    fix, fix_de = _SHEET_FIXES[code]
     return Rule(
         code=code,
         severity=Severity.ERROR,
@@ -284,7 +285,66 @@ def _sheet(code: str, description: str, description_de: str, message: str, messa
         message=message,
         message_de=message_de,
         source="willkommen spreadsheets",
+        fix=fix,
+        fix_de=fix_de,
     )
+
+
+# How to fix each spreadsheet code, in English and German.
+_SHEET_FIXES = {
+    "sheet.unreadable": (
+        "Save the file again as .xlsx, .ods or CSV UTF-8 (a folder with one file per sheet).",
+        "Die Datei erneut als .xlsx, .ods oder CSV UTF-8 speichern (ein Ordner mit einer Datei je Blatt).",
+    ),
+    "sheet.unsafe": (
+        "Save the data again from Excel or LibreOffice into a new file; do not use the file received.",
+        "Die Daten aus Excel oder LibreOffice neu in eine neue Datei speichern; die erhaltene Datei nicht verwenden.",
+    ),
+    "sheet.too_large": (
+        "Delete the empty rows and columns below and right of the data, or split the workbook.",
+        "Leere Zeilen und Spalten unter und rechts der Daten löschen oder die Arbeitsmappe aufteilen.",
+    ),
+    "sheet.missing_sheet": (
+        "Start from 'willkommen template' and keep its sheets and their names.",
+        "Mit 'willkommen template' beginnen und dessen Blätter mit ihren Namen behalten.",
+    ),
+    "sheet.unknown_sheet": (
+        "Rename the sheet to one the template has, or move its data there and delete it.",
+        "Das Blatt wie eines der Vorlage benennen oder seine Daten dorthin verschieben und es löschen.",
+    ),
+    "sheet.unknown_column": (
+        "Rename the heading to one the template has, or delete the column.",
+        "Die Überschrift wie eine der Vorlage benennen oder die Spalte löschen.",
+    ),
+    "sheet.duplicate_column": (
+        "Keep one of the two columns and delete the other.",
+        "Eine der beiden Spalten behalten und die andere löschen.",
+    ),
+    "sheet.unknown_parent": (
+        "Enter the id exactly as in the row it refers to (the alliance's or the partner's ID column).",
+        "Die ID genau wie in der Zeile eintragen, auf die sie verweist (ID-Spalte des Bündnisses oder Partners).",
+    ),
+    "sheet.duplicate_id": (
+        "Give each alliance its own id, and change the rows of the other sheets to match.",
+        "Jedem Bündnis eine eigene ID geben und die Zeilen der anderen Blätter entsprechend ändern.",
+    ),
+    "sheet.text_expected": (
+        "Format the cell as text, then enter the value again (with its leading zeros).",
+        "Die Zelle als Text formatieren und den Wert erneut eingeben (mit führenden Nullen).",
+    ),
+    "sheet.number_expected": (
+        "Enter a number in a cell formatted as a number (in CSV: the file's decimal separator).",
+        "Eine Zahl in eine als Zahl formatierte Zelle eingeben (in CSV: das Dezimalzeichen der Datei).",
+    ),
+    "sheet.whole_number_expected": (
+        "Enter a whole number.",
+        "Eine ganze Zahl eingeben.",
+    ),
+    "sheet.date_expected": (
+        "Enter a date in a cell formatted as a date, or as YYYY-MM-DD.",
+        "Ein Datum in eine als Datum formatierte Zelle eingeben oder als JJJJ-MM-TT.",
+    ),
+}
 
 
 SHEET_UNREADABLE = _sheet(

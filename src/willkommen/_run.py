@@ -56,7 +56,7 @@ def _readable_once(source: Source) -> bool:
     """Whether the input is standard input or a pipe named on the command line (``<(zcat x.gz)``)."""
     if source.path is None:
         return True
-    if source.found or source.error is not None:
+    if source.found or source.error is not None or source.workbook:
         return False  # a file found in a folder is only ever read if it is a regular file
     try:
         return not stat.S_ISREG(source.path.stat().st_mode)
@@ -111,7 +111,8 @@ class Run:
                     at_most = None if source.lines else limit + 1
                     self.spools.setdefault(source, SpooledInput(_opener(source, stdin), at_most))
             reader = _IdReader(Alliance, catch=False, limit=limit)
-            for source in sources:
+            # A workbook's ids are checked within it (sheet.duplicate_id), not yet across files.
+            for source in (s for s in sources if not s.workbook):
                 for found in reader.source(self._readable(source), self._stdin(source)):
                     self.ids.add(_id_in_text(found.text), Place(source.name, found.line))
 

@@ -96,7 +96,7 @@ def open_zip(data: bytes, limits: Limits, kind: str) -> zipfile.ZipFile:
     """Open a ZIP container after checking its directory against *limits*."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, NotImplementedError (an unknown ZIP version), …
         raise unreadable(f"not a {kind} file ({exc})", f"keine {kind}-Datei ({exc})") from None
     infos = archive.infolist()
     if len(infos) > limits.parts:

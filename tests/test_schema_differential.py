@@ -73,10 +73,39 @@ def structural_problems(document: object) -> list[Problem]:
 
 
 def assert_agree(document: object) -> None:
-    """Both judges accept *document*, or both refuse it."""
+    """Both judges accept *document*, or both refuse it, but for a value no schema can judge (see EXPLAINED)."""
     by_schema = schema_errors(document)
-    by_reader = [(p.code, p.path) for p in structural_problems(document)]
+    problems = structural_problems(document)
+    by_reader = [(p.code, p.path) for p in problems]
+    if by_reader and not by_schema and all(_beyond_any_schema(_value_at(document, p.path)) for p in problems):
+        return
     assert bool(by_schema) == bool(by_reader), {"schema": by_schema, "reader": by_reader}
+
+
+def _value_at(document: object, pointer: str) -> object:
+    node: Any = document
+    for token in pointer.split("/")[1:]:
+        node = node[int(token)] if isinstance(node, list) else node[_unescape(token)]
+    return node
+
+
+def _beyond_any_schema(value: object) -> bool:
+    """Whether *value* is of a kind EXPLAINED lists: JSON Schema accepts it, the reader cannot keep it.
+
+    Random values land on these now and then (an hours value of 2**53 + 1, say):
+    the disagreement is the documented one, not a new one.
+    """
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, float):
+        return value.is_integer()  # 12.0 where an integer is expected
+    if isinstance(value, int) and not isinstance(value, bool):
+        # More digits than JSON text carries, or more than a float holds exactly (hours).
+        try:
+            return abs(value) >= 10**4300 or float(value) != value
+        except OverflowError:  # beyond float range
+            return True
+    return False
 
 
 # --- generated documents and their mutations ------------------------------------------------------

@@ -614,6 +614,7 @@ def test_rules_in_german_and_as_json(capsys: pytest.CaptureFixture[str]) -> None
         "description": participants.description_de,
         "message": participants.message_de,
         "source": participants.source,
+        "sources": [{"id": "wbf-workshop", "title": "DKJS, Programmwebsite, Seite „Analyseworkshop“"}],
         "applies_to": "Offering",
     }
 
@@ -632,6 +633,16 @@ def test_rules_code_explains_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["rules"][0]["applies_to"] is None
     _, out, _ = run(capsys, "rules", "--lang", "de", "missing")
     assert "Einlesen" in out
+
+
+def test_rules_code_prints_the_titles_of_its_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    """``rules CODE`` names each cited source by id and public title, in the chosen language."""
+    _, out, _ = run(capsys, "rules", "alliance.too_few_partners")
+    assert "    wbf-goals: DKJS, program website, „Ziele des Bundesprogramms" in out
+    _, out, _ = run(capsys, "rules", "--lang", "de", "coaching.budget_over_cap")
+    lines = out.splitlines()
+    assert "  Quelle: bautzen-news, bautzen-agreement" in lines
+    assert any(line.startswith("    bautzen-news: Stadt Bautzen, Meldung") for line in lines)
 
 
 def test_rules_with_an_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

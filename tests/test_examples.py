@@ -1,4 +1,4 @@
-"""The seed alliances, as shipped in examples/: what the sources say is what the data holds."""
+"""The alliances shipped in examples/: what the sources say is what the data holds."""
 
 from typing import Any
 
@@ -62,9 +62,13 @@ def test_helmstedt(helmstedt: dict[str, Any]) -> None:
 
 
 def test_the_packaged_examples_agree_with_the_files(bautzen: dict[str, Any]) -> None:
-    """The example in the package is Bautzen as shipped, plus the parts the seeds do not give."""
+    """The example in the package is Bautzen as shipped, plus the parts the sources do not give."""
     complete = example_document()
     made_up = {"founded_on", "lead", "offerings", "consultations"}
+    # The horizons of a goal and a measure are made up too: the sources do not say which is which.
+    for part in ("goals", "measures"):
+        for entry in complete[part]:
+            entry.pop("horizon", None)
     assert {k: v for k, v in complete.items() if k not in made_up | {"coaching"}} == {
         k: v for k, v in bautzen.items() if k != "coaching"
     }

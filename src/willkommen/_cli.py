@@ -83,6 +83,7 @@ from willkommen._model import Alliance
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._run import Run
 from willkommen._split import Split
+from willkommen._sources import cited_sources
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
 
@@ -693,6 +694,10 @@ def _rule_entry(entry: Rule, lang: str) -> dict[str, Any]:
         "description": entry.description_de if lang == "de" else entry.description,
         "message": entry.message_de if lang == "de" else entry.message,
         "source": entry.source,
+        "sources": [
+            {"id": cited.id, "title": cited.title_de if lang == "de" else cited.title}
+            for cited in cited_sources(entry.source)
+        ],
         "applies_to": entry.applies_to.__qualname__ if entry.applies_to is not None else None,
     }
 
@@ -720,7 +725,13 @@ def _rules(args: argparse.Namespace) -> int:
         print(f"{entry.code} ({_severity_text(entry.severity, args.lang)})")
         print(f"  {shown['description']}")
         print(f"  {labels['checks']}: {shown['applies_to'] or labels['reader']}")
-        print(f"  {labels['source']}: {entry.source}")
+        # The detail after the ids is English; in German, the cited titles say it.
+        if args.lang == "en" or not shown["sources"]:
+            print(f"  {labels['source']}: {entry.source}")
+        else:
+            print(f"  {labels['source']}: {', '.join(cited['id'] for cited in shown['sources'])}")
+        for cited in shown["sources"]:
+            print(f"    {cited['id']}: {cited['title']}")
         print(f"  {labels['message']}: {shown['message']}")
     else:
         width = max(len(entry.code) for entry in catalogue)

@@ -158,7 +158,7 @@ class OfferingType(LabelledEnum):
 
 
 class CoachingTask(LabelledEnum):
-    """What process coaching supports (seed 001)."""
+    """What process coaching supports (``bautzen-agreement``)."""
 
     GOAL_SETTING = "goal_setting", "Ziel- und Entscheidungsfindung"
     ACTION_PLANNING = "action_planning", "koordinierte, strukturierte Maßnahmenplanung"

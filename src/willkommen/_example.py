@@ -1,10 +1,12 @@
-"""A complete example alliance: Bautzen (seeds 000, 001), with every part filled in.
+"""A complete example alliance: Bautzen, with every part filled in.
 
-The seeds give the municipalities, partners, goals, measures, the agreement
-and the coaching budget (``examples/bautzen.json`` holds just those). To show
-every part of the format, this example adds a founding date, offerings,
-coaching sessions, a lead and a first consultation: those are made up, and
-the made-up offerings, sessions and consultation say "Beispiel".
+The sources ``bautzen-news`` and ``bautzen-agreement`` give the Kommunen,
+partners, goals, measures, the agreement and the coaching budget
+(``examples/bautzen.json`` holds just those). To show every part of the
+format, this example adds a founding date, offerings, coaching sessions, a
+lead, the horizons of a goal and a measure, and a first consultation: those
+are made up (``docs/sources.md``, choices), and the made-up offerings,
+sessions and consultation say "Beispiel".
 """
 
 import copy

@@ -32,7 +32,7 @@ def offering_dates_error(*, has_date: bool, has_start: bool, has_end: bool) -> t
     """Check the shape of an offering's dates; return ``(field, reason)`` or None.
 
     An offering happens on one ``date`` or runs from ``start`` to ``end``
-    (domain.md, Offering). Both the model and the reader use this one check.
+    (see ``Offering``). Both the model and the reader use this one check.
     """
     if has_date and (has_start or has_end):
         return ("start" if has_start else "end", "conflict")

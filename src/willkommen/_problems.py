@@ -106,7 +106,7 @@ def _structural(  # noqa: PLR0913 - a catalogue entry has this many parts, all n
         message_de=message_de,
         fix=fix,
         fix_de=fix_de,
-        source="domain.md, structural codes",
+        source="willkommen: the data format",
     )
 
 
@@ -201,7 +201,7 @@ UNREADABLE_FILE = Rule(
     ),
     message="cannot read the file: {reason}",
     message_de="Datei nicht lesbar: {reason}",
-    source="willkommen validate",
+    source="willkommen: the command line",
     fix="Check that the file exists, is a regular file and that you may read it.",
     fix_de="Prüfen Sie, ob die Datei existiert, eine gewöhnliche Datei ist und Sie sie lesen dürfen.",
 )
@@ -215,7 +215,7 @@ DUPLICATE_ALLIANCE_ID = Rule(
     description_de="Zwei Datensätze, in einer Datei oder in mehreren, geben einem Bündnis dieselbe ID.",
     message="the alliance id {id} is used elsewhere too: {places}",
     message_de="die Bündnis-ID {id} kommt auch anderswo vor: {places_de}",
-    source="willkommen validate, across all files of a run",
+    source="willkommen: the command line, across all files of a run",
     fix="Give each alliance an id of its own, or keep one record of the alliance and merge the other into it.",
     fix_de=(
         "Geben Sie jedem Bündnis eine eigene ID, oder behalten Sie einen Datensatz des Bündnisses und führen "

@@ -34,7 +34,7 @@ class ServiceOffice:
 def _offices_do_not_overlap(
     instance: "Program", attribute: "attrs.Attribute[tuple[ServiceOffice, ...]]", offices: tuple[ServiceOffice, ...]
 ) -> None:
-    # seed 003: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig."
+    # wbf-goals: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig."
     del instance, attribute
     seen: dict[State, str] = {}
     ids: set[str] = set()
@@ -86,28 +86,31 @@ class Program:
 WILLKOMMEN_BEI_FREUNDEN = Program(
     id=DEFAULT_PROGRAM_ID,
     name="Willkommen bei Freunden – Bündnisse für junge Flüchtlinge",
-    # seeds 000, 001: "gemeinsames Programm der DKJS und des BMFSFJ"
+    # bautzen-agreement: "ein gemeinsames Programm der Deutschen Kinder- und Jugendstiftung und des
+    # Bundesministeriums für Familie, Senioren, Frauen und Jugend"
     carriers=("Deutsche Kinder- und Jugendstiftung", "Bundesministerium für Familie, Senioren, Frauen und Jugend"),
-    # BMFSFJ press release of the launch; seed 001: "bis Ende 2018"
+    # bmfsfj-launch: launched 2015-05-28; bautzen-agreement: "Programmlaufzeit (bis Ende 2018)"
     start=dt.date(2015, 5, 28),
     end=dt.date(2018, 12, 31),
-    # seed 003: the program is nationwide
+    # wbf-goals: "Servicebüros in Deutschland", for Kommunen in every Land: nationwide
     states=frozenset(),
-    # seed 003: "mindestens drei lokalen Akteuren"
+    # wbf-goals: "mindestens drei lokalen Akteuren"
     min_partners=3,
-    # seeds 002, 003: "fünf Arten von Angeboten"
+    # helmstedt-news, wbf-goals: "fünf Arten von Angeboten"
     offering_types=frozenset(OfferingType),
-    # seeds 000, 001: "im Umfang von bis zu 100 Stunden"
+    # bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden", documented for
+    # Bautzen only. A choice: the library assumes it as the cap of every WbF alliance.
     coaching_hours_cap=Decimal(100),
-    # seed 003: six offices; Köln and Magdeburg's regions are named there. Hamburg
-    # and Berlin exist; their states are unverified, so none are claimed.
+    # wbf-goals: six offices; Köln's and Magdeburg's regions are named there.
+    # servicebueros: Hamburg and Berlin exist; their Länder are unverified, so none
+    # are claimed. The two other offices are unknown: the list is incomplete.
     service_offices=(
         ServiceOffice(id="koeln", city="Köln", states=frozenset({State.NW})),
         ServiceOffice(id="magdeburg", city="Magdeburg", states=frozenset({State.SN, State.ST, State.TH})),
         ServiceOffice(id="hamburg", city="Hamburg"),
         ServiceOffice(id="berlin", city="Berlin"),
     ),
-    source="seeds 000-003; BMFSFJ press releases",
+    source="bautzen-news, bautzen-agreement, wbf-goals, helmstedt-news, bmfsfj-launch, servicebueros",
 )
 
 # Copied on write, like the tag registry: a lookup sees the whole old table or the whole new one.

@@ -1,9 +1,9 @@
 """The rules of "Willkommen bei Freunden" and programs like it.
 
 Each rule is a plain function named after what it checks, registered with
-its code, severity, messages and the source it rests on (domain.md's rule
-table; the seeds in ``shared/seeds``). Limits come from the alliance's
-program (``context.program``), never from constants here.
+its code, severity, messages and the source it rests on, by the ids of
+``docs/sources.md``. Limits come from the alliance's program
+(``context.program``), never from constants here.
 """
 
 import datetime as dt
@@ -59,7 +59,7 @@ def _hours_are_valid(hours: Decimal) -> bool:
     description_de="Das Bündnis hat weniger verschiedene Partner, als sein Programm verlangt (WbF: 3).",
     message="{count} distinct partner(s); the program asks for at least {minimum}",
     message_de="{count} verschiedene(r) Partner; das Programm verlangt mindestens {minimum}",
-    source='seed 003: "mindestens drei lokalen Akteuren"',
+    source='wbf-goals: "mindestens drei lokalen Akteuren"',
 )
 def alliance_has_enough_partners(alliance: Alliance, context: Context) -> Iterator[Finding]:
     minimum = _program(context).min_partners
@@ -79,7 +79,7 @@ def alliance_has_enough_partners(alliance: Alliance, context: Context) -> Iterat
     description_de="Das Bündnis nennt keine Kommune.",
     message="the alliance names no municipality",
     message_de="das Bündnis nennt keine Kommune",
-    source="seed 003: the program supports Landkreise, Städte und Gemeinden",
+    source='wbf-goals: the program supports "Landkreise, Städte und Gemeinden"',
 )
 def alliance_has_a_municipality(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if not alliance.municipalities:
@@ -97,7 +97,7 @@ def alliance_has_a_municipality(alliance: Alliance, context: Context) -> Iterato
     description_de="Das Bündnis hat sich kein Ziel gesetzt.",
     message="the alliance has no goal",
     message_de="das Bündnis hat kein Ziel",
-    source="seeds 000, 001: goals fixed in the cooperation agreement",
+    source="bautzen-news, bautzen-agreement: the goals are fixed in the cooperation agreement",
 )
 def alliance_has_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if not alliance.goals:
@@ -115,7 +115,7 @@ def alliance_has_goals(alliance: Alliance, context: Context) -> Iterator[Finding
     description_de="Die Federführung nennt keinen Partner des Bündnisses.",
     message="lead {value} is not the id of a partner",
     message_de="Federführung {value} ist keine Partner-ID",
-    source="seed 002: Federführung der Stabsstelle Integration",
+    source='helmstedt-news: "unter der Federführung der Stabstelle Integration"',
 )
 def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if alliance.lead is not None and alliance.lead not in {p.id for p in alliance.partners}:
@@ -133,7 +133,7 @@ def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator
     description_de="Zwei Partner, zwei Ziele oder zwei Maßnahmen haben dieselbe ID.",
     message="id {value} is used already at index {first}",
     message_de="ID {value} ist schon an Index {first} vergeben",
-    source="domain.md: ids are unique in their alliance, so references are unambiguous",
+    source="willkommen: ids are unique in their alliance, so that references are unambiguous",
 )
 def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Finding]:
     # Each list is checked on its own, so one unreadable list hides nothing else.
@@ -158,7 +158,7 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     description_de="Derselbe Partner (Name und Organisation) kommt zweimal vor.",
     message="partner {value} appears already at index {first}",
     message_de="Partner {value} kommt schon an Index {first} vor",
-    source='seed 003: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
+    source='wbf-goals: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
 )
 def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iterator[Finding]:
     seen: dict[tuple[str, str | None], int] = {}
@@ -179,7 +179,7 @@ def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iter
     description_de="Eine Kommune liegt in einem Land außerhalb der Länder des Programms.",
     message="state {value} is not one of the program's states ({states})",
     message_de="Land {value} gehört nicht zu den Ländern des Programms ({states})",
-    source="domain.md: Program.states (empty: nationwide)",
+    source="willkommen: a program names its Länder (none: nationwide)",
 )
 def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -205,7 +205,7 @@ def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iter
     description_de="Eine Maßnahme nennt ein Ziel, das das Bündnis nicht hat.",
     message="goal {value} is not the id of a goal of the alliance",
     message_de="Ziel {value} ist keine Ziel-ID des Bündnisses",
-    source="seeds 000, 001: measures serve the agreed goals",
+    source='bautzen-news: "Um die Vorgaben zu erfüllen, hat das Bündnis bereits konkrete Maßnahmen vereinbart"',
 )
 def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
     goal_ids = {goal.id for goal in alliance.goals}
@@ -226,7 +226,7 @@ def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator
     description_de="Eine Maßnahme dient keinem Ziel.",
     message="measure {value} serves no goal",
     message_de="Maßnahme {value} dient keinem Ziel",
-    source="seeds 000, 001: measures are agreed to reach the goals",
+    source="bautzen-news: measures are agreed to reach the goals",
 )
 def measure_serves_a_goal(measure: Measure, context: Context) -> Iterator[Finding]:
     if not measure.goals:
@@ -262,7 +262,7 @@ def _ags_is_well_formed(municipality: Municipality) -> bool:
     description_de="Der Schlüssel hat nicht 5 Ziffern (Landkreis) bzw. 8 Ziffern (alle anderen Arten).",
     message="key {value} is not {digits} digits, as a {kind} has",
     message_de="Schlüssel {value} hat nicht {digits} Ziffern wie bei {kind_de}",
-    source="Destatis Gemeindeverzeichnis: Kreisschlüssel LLRKK, AGS LLRKKGGG",
+    source="destatis-ags: Kreisschlüssel LLRKK, Amtlicher Gemeindeschlüssel LLRKKGGG",
 )
 def municipality_key_is_well_formed(municipality: Municipality, context: Context) -> Iterator[Finding]:
     if municipality.ags is not None and not _ags_is_well_formed(municipality):
@@ -288,7 +288,7 @@ def municipality_key_is_well_formed(municipality: Municipality, context: Context
     description_de="Die ersten zwei Ziffern des Schlüssels sind nicht der Landesschlüssel des Landes der Kommune.",
     message="key {value} starts with {prefix}, but {state} has the Land key {land_key}",
     message_de="Schlüssel {value} beginnt mit {prefix}, aber {state} hat den Landesschlüssel {land_key}",
-    source="Destatis Gemeindeverzeichnis: the AGS opens with the Land key (01 SH ... 16 TH)",
+    source="destatis-ags: the key opens with the Land key (01 SH … 16 TH)",
 )
 def municipality_key_matches_state(municipality: Municipality, context: Context) -> Iterator[Finding]:
     if _ags_is_well_formed(municipality):
@@ -314,7 +314,7 @@ def municipality_key_matches_state(municipality: Municipality, context: Context)
     description_de="Der Schlüssel einer kreisfreien Stadt endet nicht auf 000.",
     message="key {value} of a district-free city does not end in 000",
     message_de="Schlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
-    source="Destatis Gemeindeverzeichnis: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
+    source="destatis-ags: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
 )
 def municipality_free_city_key_ends_in_000(municipality: Municipality, context: Context) -> Iterator[Finding]:
     if (
@@ -340,7 +340,7 @@ def municipality_free_city_key_ends_in_000(municipality: Municipality, context: 
     description_de="Die Angebotsart gehört nicht zu den Angeboten des Programms.",
     message="offering type {value} is not offered by the program",
     message_de="Angebotsart {value} bietet das Programm nicht an",
-    source='seeds 002, 003: "fünf Arten von Angeboten"',
+    source='helmstedt-news, wbf-goals: "fünf Arten von Angeboten"',
 )
 def offerings_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
     offered = _program(context).offering_types
@@ -360,7 +360,7 @@ def offerings_are_in_program(alliance: Alliance, context: Context) -> Iterator[F
     description_de="Ein Angebot liegt außerhalb der Programmlaufzeit.",
     message="{value} lies outside the program's runtime {runtime}",
     message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
-    source='seed 001: runtime "bis Ende 2018"; BMFSFJ: launch 2015-05-28',
+    source='bmfsfj-launch, bautzen-agreement: launched 2015-05-28, "Programmlaufzeit (bis Ende 2018)"',
 )
 def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -386,7 +386,7 @@ _WORKSHOP_SIZE = range(8, 21)
     description_de="Ein Analyseworkshop mit weniger als 8 oder mehr als 20 Teilnehmenden.",
     message="{value} participants; an analysis workshop typically has 8 to 20",
     message_de="{value} Teilnehmende; ein Analyseworkshop hat üblicherweise 8 bis 20",
-    source="program website: analysis workshops with typically 8-20 local actors",
+    source="wbf-workshop: analysis workshops with typically 8-20 local actors",
 )
 def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Finding]:
     if (
@@ -414,7 +414,7 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
     ),
     message="hours budget {value} is not more than 0 and at most {cap}",
     message_de="Stundenbudget {value} ist nicht größer als 0 und höchstens {cap}",
-    source='seeds 000, 001: "im Umfang von bis zu 100 Stunden"',
+    source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator[Finding]:
     coaching = alliance.coaching
@@ -437,7 +437,7 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
     description_de="Die Stunden der Sitzungen übersteigen zusammen das Budget.",
     message="sessions use {used} hours, more than the budget of {budget}",
     message_de="die Sitzungen umfassen {used} Stunden, mehr als das Budget von {budget}",
-    source='seeds 000, 001: "im Umfang von bis zu 100 Stunden"',
+    source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Finding]:
     budget = coaching_budget(alliance, _program(context))
@@ -461,7 +461,7 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
     description_de="Die Stunden einer Sitzung sind keine positive, endliche Zahl.",
     message="hours {value} are not a positive, finite number",
     message_de="Stunden {value} sind keine positive, endliche Zahl",
-    source="domain.md: hours are exact positive decimals",
+    source="willkommen: hours are exact positive decimals",
 )
 def session_hours_are_positive(session: CoachingSession, context: Context) -> Iterator[Finding]:
     if not _hours_are_valid(session.hours):
@@ -479,7 +479,7 @@ def session_hours_are_positive(session: CoachingSession, context: Context) -> It
     description_de="Eine Sitzung der Prozessbegleitung liegt außerhalb der Programmlaufzeit.",
     message="{value} lies outside the program's runtime {runtime}",
     message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
-    source='seed 001: runtime "bis Ende 2018"; BMFSFJ: launch 2015-05-28',
+    source='bmfsfj-launch, bautzen-agreement: launched 2015-05-28, "Programmlaufzeit (bis Ende 2018)"',
 )
 def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if alliance.coaching is None:
@@ -504,7 +504,7 @@ def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Fi
     description_de="Die Kooperationsvereinbarung ist außerhalb der Programmlaufzeit unterzeichnet.",
     message="{value} lies outside the program's runtime {runtime}",
     message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
-    source="seeds 000, 001: agreement signed within the program (Bautzen, 2017-09-26)",
+    source="bautzen-agreement: the agreement is signed within the program (Bautzen, 2017-09-26)",
 )
 def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -523,7 +523,7 @@ def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
     description_de="Die Kooperationsvereinbarung hat weniger als zwei Unterzeichnende.",
     message="{count} signatory(ies); an agreement needs at least 2",
     message_de="{count} Unterzeichnende; eine Vereinbarung braucht mindestens 2",
-    source="seeds 000, 001: signed by the Kommunen and DKJS",
+    source="bautzen-news, bautzen-agreement: signed by the Kommunen and the DKJS",
 )
 def agreement_has_two_signatories(agreement: CooperationAgreement, context: Context) -> Iterator[Finding]:
     if len(agreement.signatories) < 2:
@@ -544,7 +544,7 @@ def agreement_has_two_signatories(agreement: CooperationAgreement, context: Cont
     description_de="Ein Erstgespräch nennt ein Büro, das kein Servicebüro des Programms ist.",
     message="office {value} is not a service office of the program ({offices})",
     message_de="Büro {value} ist kein Servicebüro des Programms ({offices})",
-    source="seed 003: six regional Servicebüros",
+    source='wbf-goals, servicebueros: "sechs Servicebüros"; four are known by name',
 )
 def consultations_name_known_offices(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -571,7 +571,7 @@ def consultations_name_known_offices(alliance: Alliance, context: Context) -> It
     ),
     message="office {value} is not responsible for this alliance; {responsible} is",
     message_de="Büro {value} ist für dieses Bündnis nicht zuständig, sondern {responsible}",
-    source='seed 003: "Jedes Büro ist für eine bestimmte Region zuständig"',
+    source='wbf-goals: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig"',
 )
 def consultations_with_responsible_office(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -599,7 +599,7 @@ def consultations_with_responsible_office(alliance: Alliance, context: Context) 
     description_de="Ein Ende vor seinem Beginn oder eine Sitzung vor der Gründung des Bündnisses.",
     message="{value} comes before {before}",
     message_de="{value} liegt vor {before_de}",
-    source="domain.md: dates in order",
+    source="willkommen: dates in order",
 )
 def dates_in_order(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if context.readable("offerings"):

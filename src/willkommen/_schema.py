@@ -179,7 +179,7 @@ class _Builder:
             "additionalProperties": False,
         }
         if issubclass(cls, Offering):
-            # An offering has a date, or a start and an end (domain.md, Offering).
+            # An offering has a date, or a start and an end (see ``Offering``).
             schema["oneOf"] = _offering_dates()
         return schema
 

@@ -89,7 +89,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(code="invalid_date", path="/agreement/signed_on", changes=(("/agreement/signed_on", "26.09.2017"),)),
     Trigger(code="duplicate_key", path="/id", text='{"schema_version": 1, "id": "a", "id": "b"}'),
     Trigger(code="invalid_json", path="", text='{"schema_version": 1,}'),
-    # The rules of domain.md.
+    # The built-in rules.
     Trigger(
         code="alliance.too_few_partners",
         path="/partners",

@@ -133,7 +133,7 @@ class ProcessCoaching:
     """Process coaching (*Prozessbegleitung*) by an external coach."""
 
     coach: Person
-    #: None means the program's cap (WbF: 100 hours).
+    #: None means the program's cap (WbF: 100 hours, assumed from the Bautzen agreement).
     hours_budget: Decimal | None = None
     tasks: tuple[CoachingTask, ...] = ()
     sessions: tuple[CoachingSession, ...] = ()

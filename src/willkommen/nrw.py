@@ -90,12 +90,15 @@ class ResidenceStatus(LabelledEnum):
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TargetGroup:
-    """Whom the alliance serves: an age range and residence statuses (``leverkusen-news``)."""
+    """Whom the alliance serves: an age range, and residence statuses it focuses on (``leverkusen-news``)."""
 
     age_min: int
     age_max_exclusive: int
+    #: The statuses the alliance turns to especially ("Besonders für ..."): a focus,
+    #: not the statuses of the people counted in ``count``.
     residence_statuses: tuple[ResidenceStatus, ...] = ()
-    #: How many live in the Kommune (Leverkusen: 1,048).
+    #: How many of the age group live in the Kommune, whatever their status
+    #: (Leverkusen: 1,048).
     count: int | None = None
 
 

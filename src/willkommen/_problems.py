@@ -76,6 +76,9 @@ class Rule:
     reads: frozenset[str] | None = frozenset()
     replaces: str | None = None
     check: Callable[[Any, Any], Iterable[Finding]] | None = attrs.field(default=None, eq=False, repr=False)
+    #: Where the program decides how much a finding matters: its severity for a
+    #: program (or None), in place of ``severity``.
+    severity_for: Callable[[Any], Severity] | None = attrs.field(default=None, eq=False, repr=False)
 
     def problem(self, path: str, **values: object) -> Problem:
         """A problem of this code at *path*, its messages filled from *values*.

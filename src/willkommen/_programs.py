@@ -50,12 +50,25 @@ def _offices_do_not_overlap(
             seen[state] = office.id
 
 
+def _workshop_size_is_a_range(
+    instance: "Program", attribute: "attrs.Attribute[tuple[int, ...] | None]", size: tuple[int, ...] | None
+) -> None:
+    del instance, attribute
+    if size is not None and (len(size) != 2 or not 0 <= size[0] <= size[1]):
+        msg = f"workshop_size must be a pair (fewest, most) with 0 <= fewest <= most, not {size!r}"
+        raise ValueError(msg)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Program:
     """A funding program whose alliances the rules check.
 
     ``states`` empty means nationwide; ``end`` None means open-ended;
-    ``coaching_hours_cap`` None means no cap.
+    ``coaching_hours_cap`` None means no cap; ``workshop_size`` is the usual
+    number of participants of an analysis workshop, ``(fewest, most)``, None
+    where the program names none. ``offices_complete`` false says that the
+    program has offices its data does not list, so that a consultation with an
+    unlisted office is a warning, not an error.
     """
 
     id: str
@@ -68,6 +81,8 @@ class Program:
     offering_types: frozenset[OfferingType]
     coaching_hours_cap: Decimal | None = None
     service_offices: tuple[ServiceOffice, ...] = attrs.field(default=(), validator=_offices_do_not_overlap)
+    offices_complete: bool = True
+    workshop_size: tuple[int, ...] | None = attrs.field(default=None, validator=_workshop_size_is_a_range)
     source: str = ""
 
     def office(self, office_id: str) -> ServiceOffice | None:
@@ -110,6 +125,9 @@ WILLKOMMEN_BEI_FREUNDEN = Program(
         ServiceOffice(id="hamburg", city="Hamburg"),
         ServiceOffice(id="berlin", city="Berlin"),
     ),
+    offices_complete=False,
+    # wbf-workshop: an analysis workshop gathers typically 8 to 20 local actors.
+    workshop_size=(8, 20),
     source="bautzen-news, bautzen-agreement, wbf-goals, helmstedt-news, bmfsfj-launch, servicebueros",
 )
 

@@ -371,30 +371,34 @@ def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
                 yield _outside(program, day, "offerings", index, field)
 
 
-# The program's website: an analysis workshop gathers typically 8-20 local actors.
-_WORKSHOP_SIZE = range(8, 21)
-
-
 @rule(
     Offering,
     "offering.participants",
     WARNING,
     fix="Check the number of participants; this is a warning, the record stays valid.",
     fix_de="Prüfen Sie die Zahl der Teilnehmenden; dies ist eine Warnung, der Datensatz bleibt gültig.",
-    reads=(),
-    description="An analysis workshop with fewer than 8 or more than 20 participants.",
-    description_de="Ein Analyseworkshop mit weniger als 8 oder mehr als 20 Teilnehmenden.",
-    message="{value} participants; an analysis workshop typically has 8 to 20",
-    message_de="{value} Teilnehmende; ein Analyseworkshop hat üblicherweise 8 bis 20",
-    source="wbf-workshop: analysis workshops with typically 8-20 local actors",
+    reads=("offerings", "program"),
+    description=(
+        "An analysis workshop with fewer or more participants than the program's usual workshop size"
+        " (WbF: 8 to 20; checked only where the program names one)."
+    ),
+    description_de=(
+        "Ein Analyseworkshop mit weniger oder mehr Teilnehmenden, als im Programm üblich"
+        " (WbF: 8 bis 20; nur geprüft, wo das Programm eine Größe nennt)."
+    ),
+    message="{value} participants; an analysis workshop of the program typically has {fewest} to {most}",
+    message_de="{value} Teilnehmende; ein Analyseworkshop des Programms hat üblicherweise {fewest} bis {most}",
+    source="wbf-workshop: analysis workshops with typically 8 to 20 local actors",
 )
 def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Finding]:
+    size = _program(context).workshop_size
     if (
-        offering.type is OfferingType.ANALYSIS_WORKSHOP
+        size is not None
+        and offering.type is OfferingType.ANALYSIS_WORKSHOP
         and offering.participants is not None
-        and offering.participants not in _WORKSHOP_SIZE
+        and not size[0] <= offering.participants <= size[1]
     ):
-        yield finding("participants", value=quote(offering.participants))
+        yield finding("participants", value=quote(offering.participants), fewest=size[0], most=size[1])
 
 
 # --- process coaching -------------------------------------------------------
@@ -412,8 +416,8 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
         "Das Stundenbudget der Prozessbegleitung übersteigt die Obergrenze des Programms (WbF: 100)"
         " oder ist nicht positiv."
     ),
-    message="hours budget {value} is not more than 0 and at most {cap}",
-    message_de="Stundenbudget {value} ist nicht größer als 0 und höchstens {cap}",
+    message="hours budget {value} {fault}",
+    message_de="Stundenbudget {value} {fault_de}",
     source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -422,8 +426,18 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
         return
     budget = coaching.hours_budget
     cap = _program(context).coaching_hours_cap
-    if not _hours_are_valid(budget) or (cap is not None and budget > cap):
-        yield finding("coaching", "hours_budget", value=quote(budget), cap=cap if cap is not None else "∞")
+    if not _hours_are_valid(budget):
+        yield finding(
+            "coaching", "hours_budget", value=quote(budget), fault="is not positive", fault_de="ist nicht positiv"
+        )
+    elif cap is not None and budget > cap:
+        yield finding(
+            "coaching",
+            "hours_budget",
+            value=quote(budget),
+            fault=f"exceeds the cap of {cap} hours",
+            fault_de=f"übersteigt die Obergrenze von {cap} Stunden",
+        )
 
 
 @rule(
@@ -533,6 +547,11 @@ def agreement_has_two_signatories(agreement: CooperationAgreement, context: Cont
 # --- consultations ----------------------------------------------------------
 
 
+def _unknown_office_severity(program: Program | None) -> Severity:
+    # An office the data does not list may still be one of the program's, if the list is incomplete.
+    return WARNING if program is not None and not program.offices_complete else ERROR
+
+
 @rule(
     Alliance,
     "consultation.unknown_office",
@@ -540,8 +559,15 @@ def agreement_has_two_signatories(agreement: CooperationAgreement, context: Cont
     fix="Use the id of one of the program's service offices.",
     fix_de="Verwenden Sie die ID eines Servicebüros des Programms.",
     reads=("consultations", "program"),
-    description="A consultation names an office that is not one of the program's service offices.",
-    description_de="Ein Erstgespräch nennt ein Büro, das kein Servicebüro des Programms ist.",
+    severity_for=_unknown_office_severity,
+    description=(
+        "A consultation names an office that is not one of the program's service offices"
+        " (a warning where the program's list of offices is incomplete, as WbF's)."
+    ),
+    description_de=(
+        "Ein Erstgespräch nennt ein Büro, das kein Servicebüro des Programms ist"
+        " (eine Warnung, wo die Liste der Servicebüros des Programms unvollständig ist, wie bei WbF)."
+    ),
     message="office {value} is not a service office of the program ({offices})",
     message_de="Büro {value} ist kein Servicebüro des Programms ({offices})",
     source='wbf-goals, servicebueros: "sechs Servicebüros"; four are known by name',

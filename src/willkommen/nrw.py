@@ -73,7 +73,10 @@ GEMEINSAM_KLAPPTS = register_program(
         # leverkusen-news names only the Starter-Workshop, an analysis of the local situation.
         offering_types=frozenset({OfferingType.ANALYSIS_WORKSHOP}),
         coaching_hours_cap=None,
+        # A choice: no source names offices of the initiative, nor a usual workshop size.
         service_offices=(),
+        offices_complete=True,
+        workshop_size=None,
         source="leverkusen-news, nrw-launch, steinfurt-ki",
     )
 )

@@ -86,7 +86,7 @@ def test_every_entry_is_described_in_english_and_german(rule: willkommen.Rule) -
 def test_a_problem_carries_its_entry_s_severity_and_messages() -> None:
     """Rule.problem fills both templates; is_error follows the severity."""
     (entry,) = [r for r in willkommen.rules() if r.code == "offering.participants"]
-    problem = entry.problem("/offerings/0/participants", value=7, fewest=8, most=20)
+    problem = entry.problem("/offerings/0/participants", value=7, value_de="7", fewest=8, most=20)
     assert problem.severity == Severity.WARNING
     assert not problem.is_error
     assert problem.message == "7 participants; an analysis workshop of the program typically has 8 to 20"

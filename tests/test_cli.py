@@ -122,9 +122,9 @@ def test_the_summary_counts_in_german(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1
     (problem,) = reads(path.read_bytes()).problems
     assert out.splitlines() == [
-        f"{path}: /goals: error missing: {problem.message_de}",
+        f"{path}: /goals: Fehler missing: {problem.message_de}",
         (
-            f"{path}: (document): note: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
+            f"{path}: (Dokument): Hinweis: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
             " (alliance.no_goals, measure.unknown_goal); nach der Korrektur können weitere Probleme folgen"
         ),
         "1 Datei, 1 Datensatz: 0 gültig, 1 ungültig (1 Fehler, 0 Warnungen)",
@@ -807,7 +807,7 @@ def test_python_m_willkommen_runs_the_command(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stderr) == (1, "")
-    assert f"{path}: /goals: error missing: " in done.stdout
+    assert f"{path}: /goals: Fehler missing: " in done.stdout
 
 
 def test_python_m_willkommen_reads_standard_input(tmp_path: Path) -> None:

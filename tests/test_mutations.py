@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 import willkommen
 from willkommen import Alliance, Problem, ValidationError
+from willkommen._programs import find_program
 from willkommen.testing import alliances
 
 _PROFILE_EXAMPLES = settings().max_examples
@@ -274,10 +275,13 @@ def break_a_reference(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
             (f"/measures/{index}/goals", position, "measure.unknown_goal", goal_ids)
             for position in range(len(measure["goals"]))
         )
-    places.extend(
-        (f"/consultations/{index}", "office", "consultation.unknown_office", office_ids)
-        for index in range(len(document.get("consultations", [])))
-    )
+    # An unlisted office is an error only where the program lists all its offices (not WbF).
+    program = find_program(document.get("program", willkommen.WILLKOMMEN_BEI_FREUNDEN.id))
+    if program is not None and program.offices_complete:
+        places.extend(
+            (f"/consultations/{index}", "office", "consultation.unknown_office", office_ids)
+            for index in range(len(document.get("consultations", [])))
+        )
     parent, key, code, existing = draw(st.sampled_from(places))
     name = draw(st.text(max_size=12).filter(lambda t: t not in existing))
     return Mutation("reference", f"{parent}/{_escape(key)}", code, _setter(parent, key, name))

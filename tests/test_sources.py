@@ -11,7 +11,12 @@ from willkommen._sources import SOURCES, cited_sources, find_source
 _DOCS = Path(__file__).parent.parent / "docs"
 
 
-@pytest.mark.parametrize("rule", willkommen.rules(), ids=lambda r: r.code)
+def _shipped() -> list[willkommen.Rule]:
+    # Other test modules register rules of their own, citing their own rules.
+    return [e for e in willkommen.rules() if e.applies_to is None or e.applies_to.__module__.startswith("willkommen")]
+
+
+@pytest.mark.parametrize("rule", _shipped(), ids=lambda r: r.code)
 def test_every_shipped_rule_cites_a_registered_source(rule: willkommen.Rule) -> None:
     """A built-in rule's source opens with ids of the register, so ``rules CODE`` can name the texts."""
     assert cited_sources(rule.source), rule.source

@@ -67,6 +67,7 @@ import os
 import re
 import sys
 import time
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -78,6 +79,7 @@ from willkommen._enums import Severity
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
 from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
+from willkommen._german import CLASS_NAMES_DE, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
@@ -105,17 +107,61 @@ VALID, INVALID, USAGE, FAILED, OUTPUT_FAILED = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
-    """A mistake in the command (exit code 2), not in the data."""
+    """A mistake in the command (exit code 2), not in the data; said in English and German."""
+
+    def __init__(self, message: str, message_de: str) -> None:
+        super().__init__(message)
+        self.message_de = message_de
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``"en"`` or ``"de"``."""
+        return self.message_de if lang == "de" else str(self)
+
+
+def _wants_german(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for German, read before argparse so that its errors are German too."""
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--lang=de" or (argument == "--lang" and argv[index + 1 : index + 2] == ["de"]):
+            return True
+    return False
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage line and its errors in German when the command line asks for German."""
+
+    german = False
+
+    def format_usage(self) -> str:
+        """The usage line; ``Aufruf:`` in German."""
+        usage = super().format_usage()
+        return "Aufruf:" + usage.removeprefix("usage:") if self.german else usage
+
+    def format_help(self) -> str:
+        """The help text; its usage line in German when asked for (the option texts stay English)."""
+        text = super().format_help()
+        return "Aufruf:" + text.removeprefix("usage:") if self.german else text
+
+    def error(self, message: str) -> typing.NoReturn:
+        """Print the usage and *message* (in German if asked for), and exit with code 2."""
+        self.print_usage(sys.stderr)
+        if self.german:
+            self.exit(2, f"{self.prog}: Fehler: {usage_error_de(message)}\n")
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _inputs(arguments: Sequence[str], *, stdin_lines: bool, exclude: Sequence[str]) -> list[Source]:
     """Every input named on the command line, folders expanded, in the order given, each once."""
     if arguments.count(_STDIN) > 1:
-        raise UsageError("'-' (standard input) can be given once")
+        raise UsageError(
+            "'-' (standard input) can be given once", "'-' (die Standardeingabe) darf nur einmal angegeben werden"
+        )
     # lexists: a broken link exists; reading it fails, and that is a problem of the data.
     missing = [argument for argument in arguments if argument != _STDIN and not os.path.lexists(argument)]
     if missing:
-        raise UsageError(f"no such file or folder: {', '.join(repr(m) for m in missing)}")
+        named = ", ".join(repr(m) for m in missing)
+        raise UsageError(f"no such file or folder: {named}", f"Datei oder Ordner nicht vorhanden: {named}")
     if _STDIN not in arguments:
         return sources(arguments, exclude)
     index = arguments.index(_STDIN)
@@ -142,8 +188,10 @@ def _selectors(values: Iterable[str] | None) -> tuple[str, ...]:
     unknown = [s for s in selectors if not any(_matches(code, s) for code in codes)]
     if unknown:
         # A typo would otherwise select nothing, or ignore nothing, without a word.
+        named = ", ".join(repr(u) for u in unknown)
         raise UsageError(
-            f"no rule code is or starts with {', '.join(repr(u) for u in unknown)} (see 'willkommen rules')"
+            f"no rule code is or starts with {named} (see 'willkommen rules')",
+            f"kein Code einer Regel ist oder beginnt mit {named} (siehe 'willkommen rules')",
         )
     return selectors
 
@@ -258,6 +306,7 @@ def summary_line(summary: Summary, lang: str) -> str:
 
 #: How the text report names the place of a problem of the whole document (JSON Pointer "").
 DOCUMENT = "(document)"
+DOCUMENT_DE = "(Dokument)"
 
 
 def _exception_text(error: BaseException) -> str:
@@ -311,15 +360,20 @@ class TextReport:
     def record(self, source: Source, outcome: Outcome) -> None:
         """A line for each problem of the record, for a failed check, and for rules that did not run."""
         where = source.name if outcome.line is None else f"{source.name}:{outcome.line}"
+        german = self.lang == "de"
+        document = DOCUMENT_DE if german else DOCUMENT
         lines = [
-            f"{where}: {shown_path(problem.path, whole=DOCUMENT)}: {problem.severity.value} {problem.code}: "
+            f"{where}: {shown_path(problem.path, whole=document)}: {_severity_text(problem.severity, self.lang)} "
+            f"{problem.code}: "
             f"{problem.message_in(self.lang)}"
             for problem in outcome.problems
         ]
         if outcome.failure is not None:
-            lines.append(f"{where}: {DOCUMENT}: failure: {failure_text(outcome, self.lang)}")
+            label = "Ausfall" if german else "failure"
+            lines.append(f"{where}: {document}: {label}: {failure_text(outcome, self.lang)}")
         if outcome.skipped:
-            lines.append(f"{where}: {DOCUMENT}: note: {skipped_text(outcome, self.lang)}")
+            label = "Hinweis" if german else "note"
+            lines.append(f"{where}: {document}: {label}: {skipped_text(outcome, self.lang)}")
         for line in lines:
             self.out(printable(line))
 
@@ -627,7 +681,10 @@ def _validate(args: argparse.Namespace) -> int:
         split.abort()
         raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
     if not inputs:
-        _to_stderr("willkommen: no *.json, *.jsonl or *.ndjson files found")
+        if args.lang == "de":
+            _to_stderr("willkommen: keine Dateien *.json, *.jsonl oder *.ndjson gefunden")
+        else:
+            _to_stderr("willkommen: no *.json, *.jsonl or *.ndjson files found")
     if summary.failures:
         return FAILED
     return INVALID if summary.invalid else VALID
@@ -676,7 +733,10 @@ def _schema(args: argparse.Namespace) -> int:
 
     roots = _roots()
     if args.root not in roots:
-        raise UsageError(f"unknown --root {args.root!r}: choose from {', '.join(map(repr, roots))}")
+        known = ", ".join(map(repr, roots))
+        raise UsageError(
+            f"unknown --root {args.root!r}: choose from {known}", f"unbekannte --root {args.root!r}: möglich: {known}"
+        )
     print(_json_text(json_schema(roots[args.root]), indent=2))
     return 0
 
@@ -702,6 +762,14 @@ def _rule_entry(entry: Rule, lang: str) -> dict[str, Any]:
     }
 
 
+def _checks_text(entry: Rule, lang: str) -> str | None:
+    """What the rule checks, in *lang*: a class of the model, or None for the reader's codes."""
+    if entry.applies_to is None:
+        return None
+    name = entry.applies_to.__qualname__
+    return CLASS_NAMES_DE.get(name, name) if lang == "de" else name
+
+
 def _severity_text(severity: Severity, lang: str) -> str:
     return severity.label_de if lang == "de" else severity.value
 
@@ -713,7 +781,10 @@ def _rules(args: argparse.Namespace) -> int:
         # A prefix on dotted segments, as --select takes it: "coaching" lists coaching.*.
         catalogue = exact or tuple(entry for entry in catalogue if _matches(entry.code, args.code))
         if not catalogue:
-            raise UsageError(f"no rule code is or starts with {args.code!r} (see 'willkommen rules')")
+            raise UsageError(
+                f"no rule code is or starts with {args.code!r} (see 'willkommen rules')",
+                f"kein Code einer Regel ist oder beginnt mit {args.code!r} (siehe 'willkommen rules')",
+            )
     explain = args.code is not None and len(catalogue) == 1
     if args.format == "json":
         document = {"version": REPORT_VERSION, "rules": [_rule_entry(entry, args.lang) for entry in catalogue]}
@@ -724,7 +795,7 @@ def _rules(args: argparse.Namespace) -> int:
         shown = _rule_entry(entry, args.lang)
         print(f"{entry.code} ({_severity_text(entry.severity, args.lang)})")
         print(f"  {shown['description']}")
-        print(f"  {labels['checks']}: {shown['applies_to'] or labels['reader']}")
+        print(f"  {labels['checks']}: {_checks_text(entry, args.lang) or labels['reader']}")
         # The detail after the ids is English; in German, the cited titles say it.
         if args.lang == "en" or not shown["sources"]:
             print(f"  {labels['source']}: {entry.source}")
@@ -760,9 +831,15 @@ def _import_extensions(modules: Iterable[str]) -> None:
             importlib.import_module(name)
         except SystemExit as exc:
             # An extension that exits while being imported would end the run before anything was checked.
-            raise UsageError(f"cannot import {name!r}: it called sys.exit({exc.code!r}) while being imported") from None
+            raise UsageError(
+                f"cannot import {name!r}: it called sys.exit({exc.code!r}) while being imported",
+                f"Modul {name!r} lässt sich nicht importieren: es rief beim Import sys.exit({exc.code!r}) auf",
+            ) from None
         except Exception as exc:  # noqa: BLE001 - any failure of the user's module is a usage error
-            raise UsageError(f"cannot import {name!r}: {type(exc).__name__}: {exception_text(exc)}") from None
+            raise UsageError(
+                f"cannot import {name!r}: {type(exc).__name__}: {exception_text(exc)}",
+                f"Modul {name!r} lässt sich nicht importieren ({type(exc).__name__})",
+            ) from None
 
 
 class _Version(argparse.Action):
@@ -782,14 +859,14 @@ class _Version(argparse.Action):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="willkommen",
         description="Check, describe and start data files of local alliances for young refugees.",
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    extensions = argparse.ArgumentParser(add_help=False)
+    extensions = _Parser(add_help=False)
     extensions.add_argument(
         "--import",
         dest="modules",
@@ -798,7 +875,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MODULE",
         help="import an extension module first, so that its classes, tags and rules are known (repeatable)",
     )
-    language = argparse.ArgumentParser(add_help=False)
+    language = _Parser(add_help=False)
     language.add_argument("--lang", choices=("en", "de"), default="en", help="language of messages (default: en)")
 
     validate = commands.add_parser(
@@ -931,9 +1008,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         # Never a traceback for a character the terminal's encoding lacks (≤, ü on cp1252).
         sys.stdout.reconfigure(errors="backslashreplace")
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    _Parser.german = _wants_german(arguments)
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:
         # argparse has printed its message; keep its exit code (2, or 0 for --help).
         return exc.code if isinstance(exc.code, int) else USAGE
@@ -946,7 +1025,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         # As argparse reports its own usage errors: the command's usage, then the message.
         args.parser.print_usage(sys.stderr)
-        _to_stderr(f"{args.parser.prog}: error: {exc}")
+        if getattr(args, "lang", "en") == "de":
+            _to_stderr(f"{args.parser.prog}: Fehler: {exc.message_in('de')}")
+        else:
+            _to_stderr(f"{args.parser.prog}: error: {exc}")
         return USAGE
     except (OutputError, OSError) as exc:
         # Reading failures are the data's problems (unreadable_file); what is left is the output.

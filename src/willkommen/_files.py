@@ -34,9 +34,10 @@ from typing import IO, Any
 import attrs
 
 from willkommen._api import Reading, reads
+from willkommen._german import os_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
-from willkommen._problems import FILE_TOO_LARGE, UNREADABLE_FILE
+from willkommen._problems import FILE_TOO_LARGE, UNREADABLE_FILE, Problem
 
 #: Suffixes of the files a folder is searched for, and those read as JSON Lines.
 SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -148,11 +149,14 @@ def sources(
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _unreadable(name: str, exc: OSError) -> Record:
+def unreadable_problem(exc: OSError) -> Problem:
+    """The ``unreadable_file`` problem of an error of the operating system, in English and German."""
     reason = exc.strerror or str(exc) or type(exc).__name__
-    return Record(
-        file=name, line=None, reading=Reading(value=None, problems=(UNREADABLE_FILE.problem("", reason=reason),))
-    )
+    return UNREADABLE_FILE.problem("", reason=reason, reason_de=os_error_de(exc, reason))
+
+
+def _unreadable(name: str, exc: OSError) -> Record:
+    return Record(file=name, line=None, reading=Reading(value=None, problems=(unreadable_problem(exc),)))
 
 
 # Opening a FIFO for reading waits for a writer; non-blocking, it returns at once.

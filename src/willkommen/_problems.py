@@ -116,7 +116,7 @@ def _structural(  # noqa: PLR0913 - a catalogue entry has this many parts, all n
 TYPE = _structural(
     "type",
     "A value has the wrong JSON type.",
-    "Ein Wert hat den falschen JSON-Typ.",
+    "Ein Wert hat den falschen JSON-Datentyp.",
     "expected {expected}, got {value}",
     "erwartet: {expected_de}, erhalten: {value}",
     fix="Write the value as the type the format expects: text in quotes, numbers without, lists in [ ].",
@@ -134,12 +134,12 @@ MISSING = _structural(
 UNKNOWN_KEY = _structural(
     "unknown_key",
     "A key the model does not have; it is never ignored.",
-    "Ein Schlüssel, den das Modell nicht kennt; er wird nie übergangen.",
+    "Eine Angabe, die das Datenmodell nicht kennt; sie wird nie übergangen.",
     "unknown key {key}{hint}",
-    "unbekannter Schlüssel {key}{hint_de}",
+    "unbekannte Angabe {key}{hint_de}",
     fix="Check the key's spelling against the data format; remove it if the model has no such field.",
     fix_de=(
-        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie den Schlüssel, wenn das Modell kein "
+        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie die Angabe, wenn das Modell kein "
         "solches Feld hat."
     ),
 )
@@ -164,11 +164,11 @@ INVALID_DATE = _structural(
 DUPLICATE_KEY = _structural(
     "duplicate_key",
     "The same key twice in one JSON object.",
-    "Derselbe Schlüssel zweimal in einem JSON-Objekt.",
+    "Dieselbe Angabe zweimal in einem JSON-Objekt.",
     "key {key} appears {count} times in one object",
-    "Schlüssel {key} kommt {count}-mal in einem Objekt vor",
+    "Angabe {key} kommt {count}-mal im selben Objekt vor",
     fix="Keep the key once, with the value that is meant.",
-    fix_de="Behalten Sie den Schlüssel einmal, mit dem gemeinten Wert.",
+    fix_de="Behalten Sie die Angabe einmal, mit dem gemeinten Wert.",
 )
 INVALID_JSON = _structural(
     "invalid_json",
@@ -203,7 +203,7 @@ UNREADABLE_FILE = Rule(
         "ein defekter Link, ein anderer Ein-/Ausgabefehler."
     ),
     message="cannot read the file: {reason}",
-    message_de="Datei nicht lesbar: {reason}",
+    message_de="Datei nicht lesbar: {reason_de}",
     source="willkommen: the command line",
     fix="Check that the file exists, is a regular file and that you may read it.",
     fix_de="Prüfen Sie, ob die Datei existiert, eine gewöhnliche Datei ist und Sie sie lesen dürfen.",

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from willkommen._engine import Context, rule
 from willkommen._enums import MunicipalityKind, OfferingType, Severity
+from willkommen._german import count_de, count_en, number_de
 from willkommen._model import Alliance, CoachingSession, CooperationAgreement, Measure, Municipality, Offering
 from willkommen._numbers import exact_sum
 from willkommen._problems import Finding, finding
@@ -33,7 +34,8 @@ def _runtime(program: Program) -> str:
 
 
 def _runtime_de(program: Program) -> str:
-    return f"{program.start.isoformat()} bis {program.end.isoformat() if program.end else 'offen'}"
+    end = program.end.strftime("%d.%m.%Y") if program.end else "offenes Ende"
+    return f"{program.start.strftime('%d.%m.%Y')} bis {end}"
 
 
 def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
@@ -56,16 +58,28 @@ def _hours_are_valid(hours: Decimal) -> bool:
     fix_de="Ergänzen Sie die fehlenden Partner; ein zweimal genannter Partner zählt einmal.",
     reads=("partners", "program"),
     description="The alliance has fewer distinct partners than its program asks for (WbF: 3).",
-    description_de="Das Bündnis hat weniger verschiedene Partner, als sein Programm verlangt (WbF: 3).",
-    message="{count} distinct partner(s); the program asks for at least {minimum}",
-    message_de="{count} verschiedene(r) Partner; das Programm verlangt mindestens {minimum}",
+    description_de="Das Bündnis hat weniger verschiedene Bündnispartner, als sein Programm verlangt (WbF: 3).",
+    message="the alliance has {partners}; the program asks for at least {minimum}",
+    message_de="das Bündnis hat {partners_de}; das Programm verlangt mindestens {minimum}",
     source='wbf-goals: "mindestens drei lokalen Akteuren"',
 )
 def alliance_has_enough_partners(alliance: Alliance, context: Context) -> Iterator[Finding]:
     minimum = _program(context).min_partners
     distinct = {(p.name, p.organisation) for p in alliance.partners}
     if len(distinct) < minimum:
-        yield finding("partners", count=len(distinct), minimum=minimum)
+        count = len(distinct)
+        yield finding(
+            "partners",
+            partners=count_en(count, "partner", "distinct partners", none="no partner"),
+            partners_de=count_de(
+                count,
+                "Bündnispartner",
+                "verschiedene Bündnispartner",
+                none="keinen Bündnispartner",
+                single="nur einen Bündnispartner",
+            ),
+            minimum=minimum,
+        )
 
 
 @rule(
@@ -112,9 +126,9 @@ def alliance_has_goals(alliance: Alliance, context: Context) -> Iterator[Finding
     fix_de="Setzen Sie lead auf die ID eines Partners des Bündnisses, oder entfernen Sie es.",
     reads=("lead", "partners"),
     description="The lead (Federführung) names no partner of the alliance.",
-    description_de="Die Federführung nennt keinen Partner des Bündnisses.",
+    description_de="Die Federführung nennt keinen Bündnispartner des Bündnisses.",
     message="lead {value} is not the id of a partner",
-    message_de="Federführung {value} ist keine Partner-ID",
+    message_de="Federführung {value} ist nicht die ID eines Bündnispartners",
     source='helmstedt-news: "unter der Federführung der Stabstelle Integration"',
 )
 def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -130,9 +144,9 @@ def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator
     fix_de="Geben Sie jedem Partner, jedem Ziel und jeder Maßnahme eine eigene ID im Bündnis.",
     reads=(),
     description="Two partners, two goals or two measures share an id.",
-    description_de="Zwei Partner, zwei Ziele oder zwei Maßnahmen haben dieselbe ID.",
+    description_de="Zwei Bündnispartner, zwei Ziele oder zwei Maßnahmen haben dieselbe ID.",
     message="id {value} is used already at index {first}",
-    message_de="ID {value} ist schon an Index {first} vergeben",
+    message_de="ID {value} ist schon an Position {first} vergeben",
     source="willkommen: ids are unique in their alliance, so that references are unambiguous",
 )
 def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -155,9 +169,9 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     fix_de="Entfernen Sie den zweiten Eintrag, oder unterscheiden Sie beide durch ihre Organisation.",
     reads=("partners",),
     description="The same partner (name and organisation) appears twice.",
-    description_de="Derselbe Partner (Name und Organisation) kommt zweimal vor.",
+    description_de="Derselbe Bündnispartner (Name und Organisation) kommt zweimal vor.",
     message="partner {value} appears already at index {first}",
-    message_de="Partner {value} kommt schon an Index {first} vor",
+    message_de="Bündnispartner {value} kommt schon an Position {first} vor",
     source='wbf-goals: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
 )
 def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -176,9 +190,9 @@ def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iter
     fix_de="Prüfen Sie das Land der Kommune und das Programm, das das Bündnis nennt.",
     reads=("municipalities", "program"),
     description="A municipality lies in a state outside the program's states.",
-    description_de="Eine Kommune liegt in einem Land außerhalb der Länder des Programms.",
+    description_de="Eine Kommune liegt in einem Bundesland außerhalb der Bundesländer des Programms.",
     message="state {value} is not one of the program's states ({states})",
-    message_de="Land {value} gehört nicht zu den Ländern des Programms ({states})",
+    message_de="Bundesland {value} gehört nicht zu den Bundesländern des Programms ({states})",
     source="willkommen: a program names its Länder (none: nationwide)",
 )
 def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -204,7 +218,7 @@ def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iter
     description="A measure names a goal the alliance does not have.",
     description_de="Eine Maßnahme nennt ein Ziel, das das Bündnis nicht hat.",
     message="goal {value} is not the id of a goal of the alliance",
-    message_de="Ziel {value} ist keine Ziel-ID des Bündnisses",
+    message_de="Ziel {value} ist nicht die ID eines Ziels des Bündnisses",
     source='bautzen-news: "Um die Vorgaben zu erfüllen, hat das Bündnis bereits konkrete Maßnahmen vereinbart"',
 )
 def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -240,6 +254,13 @@ def measure_serves_a_goal(measure: Measure, context: Context) -> Iterator[Findin
 _AGS_LENGTH = {MunicipalityKind.DISTRICT: 5}
 
 
+def _key_name(municipality: Municipality) -> tuple[str, str]:
+    """What the key of this kind of Kommune is called, in English and German."""
+    if municipality.kind is MunicipalityKind.DISTRICT:
+        return "district key", "Kreisschlüssel"
+    return "AGS", "Gemeindeschlüssel"
+
+
 def _ags_is_well_formed(municipality: Municipality) -> bool:
     ags = municipality.ags
     return ags is not None and ags.isascii() and ags.isdigit() and len(ags) == _AGS_LENGTH.get(municipality.kind, 8)
@@ -258,10 +279,13 @@ def _ags_is_well_formed(municipality: Municipality) -> bool:
         "AGS (Destatis, Gemeindeverzeichnis)."
     ),
     reads=(),
-    description="The key is not 5 digits for a district, or not 8 digits for any other kind.",
-    description_de="Der Schlüssel hat nicht 5 Ziffern (Landkreis) bzw. 8 Ziffern (alle anderen Arten).",
-    message="key {value} is not {digits} digits, as a {kind} has",
-    message_de="Schlüssel {value} hat nicht {digits} Ziffern wie bei {kind_de}",
+    description="The key is not 5 digits for a district (Kreisschlüssel), or not 8 digits for any other kind (AGS).",
+    description_de=(
+        "Der Kreisschlüssel eines Landkreises hat nicht 5 Ziffern oder der Gemeindeschlüssel"
+        " einer anderen Kommune nicht 8 Ziffern."
+    ),
+    message="{key} {value} does not have {digits} digits (kind: {kind})",
+    message_de="{key_de} {value} hat nicht {digits} Ziffern (Art der Kommune: {kind_de})",
     source="destatis-ags: Kreisschlüssel LLRKK, Amtlicher Gemeindeschlüssel LLRKKGGG",
 )
 def municipality_key_is_well_formed(municipality: Municipality, context: Context) -> Iterator[Finding]:
@@ -270,6 +294,8 @@ def municipality_key_is_well_formed(municipality: Municipality, context: Context
             "ags",
             value=quote(municipality.ags),
             digits=_AGS_LENGTH.get(municipality.kind, 8),
+            key=_key_name(municipality)[0],
+            key_de=_key_name(municipality)[1],
             kind=municipality.kind.value,
             kind_de=municipality.kind.label_de,
         )
@@ -285,9 +311,12 @@ def municipality_key_is_well_formed(municipality: Municipality, context: Context
     ),
     reads=(),
     description="The key's first two digits are not the Land key of the municipality's state.",
-    description_de="Die ersten zwei Ziffern des Schlüssels sind nicht der Landesschlüssel des Landes der Kommune.",
-    message="key {value} starts with {prefix}, but {state} has the Land key {land_key}",
-    message_de="Schlüssel {value} beginnt mit {prefix}, aber {state} hat den Landesschlüssel {land_key}",
+    description_de=(
+        "Die ersten zwei Ziffern des Kreis- oder Gemeindeschlüssels sind nicht der Landesschlüssel"
+        " des Bundeslandes der Kommune."
+    ),
+    message="{key} {value} starts with {prefix}, but {state} has the Land key {land_key}",
+    message_de="{key_de} {value} beginnt mit {prefix}, aber {state_de} hat den Landesschlüssel {land_key}",
     source="destatis-ags: the key opens with the Land key (01 SH … 16 TH)",
 )
 def municipality_key_matches_state(municipality: Municipality, context: Context) -> Iterator[Finding]:
@@ -298,7 +327,10 @@ def municipality_key_matches_state(municipality: Municipality, context: Context)
                 "ags",
                 value=quote(municipality.ags),
                 prefix=municipality.ags[:2],
+                key=_key_name(municipality)[0],
+                key_de=_key_name(municipality)[1],
                 state=municipality.state.value,
+                state_de=municipality.state.label_de,
                 land_key=municipality.state.land_key,
             )
 
@@ -311,9 +343,9 @@ def municipality_key_matches_state(municipality: Municipality, context: Context)
     fix_de="Prüfen Sie den Schlüssel oder die Art: Der AGS einer kreisfreien Stadt endet auf 000.",
     reads=(),
     description="A district-free city's key does not end in 000.",
-    description_de="Der Schlüssel einer kreisfreien Stadt endet nicht auf 000.",
-    message="key {value} of a district-free city does not end in 000",
-    message_de="Schlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
+    description_de="Der Gemeindeschlüssel einer kreisfreien Stadt endet nicht auf 000.",
+    message="AGS {value} of a district-free city does not end in 000",
+    message_de="Gemeindeschlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
     source="destatis-ags: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
 )
 def municipality_free_city_key_ends_in_000(municipality: Municipality, context: Context) -> Iterator[Finding]:
@@ -387,7 +419,7 @@ def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
         " (WbF: 8 bis 20; nur geprüft, wo das Programm eine Größe nennt)."
     ),
     message="{value} participants; an analysis workshop of the program typically has {fewest} to {most}",
-    message_de="{value} Teilnehmende; ein Analyseworkshop des Programms hat üblicherweise {fewest} bis {most}",
+    message_de="{value_de} Teilnehmende; ein Analyseworkshop des Programms hat üblicherweise {fewest} bis {most}",
     source="wbf-workshop: analysis workshops with typically 8 to 20 local actors",
 )
 def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Finding]:
@@ -398,7 +430,13 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
         and offering.participants is not None
         and not size[0] <= offering.participants <= size[1]
     ):
-        yield finding("participants", value=quote(offering.participants), fewest=size[0], most=size[1])
+        yield finding(
+            "participants",
+            value=quote(offering.participants),
+            value_de=number_de(offering.participants),
+            fewest=size[0],
+            most=size[1],
+        )
 
 
 # --- process coaching -------------------------------------------------------
@@ -417,7 +455,7 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
         " oder ist nicht positiv."
     ),
     message="hours budget {value} {fault}",
-    message_de="Stundenbudget {value} {fault_de}",
+    message_de="Stundenbudget {value_de} {fault_de}",
     source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -428,15 +466,21 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
     cap = _program(context).coaching_hours_cap
     if not _hours_are_valid(budget):
         yield finding(
-            "coaching", "hours_budget", value=quote(budget), fault="is not positive", fault_de="ist nicht positiv"
+            "coaching",
+            "hours_budget",
+            value=quote(budget),
+            value_de=number_de(budget),
+            fault="is not positive",
+            fault_de="ist nicht positiv",
         )
     elif cap is not None and budget > cap:
         yield finding(
             "coaching",
             "hours_budget",
             value=quote(budget),
+            value_de=number_de(budget),
             fault=f"exceeds the cap of {cap} hours",
-            fault_de=f"übersteigt die Obergrenze von {cap} Stunden",
+            fault_de=f"übersteigt die Obergrenze von {number_de(cap)} Stunden",
         )
 
 
@@ -448,9 +492,9 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
     fix_de="Prüfen Sie die Stunden der Termine und das Budget.",
     reads=("coaching", "program"),
     description="The coaching sessions' hours add up to more than the budget.",
-    description_de="Die Stunden der Sitzungen übersteigen zusammen das Budget.",
-    message="sessions use {used} hours, more than the budget of {budget}",
-    message_de="die Sitzungen umfassen {used} Stunden, mehr als das Budget von {budget}",
+    description_de="Die Stunden der Sitzungen übersteigen zusammen das Stundenbudget.",
+    message="sessions use {used} hours, more than the budget of {budget} hours",
+    message_de="die Sitzungen umfassen {used_de} Stunden, mehr als das Stundenbudget von {budget_de} Stunden",
     source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -461,7 +505,9 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
     # A session with unusable hours is coaching.session_hours' to report.
     # Summed exactly in the library's own decimal context, whatever the caller's precision.
     if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > budget:
-        yield finding("coaching", "sessions", used=used, budget=budget)
+        yield finding(
+            "coaching", "sessions", used=used, used_de=number_de(used), budget=budget, budget_de=number_de(budget)
+        )
 
 
 @rule(
@@ -472,14 +518,14 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
     fix_de="Geben Sie die Stunden des Termins als positive Zahl an, etwa 2.5.",
     reads=(),
     description="A session's hours are not a positive, finite number.",
-    description_de="Die Stunden einer Sitzung sind keine positive, endliche Zahl.",
+    description_de="Die Stundenzahl einer Sitzung ist keine positive, endliche Zahl.",
     message="hours {value} are not a positive, finite number",
-    message_de="Stunden {value} sind keine positive, endliche Zahl",
+    message_de="Stundenzahl {value_de} ist keine positive, endliche Zahl",
     source="willkommen: hours are exact positive decimals",
 )
 def session_hours_are_positive(session: CoachingSession, context: Context) -> Iterator[Finding]:
     if not _hours_are_valid(session.hours):
-        yield finding("hours", value=quote(session.hours))
+        yield finding("hours", value=quote(session.hours), value_de=number_de(quote(session.hours)))
 
 
 @rule(
@@ -534,14 +580,25 @@ def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
     fix_de="Nennen Sie alle, die unterzeichnet haben: die Kommunen und den Programmträger.",
     reads=(),
     description="The cooperation agreement has fewer than two signatories.",
-    description_de="Die Kooperationsvereinbarung hat weniger als zwei Unterzeichnende.",
-    message="{count} signatory(ies); an agreement needs at least 2",
-    message_de="{count} Unterzeichnende; eine Vereinbarung braucht mindestens 2",
+    description_de="Die Kooperationsvereinbarung hat weniger als zwei unterzeichnende Personen.",
+    message="the agreement has {signatories}; it needs at least 2",
+    message_de="die Kooperationsvereinbarung nennt {signatories_de}; nötig sind mindestens 2",
     source="bautzen-news, bautzen-agreement: signed by the Kommunen and the DKJS",
 )
 def agreement_has_two_signatories(agreement: CooperationAgreement, context: Context) -> Iterator[Finding]:
     if len(agreement.signatories) < 2:
-        yield finding("signatories", count=len(agreement.signatories))
+        count = len(agreement.signatories)
+        yield finding(
+            "signatories",
+            signatories=count_en(count, "signatory", "signatories", none="no signatory"),
+            signatories_de=count_de(
+                count,
+                "unterzeichnende Person",
+                "unterzeichnende Personen",
+                none="keine unterzeichnende Person",
+                single="nur eine unterzeichnende Person",
+            ),
+        )
 
 
 # --- consultations ----------------------------------------------------------
@@ -565,19 +622,26 @@ def _unknown_office_severity(program: Program | None) -> Severity:
         " (a warning where the program's list of offices is incomplete, as WbF's)."
     ),
     description_de=(
-        "Ein Erstgespräch nennt ein Büro, das kein Servicebüro des Programms ist"
+        "Ein Erstgespräch nennt ein Servicebüro, das nicht zu den Servicebüros des Programms gehört"
         " (eine Warnung, wo die Liste der Servicebüros des Programms unvollständig ist, wie bei WbF)."
     ),
-    message="office {value} is not a service office of the program ({offices})",
-    message_de="Büro {value} ist kein Servicebüro des Programms ({offices})",
+    message="office {value} is not a service office of the program (known: {offices})",
+    message_de="{value} ist kein Servicebüro des Programms (bekannt: {offices_de})",
     source='wbf-goals, servicebueros: "sechs Servicebüros"; four are known by name',
 )
 def consultations_name_known_offices(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
-    offices = ", ".join(o.id for o in program.service_offices) or "none"
+    offices = ", ".join(o.id for o in program.service_offices)
     for index, consultation in enumerate(alliance.consultations):
         if program.office(consultation.office) is None:
-            yield finding("consultations", index, "office", value=quote(consultation.office), offices=offices)
+            yield finding(
+                "consultations",
+                index,
+                "office",
+                value=quote(consultation.office),
+                offices=offices or "none",
+                offices_de=offices or "keine",
+            )
 
 
 @rule(
@@ -592,11 +656,11 @@ def consultations_name_known_offices(alliance: Alliance, context: Context) -> It
         " (checked only where that is known)."
     ),
     description_de=(
-        "Das Büro des Erstgesprächs ist nicht das für das Land des Bündnisses zuständige"
+        "Das Servicebüro des Erstgesprächs ist nicht das für das Bundesland des Bündnisses zuständige"
         " (nur geprüft, wo das bekannt ist)."
     ),
     message="office {value} is not responsible for this alliance; {responsible} is",
-    message_de="Büro {value} ist für dieses Bündnis nicht zuständig, sondern {responsible}",
+    message_de="Servicebüro {value} ist für dieses Bündnis nicht zuständig, sondern {responsible}",
     source='wbf-goals: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig"',
 )
 def consultations_with_responsible_office(alliance: Alliance, context: Context) -> Iterator[Finding]:
@@ -622,7 +686,9 @@ def consultations_with_responsible_office(alliance: Alliance, context: Context) 
     fix_de="Prüfen Sie die Daten: Ein Ende liegt nach seinem Beginn, Termine liegen nach der Gründung.",
     reads=(),
     description="An end before its start, or a coaching session before the alliance was founded.",
-    description_de="Ein Ende vor seinem Beginn oder eine Sitzung vor der Gründung des Bündnisses.",
+    description_de=(
+        "Ein Ende vor seinem Beginn oder eine Sitzung der Prozessbegleitung vor der Gründung des Bündnisses."
+    ),
     message="{value} comes before {before}",
     message_de="{value} liegt vor {before_de}",
     source="willkommen: dates in order",

@@ -137,9 +137,9 @@ tighten(
     fix_de="Setzen Sie coordinating_office auf die ID eines Partners des Bündnisses.",
     reads=("coordinating_office", "partners"),
     description="The coordinating office (geschäftsführende Stelle) is not a partner of the alliance.",
-    description_de="Die geschäftsführende Stelle ist kein Partner des Bündnisses.",
+    description_de="Die geschäftsführende Stelle ist kein Bündnispartner des Bündnisses.",
     message="coordinating office {value} is not the id of a partner",
-    message_de="geschäftsführende Stelle {value} ist keine Partner-ID",
+    message_de="geschäftsführende Stelle {value} ist nicht die ID eines Bündnispartners",
     source='leverkusen-news: the KI "koordiniert die Initiative" and "fungiert als geschäftsführende Stelle"',
 )
 def coordinating_office_is_a_partner(alliance: NrwAlliance, context: Context) -> Iterator[Finding]:
@@ -159,7 +159,7 @@ def coordinating_office_is_a_partner(alliance: NrwAlliance, context: Context) ->
         "Die geschäftsführende Stelle ist keine Integrationsstelle (üblich: das Kommunale Integrationszentrum)."
     ),
     message="coordinating office {value} is a {kind}, not an integration_office",
-    message_de="geschäftsführende Stelle {value} ist vom Typ {kind_de}, nicht Integrationsstelle",
+    message_de="geschäftsführende Stelle {value} ist der Art {kind_de}, nicht Integrationsstelle",
     source="leverkusen-news, steinfurt-ki: the Kommunales Integrationszentrum runs the alliance",
 )
 def coordinating_office_is_an_integration_office(alliance: NrwAlliance, context: Context) -> Iterator[Finding]:

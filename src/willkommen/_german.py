@@ -1,0 +1,146 @@
+"""German wording that is not a message template: numbers, counts and foreign texts.
+
+Messages are written in the catalogue in both languages; some parts are
+filled in at run time. Numbers are written the German way (``110,5``), counts
+agree with their noun, and the texts that come from elsewhere — the JSON
+parser's reasons, the operating system's errors, argparse's complaints — are
+put into German here, so that ``--lang de`` never shows an English word.
+"""
+
+import errno
+import re
+from decimal import Decimal
+
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
+
+
+def number_de(value: Decimal | int | str) -> str:
+    """A number as German text: decimal comma, ``.`` between thousands from 10 000 on.
+
+    Anything that is not a plain number (``NaN``, a quoted string) is returned unchanged.
+    """
+    text = str(value)
+    if not _NUMBER.match(text):
+        return text
+    if "e" in text.lower():
+        return text.replace(".", ",")
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = digits.partition(".")
+    if len(whole) > 4:
+        groups: list[str] = []
+        while len(whole) > 3:
+            groups.insert(0, whole[-3:])
+            whole = whole[:-3]
+        whole = ".".join([whole, *groups])
+    return f"{sign}{whole}{',' + fraction if fraction else ''}"
+
+
+def count_en(count: int, one: str, many: str, *, none: str | None = None) -> str:
+    """``no partner``, ``1 partner``, ``2 partners``."""
+    if count == 0 and none is not None:
+        return none
+    return f"{count} {one if count == 1 else many}"
+
+
+def count_de(count: int, one: str, many: str, *, none: str | None = None, single: str | None = None) -> str:
+    """``keinen Bündnispartner``, ``einen Bündnispartner``, ``2 Bündnispartner``."""
+    if count == 0 and none is not None:
+        return none
+    if count == 1 and single is not None:
+        return single
+    return f"{number_de(count)} {one if count == 1 else many}"
+
+
+# The classes of the model that rules check, by their German names.
+CLASS_NAMES_DE = {
+    "Alliance": "Bündnis",
+    "Municipality": "Kommune",
+    "Offering": "Angebot",
+    "Measure": "Maßnahme",
+    "CoachingSession": "Sitzung der Prozessbegleitung",
+    "CooperationAgreement": "Kooperationsvereinbarung",
+    "NrwAlliance": "NRW-Bündnis",
+}
+
+
+# The messages of Python's json module (Modules/_json.c, Lib/json/decoder.py).
+_JSON_REASONS = (
+    ("Expecting value", "Wert erwartet"),
+    ("Expecting property name enclosed in double quotes", "Name in doppelten Anführungszeichen erwartet"),
+    ("Expecting ':' delimiter", "Doppelpunkt erwartet"),
+    ("Expecting ',' delimiter", "Komma erwartet"),
+    ("Unterminated string starting at", "nicht abgeschlossene Zeichenkette"),
+    ("Invalid control character at", "ungültiges Steuerzeichen"),
+    ("Invalid control character", "ungültiges Steuerzeichen"),
+    ("Invalid \\uXXXX escape", "ungültige \\uXXXX-Escape-Sequenz"),
+    ("Invalid \\escape", "ungültige Escape-Sequenz"),
+    ("Extra data", "weitere Daten nach dem Ende des Dokuments"),
+    ("Illegal trailing comma before end of object", "überzähliges Komma vor dem Ende des Objekts"),
+    ("Illegal trailing comma before end of array", "überzähliges Komma vor dem Ende der Liste"),
+)
+
+
+def json_reason_de(reason: str) -> str:
+    """The JSON parser's *reason* in German; an unknown one as a neutral phrase."""
+    for english, german in _JSON_REASONS:
+        if reason.startswith(english):
+            return german
+    return "ungültige JSON-Syntax"
+
+
+_OS_ERRORS = {
+    errno.ENOENT: ("no such file or folder", "Datei oder Ordner nicht vorhanden"),
+    errno.EACCES: ("permission denied", "keine Berechtigung"),
+    errno.EPERM: ("operation not permitted", "Vorgang nicht erlaubt"),
+    errno.EISDIR: ("is a folder", "ist ein Ordner"),
+    errno.ENOTDIR: ("not a folder", "ist kein Ordner"),
+    errno.ELOOP: ("too many levels of symbolic links", "zu viele Ebenen symbolischer Links"),
+    errno.ENAMETOOLONG: ("file name too long", "Dateiname zu lang"),
+    errno.EIO: ("input/output error", "Ein-/Ausgabefehler"),
+    errno.ENXIO: ("no such device or address", "Gerät oder Adresse nicht vorhanden"),
+    errno.EMFILE: ("too many open files", "zu viele offene Dateien"),
+    errno.EAGAIN: ("resource temporarily unavailable", "vorübergehend nicht verfügbar"),
+}
+
+
+def os_error_de(exc: OSError, english: str) -> str:
+    """The operating system's error in German, from its number; *english* is the text shown in English."""
+    known = _OS_ERRORS.get(exc.errno) if exc.errno is not None else None
+    if known is not None:
+        return known[1]
+    if exc.errno is not None:
+        return f"Ein-/Ausgabefehler (Fehlernummer {exc.errno})"
+    return _PHRASES_DE.get(english, "Ein-/Ausgabefehler")
+
+
+# Fixed English phrases of the library that stand in for an OS error.
+_PHRASES_DE = {
+    "not a regular file but a pipe, socket or device": "keine gewöhnliche Datei, sondern eine Pipe, ein Socket"
+    " oder ein Gerät",
+}
+
+
+# argparse's messages (Lib/argparse.py), as patterns with their German form.
+_USAGE_ERRORS = (
+    (re.compile(r"^the following arguments are required: (.*)$"), "folgende Argumente fehlen: {0}"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "unbekannte Argumente: {0}"),
+    (
+        re.compile(r"^argument (.*?): invalid choice: (.*?) \(choose from (.*)\)$"),
+        "Argument {0}: ungültige Auswahl {1} (möglich: {2})",
+    ),
+    (re.compile(r"^argument (.*?): expected one argument$"), "Argument {0}: ein Wert erwartet"),
+    (re.compile(r"^argument (.*?): expected at least one argument$"), "Argument {0}: mindestens ein Wert erwartet"),
+    (re.compile(r"^argument (.*?): ignored explicit argument (.*)$"), "Argument {0}: Wert {1} nicht erlaubt"),
+    (re.compile(r"^argument (.*?): not allowed with argument (.*)$"), "Argument {0}: nicht zusammen mit {1} erlaubt"),
+    (re.compile(r"^ambiguous option: (.*?) could match (.*)$"), "mehrdeutige Option {0}, möglich: {1}"),
+    (re.compile(r"^argument (.*?): (.*)$"), "Argument {0}: {1}"),
+)
+
+
+def usage_error_de(message: str) -> str:
+    """An argparse error message in German; one it does not know, as a neutral phrase."""
+    for pattern, german in _USAGE_ERRORS:
+        match = pattern.match(message)
+        if match is not None:
+            return german.format(*match.groups())
+    return "ungültiger Aufruf"

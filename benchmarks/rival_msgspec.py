@@ -8,8 +8,8 @@ from rival_rules import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
     OfferingType,
     PartnerKind,
     RuleError,
@@ -33,9 +33,9 @@ class Person(_Struct, kw_only=True):
     organisation: str | None = None
 
 
-class Municipality(_Struct, kw_only=True):
+class LocalAuthority(_Struct, kw_only=True):
     name: str
-    kind: MunicipalityKind
+    kind: LocalAuthorityKind
     state: State
     ags: str | None = None
 
@@ -103,7 +103,7 @@ class Alliance(_Struct, kw_only=True):
     id: str
     name: str | None = None
     program: str = "willkommen-bei-freunden"
-    municipalities: tuple[Municipality, ...]
+    local_authorities: tuple[LocalAuthority, ...]
     origin: AllianceOrigin
     founded_on: dt.date | None = None
     partners: tuple[Partner, ...]

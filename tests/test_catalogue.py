@@ -13,7 +13,7 @@ from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 # The rule table of domain.md, code and severity, one row a rule.
 DOMAIN_RULES = {
     "alliance.too_few_partners": "error",
-    "alliance.no_municipality": "error",
+    "alliance.no_local_authority": "error",
     "alliance.no_goals": "error",
     "alliance.unknown_lead": "error",
     "alliance.duplicate_id": "error",
@@ -21,9 +21,9 @@ DOMAIN_RULES = {
     "alliance.state_not_in_program": "error",
     "measure.unknown_goal": "error",
     "measure.no_goal": "error",
-    "municipality.ags_format": "error",
-    "municipality.ags_state_mismatch": "error",
-    "municipality.ags_free_city": "error",
+    "local_authority.ags_format": "error",
+    "local_authority.ags_state_mismatch": "error",
+    "local_authority.ags_free_city": "error",
     "offering.not_in_program": "error",
     "offering.outside_runtime": "error",
     "offering.participants": "warning",

@@ -1029,3 +1029,22 @@ def test_rules_takes_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     code, out, _ = run(capsys, "rules", "dates.order")
     assert (code, out.splitlines()[0]) == (0, "dates.order (error)")
+
+
+def test_codes_renamed_by_format_version_2_still_work(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The old codes and prefix select, ignore and explain their new codes, with a note."""
+    data = example_document()
+    data["local_authorities"][0]["ags"] = "1462"
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--select", "municipality.ags_format", str(path))
+    assert code == 1
+    assert "local_authority.ags_format" in out
+    assert "'municipality.ags_format' is 'local_authority.ags_format' since format version 2" in err
+    code, out, err = run(capsys, "validate", "--ignore", "municipality", str(path))
+    assert code == 0
+    assert "'municipality' is 'local_authority'" in err
+    code, out, err = run(capsys, "rules", "--lang", "de", "alliance.no_municipality")
+    assert code == 0
+    assert out.startswith("alliance.no_local_authority (Fehler)")
+    assert "Hinweis" in err

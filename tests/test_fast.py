@@ -372,7 +372,7 @@ def test_values_of_subclasses_read_as_the_detailed_path_reads_them() -> None:
     body["id"] = willkommen.State.NW  # a str subclass
     body["partners"] = tuple(body["partners"])
     body["partners"][0]["kind"] = willkommen.PartnerKind.SCHOOL  # a str subclass of an enum
-    body["municipalities"][0]["ags"] = willkommen.State.SN
+    body["local_authorities"][0]["ags"] = willkommen.State.SN
     body["offerings"] = [{"type": "training", "date": willkommen.State.SN, "participants": Count(5)}]
     assert _assert_agrees(body, willkommen.Alliance) is None  # the date is refused, by both
     body["offerings"] = [{"type": "training", "date": "2017-01-01", "participants": Count(5)}]

@@ -182,9 +182,9 @@ def test_partner_counts_in_good_german(rich: dict[str, Any], keep: int, german: 
 
 def test_a_key_of_a_kommune_is_named_by_its_kind(rich: dict[str, Any]) -> None:
     """Kreisschlüssel for a Landkreis, Gemeindeschlüssel otherwise; never a bare Schlüssel."""
-    rich["municipalities"][0]["ags"] = "1462"
-    rich["municipalities"][1]["ags"] = "1462502"
-    messages = [p.message_de for p in willkommen.check(rich) if p.code == "municipality.ags_format"]
+    rich["local_authorities"][0]["ags"] = "1462"
+    rich["local_authorities"][1]["ags"] = "1462502"
+    messages = [p.message_de for p in willkommen.check(rich) if p.code == "local_authority.ags_format"]
     assert messages == [
         "Kreisschlüssel '1462' hat nicht 5 Ziffern (Art der Kommune: Landkreis / Kreis)",
         "Gemeindeschlüssel '1462502' hat nicht 8 Ziffern (Art der Kommune: kreisangehörige Stadt / Große Kreisstadt)",

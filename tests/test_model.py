@@ -9,7 +9,7 @@ import pytest
 import willkommen
 from willkommen import (
     CoachingSession,
-    MunicipalityKind,
+    LocalAuthorityKind,
     Offering,
     OfferingType,
     Partner,
@@ -84,7 +84,7 @@ def test_hours_are_exact() -> None:
         (PartnerKind.IMMIGRATION_OFFICE, "immigration_office", "Ausländerbehörde"),
         (OfferingType.PROCESS_COACHING, "process_coaching", "Prozessbegleitung"),
         (OfferingType.STUDY_VISIT, "study_visit", "Hospitation"),
-        (MunicipalityKind.DISTRICT_FREE_CITY, "district_free_city", "kreisfreie Stadt"),
+        (LocalAuthorityKind.DISTRICT_FREE_CITY, "district_free_city", "kreisfreie Stadt"),
         (State.SN, "DE-SN", "Sachsen"),
         (willkommen.MeasureStatus.UNDER_REVIEW, "under_review", "wird geprüft"),
     ],
@@ -102,7 +102,7 @@ def test_code_lists_match_the_domain() -> None:
     assert len(willkommen.Theme) == 15
     assert len(OfferingType) == 5
     assert len(State) == 16
-    assert len(MunicipalityKind) == 6
+    assert len(LocalAuthorityKind) == 6
     assert len(willkommen.MeasureStatus) == 6
     assert len(willkommen.CoachingTask) == 4
 

@@ -376,7 +376,7 @@ def test_the_walk_finds_every_kind_of_place() -> None:
         "/schema_version",
         "/id",
         "/partners",
-        "/municipalities",
+        "/local_authorities",
         "/goals",
         "/measures/0/goals",
         "/offerings/0/date",

@@ -131,7 +131,7 @@ def test_hours_left_after_sessions(rich: dict[str, Any]) -> None:
 def test_no_coaching_no_hours(helmstedt: dict[str, Any]) -> None:
     """Without coaching there is no budget, and an alliance across two states has no single office."""
     del helmstedt["coaching"]
-    helmstedt["municipalities"].append({"name": "Stadt Köln", "kind": "district_free_city", "state": "DE-NW"})
+    helmstedt["local_authorities"].append({"name": "Stadt Köln", "kind": "district_free_city", "state": "DE-NW"})
     alliance = willkommen.load(helmstedt)
     assert willkommen.coaching_budget(alliance) is None
     assert willkommen.coaching_hours_left(alliance) is None

@@ -30,7 +30,7 @@ def _codes(data: object) -> list[tuple[str, str]]:
 # path in the Bautzen document, a wrong value, the code it gets. One row a case.
 WRONG_VALUES: list[tuple[str, object, str]] = [
     # A number is not a string, however it looks (cattrs would call str()).
-    ("/municipalities/0/ags", 14625, "type"),
+    ("/local_authorities/0/ags", 14625, "type"),
     ("/partners/0/name", None, "type"),
     ("/partners/0/name", ["Landrat"], "type"),
     # True is not a number (cattrs would read 1).
@@ -44,7 +44,7 @@ WRONG_VALUES: list[tuple[str, object, str]] = [
     ("/partners/0/kind", "Youth_Office", "invalid_value"),
     ("/partners/0/kind", 1, "type"),
     ("/origin", "neu", "invalid_value"),
-    ("/municipalities/0/state", "SN", "invalid_value"),
+    ("/local_authorities/0/state", "SN", "invalid_value"),
     # Calendar dates YYYY-MM-DD only: fromisoformat would take the others.
     ("/agreement/signed_on", "20170926", "invalid_date"),
     ("/agreement/signed_on", "2017-W39-2", "invalid_date"),
@@ -96,9 +96,9 @@ def test_missing_keys_are_problems(bautzen: dict[str, Any]) -> None:
 
 
 def test_a_required_list_may_not_be_omitted_but_may_be_empty(bautzen: dict[str, Any]) -> None:
-    """Partners and municipalities are required keys; how many they need is the rules' business."""
-    bautzen["municipalities"] = []
-    assert _codes(bautzen) == [("alliance.no_municipality", "/municipalities")]
+    """Partners and local_authorities are required keys; how many they need is the rules' business."""
+    bautzen["local_authorities"] = []
+    assert _codes(bautzen) == [("alliance.no_local_authority", "/local_authorities")]
 
 
 def test_null_means_absent_for_optional_keys(bautzen: dict[str, Any]) -> None:

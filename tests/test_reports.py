@@ -270,7 +270,7 @@ def test_totals_add_up(items: list[willkommen.Alliance]) -> None:
     """
     states = reports.summarise("states", items)
     assert sum(row.alliances for row in states) == len(items)
-    assert sum(row.local_authorities for row in states) == sum(len(a.municipalities) for a in items)
+    assert sum(row.local_authorities for row in states) == sum(len(a.local_authorities) for a in items)
 
     offices = reports.summarise("offices", items)
     used = sum((s.hours for a in items if a.coaching for s in a.coaching.sessions), Decimal(0))
@@ -316,7 +316,7 @@ def hostile(tmp_path: Path) -> Path:
     """Bautzen under a name and Kommune that try every format's syntax."""
     data = example("bautzen")
     data["name"] = HOSTILE
-    data["municipalities"][0]["name"] = '=HYPERLINK("http://x")'
+    data["local_authorities"][0]["name"] = '=HYPERLINK("http://x")'
     return write(tmp_path / "b.json", data)
 
 

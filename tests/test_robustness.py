@@ -193,7 +193,7 @@ _MODEL_CLASSES: tuple[type, ...] = (
     Alliance,
     NrwAlliance,
     willkommen.Person,
-    willkommen.Municipality,
+    willkommen.LocalAuthority,
     willkommen.Partner,
     willkommen.Goal,
     willkommen.Measure,
@@ -213,7 +213,7 @@ _WORDS = sorted(
             willkommen.CoachingTask,
             willkommen.Horizon,
             willkommen.MeasureStatus,
-            willkommen.MunicipalityKind,
+            willkommen.LocalAuthorityKind,
             willkommen.OfferingType,
             willkommen.PartnerKind,
             willkommen.State,
@@ -600,7 +600,7 @@ BIG_STRING_PLACES: list[tuple[str, str]] = [
     ("/measures/0/goals/0", "measure.unknown_goal"),
     ("/program", "invalid_value"),
     ("/schema_version", "type"),
-    ("/municipalities/0/ags", "municipality.ags_format"),
+    ("/local_authorities/0/ags", "local_authority.ags_format"),
 ]
 
 
@@ -718,7 +718,7 @@ NON_FINITE_PLACES: list[tuple[str, str]] = [
     ('"participants": 12', "/offerings/0/participants"),
     ('"hours": 33.3', "/coaching/sessions/0/hours"),
     ('"hours_budget": 100', "/coaching/hours_budget"),
-    ('"name": "Landkreis Bautzen"', "/municipalities/0/name"),
+    ('"name": "Landkreis Bautzen"', "/local_authorities/0/name"),
     ('"themes": ["school_to_work"]', "/goals/0/themes/0"),
     ('"schema_version": 1', "/schema_version"),
 ]
@@ -916,9 +916,9 @@ def test_any_decimal_hours_keep_their_value(hours: Decimal) -> None:
 
 
 def test_list_order_is_kept() -> None:
-    """Partners, goals, themes, measures' goals, sessions and municipalities keep the order they were given in."""
+    """Partners, goals, themes, measures' goals, sessions and local authorities keep the order they were given in."""
     document = example_document()
-    for key in ("partners", "goals", "measures", "municipalities"):
+    for key in ("partners", "goals", "measures", "local_authorities"):
         document[key].reverse()
     document["coaching"]["sessions"].reverse()
     document["coaching"]["tasks"].reverse()
@@ -929,7 +929,7 @@ def test_list_order_is_kept() -> None:
     assert [g.id for g in alliance.goals] == [g["id"] for g in document["goals"]]
     assert [t.value for t in alliance.goals[0].themes] == ["school_to_work", "accommodation", "participation"]
     assert list(alliance.measures[0].goals) == [g["id"] for g in document["goals"]]
-    assert [m.name for m in alliance.municipalities] == [m["name"] for m in document["municipalities"]]
+    assert [m.name for m in alliance.local_authorities] == [m["name"] for m in document["local_authorities"]]
     for again in (willkommen.dump(alliance), json.loads(willkommen.dumps(alliance))):
         assert _without_empty_lists(again) == _without_empty_lists(document)
 

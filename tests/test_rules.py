@@ -55,7 +55,7 @@ FIRES: list[tuple[str, Mutation, str]] = [
         lambda d: d.update(partners=[d["partners"][0], {**d["partners"][0], "id": "twin"}, d["partners"][1]]),
         "/partners",
     ),
-    ("alliance.no_municipality", set_at("/municipalities", []), "/municipalities"),
+    ("alliance.no_local_authority", set_at("/local_authorities", []), "/local_authorities"),
     ("alliance.no_goals", lambda d: d.update(goals=[], measures=[]), "/goals"),
     ("alliance.unknown_lead", set_at("/lead", "nobody"), "/lead"),
     ("alliance.duplicate_id", set_at("/partners/3/id", "landrat"), "/partners/3/id"),
@@ -65,24 +65,26 @@ FIRES: list[tuple[str, Mutation, str]] = [
     (
         "alliance.state_not_in_program",
         all_of(set_at("/program", "test-narrow"), lambda d: d.update(consultations=[], coaching=None)),
-        "/municipalities/0/state",
+        "/local_authorities/0/state",
     ),
     ("measure.unknown_goal", set_at("/measures/0/goals", ["uebergang", "nope"]), "/measures/0/goals/1"),
     ("measure.no_goal", set_at("/measures/0/goals", []), "/measures/0/goals"),
     # Four digits for a Kreisschlüssel of five.
-    ("municipality.ags_format", set_at("/municipalities/0/ags", "1462"), "/municipalities/0/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/0/ags", "1462"), "/local_authorities/0/ags"),
     # An eight-digit AGS given for a Landkreis.
-    ("municipality.ags_format", set_at("/municipalities/0/ags", "14625000"), "/municipalities/0/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/0/ags", "14625000"), "/local_authorities/0/ags"),
     # A letter in the key.
-    ("municipality.ags_format", set_at("/municipalities/1/ags", "1462502x"), "/municipalities/1/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/1/ags", "1462502x"), "/local_authorities/1/ags"),
     # Arabic-Indic digits are digits to str.isdigit, not to the AGS.
-    ("municipality.ags_format", set_at("/municipalities/1/ags", "١٤٦٢٥٠٢٠"), "/municipalities/1/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/1/ags", "١٤٦٢٥٠٢٠"), "/local_authorities/1/ags"),
     # Stadt Bautzen with the Land key of Nordrhein-Westfalen.
-    ("municipality.ags_state_mismatch", set_at("/municipalities/1/ags", "05625020"), "/municipalities/1/ags"),
+    ("local_authority.ags_state_mismatch", set_at("/local_authorities/1/ags", "05625020"), "/local_authorities/1/ags"),
     (
-        "municipality.ags_free_city",
-        all_of(set_at("/municipalities/1/kind", "district_free_city"), set_at("/municipalities/1/ags", "14625020")),
-        "/municipalities/1/ags",
+        "local_authority.ags_free_city",
+        all_of(
+            set_at("/local_authorities/1/kind", "district_free_city"), set_at("/local_authorities/1/ags", "14625020")
+        ),
+        "/local_authorities/1/ags",
     ),
     (
         "offering.not_in_program",
@@ -107,7 +109,7 @@ FIRES: list[tuple[str, Mutation, str]] = [
             set_at("/program", "test-narrow"),
             lambda d: d["coaching"].pop("hours_budget"),
             lambda d: d.update(
-                consultations=[], municipalities=[{"name": "Köln", "kind": "district_free_city", "state": "DE-NW"}]
+                consultations=[], local_authorities=[{"name": "Köln", "kind": "district_free_city", "state": "DE-NW"}]
             ),
         ),
         "/coaching/sessions",
@@ -138,12 +140,12 @@ QUIET: list[tuple[str, Mutation]] = [
     ("alliance.too_few_partners", lambda d: d.update(partners=d["partners"][:3], lead=None)),
     ("alliance.unknown_lead", set_at("/lead", None)),
     ("alliance.duplicate_partner", _append_copy("partners", 0, id="landrat-2", organisation="Stadt Bautzen")),
-    ("municipality.ags_format", set_at("/municipalities/1/ags", None)),
+    ("local_authority.ags_format", set_at("/local_authorities/1/ags", None)),
     # Leverkusen, a kreisfreie Stadt in NRW (seed 004).
     (
-        "municipality.ags_free_city",
+        "local_authority.ags_free_city",
         set_at(
-            "/municipalities/1",
+            "/local_authorities/1",
             {"name": "Leverkusen", "kind": "district_free_city", "state": "DE-NW", "ags": "05316000"},
         ),
     ),
@@ -162,7 +164,7 @@ QUIET: list[tuple[str, Mutation]] = [
     (
         "consultation.wrong_office",
         all_of(
-            set_at("/municipalities", [{"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}]),
+            set_at("/local_authorities", [{"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}]),
             set_at("/consultations/0/office", "hamburg"),
         ),
     ),

@@ -83,8 +83,8 @@ def test_required_keys_are_the_fields_without_a_default() -> None:
 
 def test_code_lists_are_enumerations_with_german_labels() -> None:
     """The values in order; the German labels in the description."""
-    kind = json_schema()["$defs"]["MunicipalityKind"]
-    assert [k.value for k in willkommen.MunicipalityKind] == kind["enum"]
+    kind = json_schema()["$defs"]["LocalAuthorityKind"]
+    assert [k.value for k in willkommen.LocalAuthorityKind] == kind["enum"]
     assert "district_free_city = kreisfreie Stadt" in kind["description"]
 
 
@@ -156,7 +156,7 @@ REFUSED: dict[str, Mutation] = {
     "a name is null": set_at("/partners/0/name", None),
     # unknown values of code lists
     "unknown partner kind": set_at("/partners/0/kind", "mayor"),
-    "unknown state": set_at("/municipalities/0/state", "SN"),
+    "unknown state": set_at("/local_authorities/0/state", "SN"),
     "unknown theme": set_at("/goals/0/themes/0", "sports"),
     # dates are calendar dates YYYY-MM-DD
     "German date": set_at("/agreement/signed_on", "26.09.2017"),

@@ -26,8 +26,8 @@ from willkommen._enums import (
     CoachingTask,
     Horizon,
     LabelledEnum,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
     OfferingType,
     PartnerKind,
     Severity,
@@ -42,8 +42,8 @@ from willkommen._model import (
     Consultation,
     CooperationAgreement,
     Goal,
+    LocalAuthority,
     Measure,
-    Municipality,
     Offering,
     Partner,
     Person,
@@ -66,8 +66,21 @@ from willkommen._registry import registry_scope
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields
 
+# Format version 2 renamed the Kommune: a Landkreis is no "municipality".
+_RENAMED = {"Municipality": "LocalAuthority", "MunicipalityKind": "LocalAuthorityKind"}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _RENAMED:
+        import warnings  # noqa: PLC0415 - only the old names need it
+
+        new = _RENAMED[name]
+        warnings.warn(
+            f"willkommen.{name} is deprecated: use willkommen.{new} (format version 2)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
     # importlib.metadata costs more start-up time than the rest of willkommen:
     # look the version up only when someone asks for it.
     if name == "__version__":
@@ -97,10 +110,10 @@ __all__ = [
     "Goal",
     "Horizon",
     "LabelledEnum",
+    "LocalAuthority",
+    "LocalAuthorityKind",
     "Measure",
     "MeasureStatus",
-    "Municipality",
-    "MunicipalityKind",
     "Offering",
     "OfferingType",
     "Partner",

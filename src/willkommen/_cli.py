@@ -74,7 +74,7 @@ from typing import IO, Any
 
 import attrs
 
-from willkommen._engine import failed_rule, rules
+from willkommen._engine import RENAMED_CODES, failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
@@ -84,8 +84,8 @@ from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._run import Run
-from willkommen._split import Split
 from willkommen._sources import cited_sources
+from willkommen._split import Split
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
 
@@ -181,9 +181,26 @@ def _matches(code: str, selector: str) -> bool:
     return code == selector or code.startswith(selector + ".")
 
 
-def _selectors(values: Iterable[str] | None) -> tuple[str, ...]:
-    """``--select a,b --select c`` as ``("a", "b", "c")``; each must name a known code or prefix."""
-    selectors = tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
+def _current_code(code: str, lang: str) -> str:
+    """*code*, or the code it was renamed to (with a note on standard error)."""
+    new = RENAMED_CODES.get(code)
+    if new is None:
+        return code
+    if lang == "de":
+        print(f"willkommen: Hinweis: der Code {code!r} heißt seit Formatversion 2 {new!r}", file=sys.stderr)
+    else:
+        print(f"willkommen: note: the code {code!r} is {new!r} since format version 2", file=sys.stderr)
+    return new
+
+
+def _selectors(values: Iterable[str] | None, lang: str = "en") -> tuple[str, ...]:
+    """``--select a,b --select c`` as ``("a", "b", "c")``; each must name a known code or prefix.
+
+    A code renamed by format version 2 stands for its new name.
+    """
+    selectors = tuple(
+        _current_code(part.strip(), lang) for value in values or () for part in value.split(",") if part.strip()
+    )
     codes = [entry.code for entry in rules()]
     unknown = [s for s in selectors if not any(_matches(code, s) for code in codes)]
     if unknown:
@@ -644,7 +661,9 @@ def _report(args: argparse.Namespace, progress: "Progress") -> Any:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    policy = Policy(select=_selectors(args.select), ignore=_selectors(args.ignore), strict=args.strict)
+    policy = Policy(
+        select=_selectors(args.select, args.lang), ignore=_selectors(args.ignore, args.lang), strict=args.strict
+    )
     outputs = {o: p for o, p in (("--valid-out", args.valid_out), ("--invalid-out", args.invalid_out)) if p is not None}
     inputs = _apart_from_outputs(_inputs(args.paths, stdin_lines=args.jsonl, exclude=args.exclude), outputs)
     progress = Progress(sys.stderr, lambda: total_size(inputs))
@@ -777,6 +796,7 @@ def _severity_text(severity: Severity, lang: str) -> str:
 def _rules(args: argparse.Namespace) -> int:
     catalogue = rules()
     if args.code is not None:
+        args.code = _current_code(args.code, args.lang)
         exact = tuple(entry for entry in catalogue if entry.code == args.code)
         # A prefix on dotted segments, as --select takes it: "coaching" lists coaching.*.
         catalogue = exact or tuple(entry for entry in catalogue if _matches(entry.code, args.code))

@@ -166,6 +166,17 @@ class RuleError(WillkommenError):
     """A rule that cannot be registered."""
 
 
+#: Codes renamed by format version 2, old to new; the old ones still work on
+#: the command line (``--select``, ``--ignore``, ``rules``), with a note.
+RENAMED_CODES = {
+    "alliance.no_municipality": "alliance.no_local_authority",
+    "municipality": "local_authority",
+    "municipality.ags_format": "local_authority.ags_format",
+    "municipality.ags_state_mismatch": "local_authority.ags_state_mismatch",
+    "municipality.ags_free_city": "local_authority.ags_free_city",
+}
+
+
 def rules() -> tuple[Rule, ...]:
     """The whole catalogue: the structural codes, then every registered rule."""
     return (*STRUCTURAL_CODES, *_catalogue.rules.values())

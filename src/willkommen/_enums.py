@@ -73,8 +73,8 @@ _LAND_KEYS = {
 }
 
 
-class MunicipalityKind(LabelledEnum):
-    """What kind of local authority (*Kommune*) a municipality is."""
+class LocalAuthorityKind(LabelledEnum):
+    """What kind of local authority (*Kommune*) it is."""
 
     DISTRICT = "district", "Landkreis / Kreis"
     DISTRICT_FREE_CITY = "district_free_city", "kreisfreie Stadt"

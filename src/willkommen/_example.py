@@ -19,7 +19,7 @@ _EXAMPLE = """
   "schema_version": 1,
   "id": "bautzen",
   "program": "willkommen-bei-freunden",
-  "municipalities": [
+  "local_authorities": [
     {"name": "Landkreis Bautzen", "kind": "district", "state": "DE-SN", "ags": "14625"},
     {"name": "Stadt Bautzen", "kind": "town", "state": "DE-SN", "ags": "14625020"}
   ],

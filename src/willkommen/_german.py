@@ -54,7 +54,7 @@ def count_de(count: int, one: str, many: str, *, none: str | None = None, single
 # The classes of the model that rules check, by their German names.
 CLASS_NAMES_DE = {
     "Alliance": "Bündnis",
-    "Municipality": "Kommune",
+    "LocalAuthority": "Kommune",
     "Offering": "Angebot",
     "Measure": "Maßnahme",
     "CoachingSession": "Sitzung der Prozessbegleitung",

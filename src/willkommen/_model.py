@@ -14,8 +14,8 @@ from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
     OfferingType,
     PartnerKind,
     State,
@@ -53,11 +53,11 @@ class Person:
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
-class Municipality:
+class LocalAuthority:
     """A local authority (*Kommune*) that carries an alliance."""
 
     name: str
-    kind: MunicipalityKind
+    kind: LocalAuthorityKind
     state: State
     ags: str | None = None
 
@@ -168,7 +168,7 @@ class Alliance:
     id: str
     name: str | None = None
     program: str = DEFAULT_PROGRAM_ID
-    municipalities: tuple[Municipality, ...]
+    local_authorities: tuple[LocalAuthority, ...]
     origin: AllianceOrigin
     founded_on: dt.date | None = None
     partners: tuple[Partner, ...]

@@ -139,8 +139,7 @@ UNKNOWN_KEY = _structural(
     "unbekannte Angabe {key}{hint_de}",
     fix="Check the key's spelling against the data format; remove it if the model has no such field.",
     fix_de=(
-        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie die Angabe, wenn das Modell kein "
-        "solches Feld hat."
+        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie die Angabe, wenn das Modell kein solches Feld hat."
     ),
 )
 INVALID_VALUE = _structural(

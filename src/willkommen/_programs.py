@@ -198,8 +198,8 @@ class ProgramError(WillkommenError, LookupError):
 
 
 def alliance_states(alliance: Alliance) -> frozenset[State]:
-    """The states the alliance's municipalities lie in."""
-    return frozenset(m.state for m in alliance.municipalities)
+    """The states the alliance's local authorities lie in."""
+    return frozenset(m.state for m in alliance.local_authorities)
 
 
 def responsible_office(alliance: Alliance, program: Program | None = None) -> ServiceOffice | None:

@@ -199,7 +199,7 @@ class Alliances(Aggregation):
             id=alliance.id,
             name=alliance.name,
             program=alliance.program,
-            local_authorities=tuple(m.name for m in alliance.municipalities),
+            local_authorities=tuple(m.name for m in alliance.local_authorities),
             states=tuple(sorted(alliance_states(alliance), key=_STATE_ORDER.__getitem__)),
             office=_office(alliance, program),
             partners=len(alliance.partners),
@@ -232,7 +232,7 @@ class States(Aggregation):
         key = next(iter(states)) if len(states) == 1 else None
         count = self.counts.setdefault(key, [0, 0])
         count[0] += 1
-        count[1] += len(alliance.municipalities)
+        count[1] += len(alliance.local_authorities)
         return ()
 
     def finish(self) -> Iterable[Row]:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from willkommen._engine import Context, rule
-from willkommen._enums import MunicipalityKind, OfferingType, Severity
+from willkommen._enums import LocalAuthorityKind, OfferingType, Severity
 from willkommen._german import count_de, count_en, number_de
-from willkommen._model import Alliance, CoachingSession, CooperationAgreement, Measure, Municipality, Offering
+from willkommen._model import Alliance, CoachingSession, CooperationAgreement, LocalAuthority, Measure, Offering
 from willkommen._numbers import exact_sum
 from willkommen._problems import Finding, finding
 from willkommen._programs import Program, coaching_budget, responsible_office
@@ -84,20 +84,20 @@ def alliance_has_enough_partners(alliance: Alliance, context: Context) -> Iterat
 
 @rule(
     Alliance,
-    "alliance.no_municipality",
+    "alliance.no_local_authority",
     ERROR,
     fix="Add the Kommune or Kommunen that carry the alliance.",
     fix_de="Ergänzen Sie die Kommune oder Kommunen, die das Bündnis tragen.",
-    reads=("municipalities",),
-    description="The alliance names no municipality.",
+    reads=("local_authorities",),
+    description="The alliance names no local authority.",
     description_de="Das Bündnis nennt keine Kommune.",
-    message="the alliance names no municipality",
+    message="the alliance names no local authority",
     message_de="das Bündnis nennt keine Kommune",
     source='wbf-goals: the program supports "Landkreise, Städte und Gemeinden"',
 )
-def alliance_has_a_municipality(alliance: Alliance, context: Context) -> Iterator[Finding]:
-    if not alliance.municipalities:
-        yield finding("municipalities")
+def alliance_has_a_local_authority(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if not alliance.local_authorities:
+        yield finding("local_authorities")
 
 
 @rule(
@@ -187,9 +187,9 @@ def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iter
     "alliance.state_not_in_program",
     ERROR,
     fix="Check the Kommune's state, and the program the alliance names.",
-    fix_de="Prüfen Sie das Land der Kommune und das Programm, das das Bündnis nennt.",
-    reads=("municipalities", "program"),
-    description="A municipality lies in a state outside the program's states.",
+    fix_de="Prüfen Sie das Bundesland der Kommune und das Programm, das das Bündnis nennt.",
+    reads=("local_authorities", "program"),
+    description="A local authority lies in a state outside the program's states.",
     description_de="Eine Kommune liegt in einem Bundesland außerhalb der Bundesländer des Programms.",
     message="state {value} is not one of the program's states ({states})",
     message_de="Bundesland {value} gehört nicht zu den Bundesländern des Programms ({states})",
@@ -200,9 +200,9 @@ def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iter
     if not program.states:
         return
     states = ", ".join(sorted(program.states))
-    for index, municipality in enumerate(alliance.municipalities):
-        if municipality.state not in program.states:
-            yield finding("municipalities", index, "state", value=quote(municipality.state.value), states=states)
+    for index, local_authority in enumerate(alliance.local_authorities):
+        if local_authority.state not in program.states:
+            yield finding("local_authorities", index, "state", value=quote(local_authority.state.value), states=states)
 
 
 # --- measures ---------------------------------------------------------------
@@ -247,28 +247,28 @@ def measure_serves_a_goal(measure: Measure, context: Context) -> Iterator[Findin
         yield finding("goals", value=quote(measure.id))
 
 
-# --- municipalities ---------------------------------------------------------
+# --- local_authorities ---------------------------------------------------------
 
 # Destatis, Gemeindeverzeichnis: the Kreisschlüssel has 5 digits (LL R KK), the
 # Amtlicher Gemeindeschlüssel 8 (LL R KK GGG).
-_AGS_LENGTH = {MunicipalityKind.DISTRICT: 5}
+_AGS_LENGTH = {LocalAuthorityKind.DISTRICT: 5}
 
 
-def _key_name(municipality: Municipality) -> tuple[str, str]:
+def _key_name(local_authority: LocalAuthority) -> tuple[str, str]:
     """What the key of this kind of Kommune is called, in English and German."""
-    if municipality.kind is MunicipalityKind.DISTRICT:
+    if local_authority.kind is LocalAuthorityKind.DISTRICT:
         return "district key", "Kreisschlüssel"
     return "AGS", "Gemeindeschlüssel"
 
 
-def _ags_is_well_formed(municipality: Municipality) -> bool:
-    ags = municipality.ags
-    return ags is not None and ags.isascii() and ags.isdigit() and len(ags) == _AGS_LENGTH.get(municipality.kind, 8)
+def _ags_is_well_formed(local_authority: LocalAuthority) -> bool:
+    ags = local_authority.ags
+    return ags is not None and ags.isascii() and ags.isdigit() and len(ags) == _AGS_LENGTH.get(local_authority.kind, 8)
 
 
 @rule(
-    Municipality,
-    "municipality.ags_format",
+    LocalAuthority,
+    "local_authority.ags_format",
     ERROR,
     fix=(
         "Give a Landkreis its 5-digit Kreisschlüssel and every other kind its 8-digit AGS (Destatis, "
@@ -288,29 +288,29 @@ def _ags_is_well_formed(municipality: Municipality) -> bool:
     message_de="{key_de} {value} hat nicht {digits} Ziffern (Art der Kommune: {kind_de})",
     source="destatis-ags: Kreisschlüssel LLRKK, Amtlicher Gemeindeschlüssel LLRKKGGG",
 )
-def municipality_key_is_well_formed(municipality: Municipality, context: Context) -> Iterator[Finding]:
-    if municipality.ags is not None and not _ags_is_well_formed(municipality):
+def key_is_well_formed(local_authority: LocalAuthority, context: Context) -> Iterator[Finding]:
+    if local_authority.ags is not None and not _ags_is_well_formed(local_authority):
         yield finding(
             "ags",
-            value=quote(municipality.ags),
-            digits=_AGS_LENGTH.get(municipality.kind, 8),
-            key=_key_name(municipality)[0],
-            key_de=_key_name(municipality)[1],
-            kind=municipality.kind.value,
-            kind_de=municipality.kind.label_de,
+            value=quote(local_authority.ags),
+            digits=_AGS_LENGTH.get(local_authority.kind, 8),
+            key=_key_name(local_authority)[0],
+            key_de=_key_name(local_authority)[1],
+            kind=local_authority.kind.value,
+            kind_de=local_authority.kind.label_de,
         )
 
 
 @rule(
-    Municipality,
-    "municipality.ags_state_mismatch",
+    LocalAuthority,
+    "local_authority.ags_state_mismatch",
     ERROR,
     fix="Check the key and the state: the key begins with the state's Land key (Sachsen 14, Niedersachsen 03).",
     fix_de=(
         "Prüfen Sie Schlüssel und Land: Der Schlüssel beginnt mit dem Landesschlüssel (Sachsen 14, Niedersachsen 03)."
     ),
     reads=(),
-    description="The key's first two digits are not the Land key of the municipality's state.",
+    description="The key's first two digits are not the Land key of the local authority's state.",
     description_de=(
         "Die ersten zwei Ziffern des Kreis- oder Gemeindeschlüssels sind nicht der Landesschlüssel"
         " des Bundeslandes der Kommune."
@@ -319,25 +319,25 @@ def municipality_key_is_well_formed(municipality: Municipality, context: Context
     message_de="{key_de} {value} beginnt mit {prefix}, aber {state_de} hat den Landesschlüssel {land_key}",
     source="destatis-ags: the key opens with the Land key (01 SH … 16 TH)",
 )
-def municipality_key_matches_state(municipality: Municipality, context: Context) -> Iterator[Finding]:
-    if _ags_is_well_formed(municipality):
-        assert municipality.ags is not None
-        if municipality.ags[:2] != municipality.state.land_key:
+def key_matches_state(local_authority: LocalAuthority, context: Context) -> Iterator[Finding]:
+    if _ags_is_well_formed(local_authority):
+        assert local_authority.ags is not None
+        if local_authority.ags[:2] != local_authority.state.land_key:
             yield finding(
                 "ags",
-                value=quote(municipality.ags),
-                prefix=municipality.ags[:2],
-                key=_key_name(municipality)[0],
-                key_de=_key_name(municipality)[1],
-                state=municipality.state.value,
-                state_de=municipality.state.label_de,
-                land_key=municipality.state.land_key,
+                value=quote(local_authority.ags),
+                prefix=local_authority.ags[:2],
+                key=_key_name(local_authority)[0],
+                key_de=_key_name(local_authority)[1],
+                state=local_authority.state.value,
+                state_de=local_authority.state.label_de,
+                land_key=local_authority.state.land_key,
             )
 
 
 @rule(
-    Municipality,
-    "municipality.ags_free_city",
+    LocalAuthority,
+    "local_authority.ags_free_city",
     ERROR,
     fix="Check the key or the kind: the AGS of a kreisfreie Stadt ends in 000.",
     fix_de="Prüfen Sie den Schlüssel oder die Art: Der AGS einer kreisfreien Stadt endet auf 000.",
@@ -348,14 +348,14 @@ def municipality_key_matches_state(municipality: Municipality, context: Context)
     message_de="Gemeindeschlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
     source="destatis-ags: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
 )
-def municipality_free_city_key_ends_in_000(municipality: Municipality, context: Context) -> Iterator[Finding]:
+def free_city_key_ends_in_000(local_authority: LocalAuthority, context: Context) -> Iterator[Finding]:
     if (
-        municipality.kind is MunicipalityKind.DISTRICT_FREE_CITY
-        and _ags_is_well_formed(municipality)
-        and municipality.ags is not None
-        and not municipality.ags.endswith("000")
+        local_authority.kind is LocalAuthorityKind.DISTRICT_FREE_CITY
+        and _ags_is_well_formed(local_authority)
+        and local_authority.ags is not None
+        and not local_authority.ags.endswith("000")
     ):
-        yield finding("ags", value=quote(municipality.ags))
+        yield finding("ags", value=quote(local_authority.ags))
 
 
 # --- offerings --------------------------------------------------------------
@@ -649,8 +649,8 @@ def consultations_name_known_offices(alliance: Alliance, context: Context) -> It
     "consultation.wrong_office",
     WARNING,
     fix="Check the office: the one responsible for the alliance's state is expected.",
-    fix_de="Prüfen Sie das Büro: Erwartet wird das für das Land des Bündnisses zuständige.",
-    reads=("consultations", "municipalities", "program"),
+    fix_de="Prüfen Sie das Servicebüro: Erwartet wird das für das Bundesland des Bündnisses zuständige.",
+    reads=("consultations", "local_authorities", "program"),
     description=(
         "The consultation's office is not the one responsible for the alliance's state"
         " (checked only where that is known)."

@@ -123,7 +123,7 @@ tighten(
     NrwAlliance,
     new_code="nrw.outside_nrw",
     program=lambda program: attrs.evolve(program, states=frozenset({State.NW})),
-    description="A municipality of an NRW alliance lies outside Nordrhein-Westfalen.",
+    description="A local authority of an NRW alliance lies outside Nordrhein-Westfalen.",
     description_de="Eine Kommune eines NRW-Bündnisses liegt außerhalb Nordrhein-Westfalens.",
     source="nrw-launch, leverkusen-news: an initiative of the Land Nordrhein-Westfalen",
 )
@@ -210,7 +210,7 @@ _LEVERKUSEN = """
   "$type": "nrw-alliance",
   "id": "leverkusen",
   "program": "gemeinsam-klappts",
-  "municipalities": [
+  "local_authorities": [
     {
       "name": "Leverkusen",
       "kind": "district_free_city",

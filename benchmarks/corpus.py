@@ -185,7 +185,7 @@ def alliance(  # noqa: PLR0913 - the knobs of a corpus document, all named
     goal_docs = [_goal(rng, i) for i in range(goals)]
     goal_ids = [g["id"] for g in goal_docs]
     doc: Document = {
-        "schema_version": 1,
+        "schema_version": 2,
         "id": f"buendnis-{seed}",
         "name": f"Bündnis für {_title(rng, 2)}",
         "program": "willkommen-bei-freunden",

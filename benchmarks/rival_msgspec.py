@@ -99,7 +99,7 @@ class Consultation(_Struct, kw_only=True):
 
 
 class Alliance(_Struct, kw_only=True):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str
     name: str | None = None
     program: str = "willkommen-bei-freunden"

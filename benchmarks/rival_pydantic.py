@@ -99,7 +99,7 @@ class Consultation(_Model):
 
 
 class Alliance(_Model):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str
     name: str | None = None
     program: str = "willkommen-bei-freunden"

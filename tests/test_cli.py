@@ -676,7 +676,7 @@ def test_example_prints_a_valid_alliance_without_warnings(capsys: pytest.Capture
     code, out, _ = run(capsys, "example")
     assert code == 0
     document = json.loads(out)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert willkommen.check(document) == []
     assert willkommen.loads(out) == willkommen.load(example_document())
 

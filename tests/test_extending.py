@@ -322,7 +322,7 @@ def test_leverkusen_is_valid(leverkusen: dict[str, Any]) -> None:
         alliance.target_group.age_max_exclusive,
         alliance.target_group.count,
     ) == (18, 27, 1048)
-    assert [s.label_de for s in alliance.target_group.residence_statuses] == ["Aufenthaltsgestattung", "Duldung"]
+    assert [s.label_de for s in alliance.target_group.focus_statuses] == ["Aufenthaltsgestattung", "Duldung"]
 
 
 # Each NRW rule on a planted violation: code, mutation, path.

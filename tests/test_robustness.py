@@ -325,9 +325,9 @@ def _resolve_path(document: object, path: tuple[str | int, ...]) -> object:
 
 
 def _top_level_documents(values: st.SearchStrategy[object]) -> st.SearchStrategy[dict[str, object]]:
-    """An object with schema_version 1 and any of the alliance's keys, holding arbitrary values."""
+    """An object with schema_version 2 and any of the alliance's keys, holding arbitrary values."""
     return st.fixed_dictionaries(
-        {"schema_version": st.just(1)},
+        {"schema_version": st.just(2)},
         optional=dict.fromkeys((f.name for f in attrs.fields(Alliance)), values),
     )
 
@@ -653,7 +653,7 @@ def test_a_10_mb_unknown_key() -> None:
 
 INVALID_UTF8: list[bytes] = [
     b"\xff",
-    b'{"schema_version": 1, "id": "\xc3\x28"}',  # a lead byte without its continuation
+    b'{"schema_version": 2, "id": "\xc3\x28"}',  # a lead byte without its continuation
     b'{"id": "\xc0\xaf"}',  # an overlong encoding of "/"
     b'{"id": "\xed\xa0\x80"}',  # a UTF-16 surrogate encoded in UTF-8
     b'{"id": "\xf4\x90\x80\x80"}',  # above U+10FFFF
@@ -684,7 +684,7 @@ def test_a_byte_order_mark_elsewhere_is_not_ignored() -> None:
 
 
 DUPLICATES: list[tuple[str, str]] = [
-    ('"schema_version": 1, "schema_version": 1', "/schema_version"),
+    ('"schema_version": 2, "schema_version": 2', "/schema_version"),
     ('"id": "bautzen", "id": "bautzen"', "/id"),
     ('"a/b~": 1, "a/b~": 2', "/a~1b~0"),
     ('"": 1, "": 2', "/"),
@@ -720,7 +720,7 @@ NON_FINITE_PLACES: list[tuple[str, str]] = [
     ('"hours_budget": 100', "/coaching/hours_budget"),
     ('"name": "Landkreis Bautzen"', "/local_authorities/0/name"),
     ('"themes": ["school_to_work"]', "/goals/0/themes/0"),
-    ('"schema_version": 1', "/schema_version"),
+    ('"schema_version": 2', "/schema_version"),
 ]
 
 
@@ -811,7 +811,7 @@ def _nrw_alliances(draw: st.DrawFn) -> NrwAlliance:
     group = TargetGroup(
         age_min=age_min,
         age_max_exclusive=draw(st.integers(age_min + 1, 27)),
-        residence_statuses=tuple(draw(st.lists(st.sampled_from(ResidenceStatus), unique=True))),
+        focus_statuses=tuple(draw(st.lists(st.sampled_from(ResidenceStatus), unique=True))),
         count=draw(st.none() | st.integers(0, 10**6)),
     )
     fields = {f.name: getattr(base, f.name) for f in attrs.fields(Alliance)}

@@ -19,7 +19,7 @@ programs in ``_programs.py``, reading and writing in ``_converter.py`` and
 from typing import Any
 
 from willkommen import _rules  # noqa: F401 - registers the built-in rules
-from willkommen._api import SCHEMA_VERSION, Reading, check, dump, dumps, load, loads, read, reads, validate
+from willkommen._api import Reading, check, dump, dumps, load, loads, read, reads, validate
 from willkommen._engine import Context, register_rule, rule, rules, tighten
 from willkommen._enums import (
     AllianceOrigin,
@@ -28,6 +28,7 @@ from willkommen._enums import (
     LabelledEnum,
     LocalAuthorityKind,
     MeasureStatus,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
     Severity,
@@ -36,6 +37,7 @@ from willkommen._enums import (
 )
 from willkommen._errors import ValidationError, WillkommenError
 from willkommen._files import Record, read_files, read_stream
+from willkommen._migrate import SCHEMA_VERSION, MigrationResult, StepResult, migrate, register_migration
 from willkommen._model import (
     Alliance,
     CoachingSession,
@@ -114,7 +116,9 @@ __all__ = [
     "LocalAuthorityKind",
     "Measure",
     "MeasureStatus",
+    "MigrationResult",
     "Offering",
+    "OfferingStatus",
     "OfferingType",
     "Partner",
     "PartnerKind",
@@ -129,6 +133,7 @@ __all__ = [
     "ServiceOffice",
     "Severity",
     "State",
+    "StepResult",
     "TagError",
     "Theme",
     "ValidationError",
@@ -144,11 +149,13 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "migrate",
     "programs",
     "read",
     "read_files",
     "read_stream",
     "reads",
+    "register_migration",
     "register_program",
     "register_rule",
     "registry_scope",

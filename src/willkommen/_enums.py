@@ -157,6 +157,13 @@ class OfferingType(LabelledEnum):
     DIALOGUE = "dialogue", "Dialoggestaltung"
 
 
+class OfferingStatus(LabelledEnum):
+    """Whether an offering is planned or took place (format version 2)."""
+
+    PLANNED = "planned", "geplant"
+    HELD = "held", "durchgeführt"
+
+
 class CoachingTask(LabelledEnum):
     """What process coaching supports (``bautzen-agreement``)."""
 

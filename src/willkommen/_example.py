@@ -16,7 +16,7 @@ from typing import Any
 
 _EXAMPLE = """
 {
-  "schema_version": 1,
+  "schema_version": 2,
   "id": "bautzen",
   "program": "willkommen-bei-freunden",
   "local_authorities": [
@@ -55,9 +55,12 @@ _EXAMPLE = """
      "goals": ["diskriminierung"], "status": "agreed"}
   ],
   "offerings": [
-    {"type": "analysis_workshop", "title": "Analyseworkshop (Beispiel)", "date": "2017-03-01", "participants": 12},
-    {"type": "training", "title": "Fortbildung (Beispiel)", "start": "2017-10-01", "end": "2017-10-02"},
-    {"type": "process_coaching", "start": "2017-09-26", "end": "2018-12-31"}
+    {"type": "analysis_workshop", "status": "held", "title": "Analyseworkshop (Beispiel)", "date": "2017-03-01",
+     "participants": 12},
+    {"type": "training", "status": "held", "title": "Fortbildung (Beispiel)", "start": "2017-10-01",
+     "end": "2017-10-02"},
+    {"type": "process_coaching", "status": "held", "start": "2017-09-26", "end": "2018-12-31"},
+    {"type": "training", "status": "planned", "title": "Verschiedene Fortbildungsangebote (vereinbart)"}
   ],
   "coaching": {
     "coach": {"name": "Prozessbegleiter (im Text nicht genannt)"},

@@ -238,12 +238,52 @@ FILE_TOO_LARGE = Rule(
     ),
     message="{what} holds more than {limit} bytes, the limit (--max-size): not checked{rest}",
     message_de="{what_de} enthält mehr als {limit} Bytes, die Grenze (--max-size): nicht geprüft{rest_de}",
-    source="willkommen validate",
+    source="willkommen: the command line",
     fix="Split the data into smaller files (JSON Lines: one alliance a line), or raise the limit with --max-size.",
     fix_de=(
         "Teilen Sie die Daten in kleinere Dateien (JSON Lines: ein Bündnis je Zeile), oder heben Sie die "
         "Grenze mit --max-size an."
     ),
+)
+SCHEMA_OUTDATED = Rule(
+    code="schema_version.outdated",
+    severity=Severity.WARNING,
+    description="A document of an older format version: read after upgrading it in memory.",
+    description_de="Ein Dokument einer älteren Formatversion: gelesen, nachdem es im Speicher aktualisiert wurde.",
+    message="schema version {value} is outdated: read as version {current}; 'willkommen migrate' rewrites the file",
+    message_de=(
+        "Schemaversion {value} ist veraltet: gelesen als Version {current}; 'willkommen migrate' schreibt die Datei neu"
+    ),
+    source="willkommen: the format versions (docs/howto/format-versions.md)",
+)
+MIGRATION_CONFLICT = Rule(
+    code="migration.conflict",
+    severity=Severity.ERROR,
+    description="An older document holds a key that a newer version introduces; the migration drops it.",
+    description_de=(
+        "Ein älteres Dokument enthält eine Angabe, die eine neuere Version einführt; die Migration entfernt sie."
+    ),
+    message="key {key} is not part of the older version and means something else now: dropped, {instead}",
+    message_de="Angabe {key} gehört nicht zur älteren Version und bedeutet jetzt etwas anderes: entfernt, {instead_de}",
+    source="willkommen: the format versions (docs/howto/format-versions.md)",
+)
+MIGRATION_ASSUMED = Rule(
+    code="migration.assumed",
+    severity=Severity.WARNING,
+    description="The migration wrote out what the older version implied, which may not be a fact.",
+    description_de=(
+        "Die Migration hat ausgeschrieben, was die ältere Version stillschweigend annahm;"
+        " das ist nicht unbedingt belegt."
+    ),
+    message=(
+        "no hours budget: version 1 meant the program's cap, written as {cap} hours;"
+        " remove it if the budget is not known"
+    ),
+    message_de=(
+        "kein Stundenbudget: Version 1 meinte die Obergrenze des Programms, geschrieben als {cap_de} Stunden;"
+        " entfernen, wenn das Stundenbudget nicht bekannt ist"
+    ),
+    source="willkommen: the format versions (docs/howto/format-versions.md)",
 )
 
 STRUCTURAL_CODES: tuple[Rule, ...] = (
@@ -258,4 +298,7 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     UNREADABLE_FILE,
     FILE_TOO_LARGE,
     DUPLICATE_ALLIANCE_ID,
+    SCHEMA_OUTDATED,
+    MIGRATION_CONFLICT,
+    MIGRATION_ASSUMED,
 )

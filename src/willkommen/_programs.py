@@ -217,16 +217,20 @@ def responsible_office(alliance: Alliance, program: Program | None = None) -> Se
 
 
 def coaching_budget(alliance: Alliance, program: Program | None = None) -> Decimal | None:
-    """The hours the alliance's coaching may use: its own budget, else the program's cap."""
+    """The hours the alliance's coaching may use: its budget, or None where it is not known.
+
+    Since format version 2 an absent budget is unknown: the program's cap
+    (WbF: 100 hours, documented for Bautzen only) is an upper bound, not the
+    budget. *program* is kept for the signature of version 1.
+    """
+    del program
     if alliance.coaching is None:
         return None
-    if alliance.coaching.hours_budget is not None:
-        return alliance.coaching.hours_budget
-    return (program or get_program(alliance.program)).coaching_hours_cap
+    return alliance.coaching.hours_budget
 
 
 def coaching_hours_left(alliance: Alliance, program: Program | None = None) -> Decimal | None:
-    """Budget minus hours used; None without coaching or without any budget."""
+    """Budget minus hours used; None without coaching or where the budget is not known."""
     budget = coaching_budget(alliance, program)
     if budget is None or alliance.coaching is None:
         return None

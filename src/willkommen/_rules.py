@@ -16,7 +16,7 @@ from willkommen._german import count_de, count_en, number_de
 from willkommen._model import Alliance, CoachingSession, CooperationAgreement, LocalAuthority, Measure, Offering
 from willkommen._numbers import exact_sum
 from willkommen._problems import Finding, finding
-from willkommen._programs import Program, coaching_budget, responsible_office
+from willkommen._programs import Program, responsible_office
 from willkommen._text import quote
 
 ERROR = Severity.ERROR
@@ -491,23 +491,38 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
     fix="Check the sessions' hours and the budget.",
     fix_de="Prüfen Sie die Stunden der Termine und das Budget.",
     reads=("coaching", "program"),
-    description="The coaching sessions' hours add up to more than the budget.",
-    description_de="Die Stunden der Sitzungen übersteigen zusammen das Stundenbudget.",
-    message="sessions use {used} hours, more than the budget of {budget} hours",
-    message_de="die Sitzungen umfassen {used_de} Stunden, mehr als das Stundenbudget von {budget_de} Stunden",
+    description=(
+        "The coaching sessions' hours add up to more than the budget, or, where the budget is not known,"
+        " more than the program's cap."
+    ),
+    description_de=(
+        "Die Stunden der Sitzungen übersteigen zusammen das Stundenbudget oder, wo dieses nicht bekannt ist,"
+        " die Obergrenze des Programms."
+    ),
+    message="sessions use {used} hours, more than {limit}",
+    message_de="die Sitzungen umfassen {used_de} Stunden, mehr als {limit_de}",
     source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Finding]:
-    budget = coaching_budget(alliance, _program(context))
-    if alliance.coaching is None or budget is None or not _hours_are_valid(budget):
+    coaching = alliance.coaching
+    if coaching is None:
         return
-    hours = [s.hours for s in alliance.coaching.sessions]
+    budget = coaching.hours_budget
+    # An unknown budget is at most the cap: hours beyond the cap are beyond any budget.
+    limit = budget if budget is not None else _program(context).coaching_hours_cap
+    if limit is None or not _hours_are_valid(limit):
+        return
+    hours = [s.hours for s in coaching.sessions]
     # A session with unusable hours is coaching.session_hours' to report.
-    # Summed exactly in the library's own decimal context, whatever the caller's precision.
-    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > budget:
-        yield finding(
-            "coaching", "sessions", used=used, used_de=number_de(used), budget=budget, budget_de=number_de(budget)
-        )
+    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > limit:
+        if budget is not None:
+            phrases = (f"the budget of {limit} hours", f"das Stundenbudget von {number_de(limit)} Stunden")
+        else:
+            phrases = (
+                f"the program's cap of {limit} hours",
+                f"die Obergrenze des Programms von {number_de(limit)} Stunden",
+            )
+        yield finding("coaching", "sessions", used=used, used_de=number_de(used), limit=phrases[0], limit_de=phrases[1])
 
 
 @rule(

@@ -78,6 +78,23 @@ def _change(document: dict[str, Any], pointer: str, value: object) -> None:
         node[key] = value
 
 
+def _example_v1() -> dict[str, Any]:
+    """The example alliance as format version 1 wrote it: municipalities, offerings without a status, all dated."""
+    document = example_document()
+    document["schema_version"] = 1
+    v1: dict[str, Any] = {
+        ("municipalities" if key == "local_authorities" else key): value for key, value in document.items()
+    }
+    v1["offerings"] = [
+        {key: value for key, value in offering.items() if key != "status"}
+        for offering in document["offerings"]
+        if offering.get("status") != "planned"
+    ]
+    return v1
+
+
+_V1 = "the example alliance as format version 1 wrote it"
+
 _NARROW = "with `import willkommen.nrw`, whose program covers Nordrhein-Westfalen and analysis workshops only"
 
 TRIGGERS: tuple[Trigger, ...] = (
@@ -87,8 +104,23 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(code="unknown_key", path="/partners/0/email", changes=(("/partners/0/email", "info@example.org"),)),
     Trigger(code="invalid_value", path="/origin", changes=(("/origin", "neu"),)),
     Trigger(code="invalid_date", path="/agreement/signed_on", changes=(("/agreement/signed_on", "26.09.2017"),)),
-    Trigger(code="duplicate_key", path="/id", text='{"schema_version": 1, "id": "a", "id": "b"}'),
-    Trigger(code="invalid_json", path="", text='{"schema_version": 1,}'),
+    Trigger(code="duplicate_key", path="/id", text='{"schema_version": 2, "id": "a", "id": "b"}'),
+    Trigger(code="invalid_json", path="", text='{"schema_version": 2,}'),
+    Trigger(code="schema_version.outdated", path="/schema_version", base=_example_v1, base_name=_V1),
+    Trigger(
+        code="migration.conflict",
+        path="/offerings/0/status",
+        changes=(("/offerings/0/status", "planned"),),
+        base=_example_v1,
+        base_name=_V1,
+    ),
+    Trigger(
+        code="migration.assumed",
+        path="/coaching",
+        changes=(("/coaching/hours_budget", Delete()),),
+        base=_example_v1,
+        base_name=_V1,
+    ),
     # The built-in rules.
     Trigger(
         code="alliance.too_few_partners",

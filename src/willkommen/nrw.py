@@ -22,7 +22,7 @@ import copy
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -44,6 +44,7 @@ from willkommen import (
     tighten,
     typed_fields,
 )
+from willkommen._migrate import StepResult, moved, register_migration, rename_key
 from willkommen._text import quote
 
 __all__ = [
@@ -93,13 +94,13 @@ class ResidenceStatus(LabelledEnum):
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TargetGroup:
-    """Whom the alliance serves: an age range, and residence statuses it focuses on (``leverkusen-news``)."""
+    """Whom the alliance serves: an age range, and the residence statuses it focuses on (``leverkusen-news``)."""
 
     age_min: int
     age_max_exclusive: int
     #: The statuses the alliance turns to especially ("Besonders für ..."): a focus,
-    #: not the statuses of the people counted in ``count``.
-    residence_statuses: tuple[ResidenceStatus, ...] = ()
+    #: not the statuses of the people counted in ``count`` (version 1: ``residence_statuses``).
+    focus_statuses: tuple[ResidenceStatus, ...] = ()
     #: How many of the age group live in the Kommune, whatever their status
     #: (Leverkusen: 1,048).
     count: int | None = None
@@ -206,7 +207,7 @@ def target_group_ages_within_range(alliance: NrwAlliance, context: Context) -> I
 # workshop's date is not in the source, spring 2019 is assumed (see the title).
 _LEVERKUSEN = """
 {
-  "schema_version": 1,
+  "schema_version": 2,
   "$type": "nrw-alliance",
   "id": "leverkusen",
   "program": "gemeinsam-klappts",
@@ -286,7 +287,7 @@ _LEVERKUSEN = """
   "target_group": {
     "age_min": 18,
     "age_max_exclusive": 27,
-    "residence_statuses": [
+    "focus_statuses": [
       "permission_to_stay",
       "toleration"
     ],
@@ -313,12 +314,31 @@ _LEVERKUSEN = """
   "offerings": [
     {
       "type": "analysis_workshop",
+      "status": "held",
       "title": "Starter-Workshop im Rathaus (das Datum nennt die Quelle nicht; Frühjahr 2019 angenommen)",
       "date": "2019-05-17"
     }
   ]
 }
 """
+
+
+@register_migration(1, 2, type="nrw-alliance")
+def target_group_1_to_2(document: Mapping[str, Any]) -> StepResult:
+    """The target group's ``residence_statuses`` are ``focus_statuses``: a focus, not the counted group.
+
+    Leverkusen's 1,048 are all refugees aged 18 to 27; the statuses name whom
+    the alliance turns to especially (``leverkusen-news``: "Besonders für ...").
+    """
+    group = document.get("target_group")
+    if not isinstance(group, dict):
+        return StepResult(dict(document))
+    renamed, problems = rename_key(group, "residence_statuses", "focus_statuses", at="/target_group")
+    return StepResult(
+        {**document, "target_group": renamed},
+        tuple(problems),
+        moved("/target_group/residence_statuses", "/target_group/focus_statuses"),
+    )
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""The command line: ``willkommen validate | report | schema | rules | example``.
+"""The command line: ``willkommen validate | report | schema | rules | migrate | example``.
 
 Built on :mod:`argparse`: it is in the standard library, so the command adds
 no dependency to install or keep in step, and it costs almost nothing at
@@ -74,6 +74,7 @@ from typing import IO, Any
 
 import attrs
 
+from willkommen import _migrate_cli
 from willkommen._engine import RENAMED_CODES, failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._example import example_document
@@ -832,6 +833,10 @@ def _rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    return _migrate_cli.run(args, print)
+
+
 def _example(args: argparse.Namespace) -> int:
     del args
     print(_json_text(example_document(), indent=2))
@@ -997,6 +1002,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     rules_.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     rules_.set_defaults(parser=rules_, run=_rules)
+
+    migrate = _migrate_cli.add_parser(commands, [extensions])
+    migrate.set_defaults(parser=migrate, run=_migrate)
 
     example = commands.add_parser("example", help="print a valid example alliance as JSON")
     example.set_defaults(parser=example, run=_example, modules=[])

@@ -257,6 +257,17 @@ def moved(old_prefix: str, new_prefix: str) -> PathMap:
 # --- format version 1 -> 2 ---------------------------------------------------------------
 
 
+def _with_status(offering: Mapping[Any, Any]) -> dict[Any, Any]:
+    """The offering with ``"status": "held"`` after its type (first, if it has none)."""
+    entry: dict[Any, Any] = {} if "type" in offering else {"status": "held"}
+    for key, value in offering.items():
+        if key != "status":
+            entry[key] = value
+        if key == "type":
+            entry["status"] = "held"
+    return entry
+
+
 @register_migration(1, 2)
 def version_1_to_2(document: Mapping[str, Any]) -> StepResult:
     """Kommunen are local authorities, offerings say they were held, the budget is written out.
@@ -278,7 +289,7 @@ def version_1_to_2(document: Mapping[str, Any]) -> StepResult:
                 continue
             if "status" in offering:
                 problems.append(conflict(f"/offerings/{index}/status", "status", written=True))
-            upgraded.append({"status": "held", **{key: value for key, value in offering.items() if key != "status"}})
+            upgraded.append(_with_status(offering))
             added.add(f"/offerings/{index}/status")
         result["offerings"] = upgraded
     coaching = result.get("coaching")

@@ -24,6 +24,7 @@ from willkommen._enums import (
     Horizon,
     LocalAuthorityKind,
     MeasureStatus,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
     State,
@@ -130,10 +131,16 @@ def _offering(draw: st.DrawFn, program: Program) -> Offering:
         st.none() | (st.integers(8, 20) if kind is OfferingType.ANALYSIS_WORKSHOP else st.integers(0, 500))
     )
     title = draw(st.none() | texts())
-    if draw(st.booleans()):
-        return Offering(type=kind, title=title, date=draw(_runtime_dates(program)), participants=participants)
+    status = draw(st.sampled_from(OfferingStatus))
+    shape = draw(st.sampled_from(("date", "span", "none") if status is OfferingStatus.PLANNED else ("date", "span")))
+    if shape == "none":
+        # A planned offering may have no date yet.
+        return Offering(type=kind, status=status, title=title, participants=participants)
+    if shape == "date":
+        day = draw(_runtime_dates(program))
+        return Offering(type=kind, status=status, title=title, date=day, participants=participants)
     first, second = sorted(draw(st.lists(_runtime_dates(program), min_size=2, max_size=2)))
-    return Offering(type=kind, title=title, start=first, end=second, participants=participants)
+    return Offering(type=kind, status=status, title=title, start=first, end=second, participants=participants)
 
 
 @st.composite

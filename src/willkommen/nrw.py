@@ -44,7 +44,7 @@ from willkommen import (
     tighten,
     typed_fields,
 )
-from willkommen._migrate import StepResult, moved, register_migration, rename_key
+from willkommen.migrations import StepResult, moved, register_migration, rename_key
 from willkommen._text import quote
 
 __all__ = [

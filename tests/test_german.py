@@ -1,5 +1,6 @@
 """German as a German public administration writes it: no English, German numbers, one term per concept."""
 
+import argparse
 import errno
 import json
 import re
@@ -313,3 +314,31 @@ def test_the_usage_line_is_german(capsys: pytest.CaptureFixture[str]) -> None:
     """``--help`` with ``--lang de`` opens with "Aufruf:", as every German usage line does."""
     assert main(["validate", "--lang", "de", "--help"]) == 0
     assert capsys.readouterr().out.startswith("Aufruf: willkommen validate")
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["schema"], ["rules"], ["migrate"], ["example"]])
+def test_the_help_of_every_command_is_german(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """``--help`` with ``--lang de``: headings, options and descriptions in German."""
+    assert main([*command, "--lang=de", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Aufruf:")
+    assert english_words(_without_usage(out)) == [], out
+
+
+def test_every_help_text_has_its_german() -> None:
+    """A new option without a German help text fails here, before a user sees English."""
+    from willkommen._cli import _parser
+    from willkommen._german import HELP_DE
+
+    parsers = [_parser()]
+    texts: list[str] = []
+    while parsers:
+        parser = parsers.pop()
+        texts.append(parser.description or "")
+        for action in parser._actions:
+            texts.append(action.help or "")
+            texts.extend(choice.help or "" for choice in getattr(action, "_choices_actions", ()))
+            if isinstance(action, argparse._SubParsersAction):
+                parsers.extend(action.choices.values())
+    missing = sorted({text for text in texts if text and text not in HELP_DE})
+    assert missing == []

@@ -80,7 +80,7 @@ from willkommen._enums import Severity
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
 from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
-from willkommen._german import CLASS_NAMES_DE, usage_error_de
+from willkommen._german import CLASS_NAMES_DE, HELP_DE, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
@@ -119,6 +119,17 @@ class UsageError(Exception):
         return self.message_de if lang == "de" else str(self)
 
 
+def _germanise(parser: argparse.ArgumentParser) -> None:
+    """Put the help of *parser* into German: its description, its options, its headings."""
+    parser.description = HELP_DE.get(parser.description or "", parser.description)
+    for group in parser._action_groups:  # noqa: SLF001 - argparse has no public way to retitle
+        group.title = {"positional arguments": "Argumente", "options": "Optionen"}.get(group.title or "", group.title)
+    for action in parser._actions:  # noqa: SLF001 - nor to reach the help of its actions
+        action.help = HELP_DE.get(action.help or "", action.help)
+        for choice in getattr(action, "_choices_actions", ()):
+            choice.help = HELP_DE.get(choice.help or "", choice.help)
+
+
 def _wants_german(argv: Sequence[str]) -> bool:
     """Whether the command line asks for German, read before argparse so that its errors are German too."""
     for index, argument in enumerate(argv):
@@ -140,9 +151,11 @@ class _Parser(argparse.ArgumentParser):
         return "Aufruf:" + usage.removeprefix("usage:") if self.german else usage
 
     def format_help(self) -> str:
-        """The help text; its usage line in German when asked for (the option texts stay English)."""
-        text = super().format_help()
-        return "Aufruf:" + text.removeprefix("usage:") if self.german else text
+        """The help text; in German when asked for."""
+        if not self.german:
+            return super().format_help()
+        _germanise(self)
+        return "Aufruf:" + super().format_help().removeprefix("usage:")
 
     def error(self, message: str) -> typing.NoReturn:
         """Print the usage and *message* (in German if asked for), and exit with code 2."""

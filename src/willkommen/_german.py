@@ -144,3 +144,56 @@ def usage_error_de(message: str) -> str:
         if match is not None:
             return german.format(*match.groups())
     return "ungültiger Aufruf"
+
+
+# The help of the command line, by its English text (``willkommen … --lang de --help``).
+HELP_DE = {
+    "Check, describe and start data files of local alliances for young refugees.": (
+        "Daten lokaler Bündnisse für junge Geflüchtete prüfen, beschreiben und anlegen."
+    ),
+    "import an extension module first, so that its classes, tags and rules are known (repeatable)": (
+        "zuerst ein Erweiterungsmodul importieren, damit seine Klassen, Typnamen und Regeln bekannt sind (wiederholbar)"
+    ),
+    "language of messages (default: en)": "Sprache der Meldungen (Vorgabe: en)",
+    "output format (default: text)": "Ausgabeformat (Vorgabe: text)",
+    "check files, folders (*.json, *.jsonl) and standard input": (
+        "Dateien, Ordner (*.json, *.jsonl) und die Standardeingabe prüfen"
+    ),
+    "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error.": (
+        "Bündnisdaten prüfen. Rückgabewert 0: alles gültig; 1: Probleme gefunden; 2: Aufruf fehlerhaft."
+    ),
+    "a .json or .jsonl file, a folder, or - for stdin": (
+        "eine .json- oder .jsonl-Datei, ein Ordner oder - für die Standardeingabe"
+    ),
+    "warnings fail too": "auch Warnungen machen ungültig",
+    "report only these codes or code prefixes (comma-separated)": (
+        "nur diese Codes oder Code-Anfänge melden (durch Kommas getrennt)"
+    ),
+    "do not report these codes or code prefixes (comma-separated)": (
+        "diese Codes oder Code-Anfänge nicht melden (durch Kommas getrennt)"
+    ),
+    "read standard input as JSON Lines": "die Standardeingabe als JSON Lines lesen",
+    "print the JSON Schema (Draft 2020-12) of the data format": (
+        "das JSON Schema (Draft 2020-12) des Datenformats ausgeben"
+    ),
+    "the document's class: alliance (default) or the tag of an alliance class": (
+        "die Klasse des Dokuments: 'alliance' (Vorgabe) oder der Typname einer Bündnisklasse"
+    ),
+    "list the rule codes, or explain one": "die Codes der Regeln auflisten oder einen erklären",
+    "the code to explain": "der zu erklärende Code",
+    "print a valid example alliance as JSON": "ein gültiges Beispielbündnis als JSON ausgeben",
+    "rewrite files of an older format version as the current one": (
+        "Dateien einer älteren Formatversion in der aktuellen neu schreiben"
+    ),
+    "Upgrade data files to the current format version. One JSON line per document on standard output."
+    " Exit code 0: done; 1: a file had an error, or would change under --check; 2: usage error.": (
+        "Datendateien auf die aktuelle Formatversion bringen. Eine JSON-Zeile je Dokument auf der Standardausgabe."
+        " Rückgabewert 0: erledigt; 1: eine Datei hatte einen Fehler oder würde sich bei --check ändern;"
+        " 2: Aufruf fehlerhaft."
+    ),
+    "a .json or .jsonl file, or a folder": "eine .json- oder .jsonl-Datei oder ein Ordner",
+    "write the migrated files into DIR": "die migrierten Dateien in den Ordner DIR schreiben",
+    "rewrite the files that change": "die Dateien neu schreiben, die sich ändern",
+    "write nothing; fail if a file would change": "nichts schreiben; Rückgabewert 1, wenn sich eine Datei ändern würde",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+}

@@ -177,7 +177,7 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> argpars
         parents=parents,
         help="rewrite files of an older format version as the current one",
         description=(
-            f"Upgrade data files to format version {SCHEMA_VERSION}. One JSON line per document on standard output."
+            "Upgrade data files to the current format version. One JSON line per document on standard output."
             " Exit code 0: done; 1: a file had an error, or would change under --check; 2: usage error."
         ),
     )

@@ -44,8 +44,8 @@ from willkommen import (
     tighten,
     typed_fields,
 )
-from willkommen.migrations import StepResult, moved, register_migration, rename_key
 from willkommen._text import quote
+from willkommen.migrations import StepResult, moved, register_migration, rename_key
 
 __all__ = [
     "GEMEINSAM_KLAPPTS",

@@ -385,7 +385,12 @@ def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
     else:
         # A check of a user's own (an attrs validator, __attrs_post_init__) refused the value.
         reason = exception_text(exc)
-        yield INVALID_VALUE.problem(path, value="this object", expected=reason, expected_de=reason)
+        yield INVALID_VALUE.problem(
+            path,
+            value="<object>",
+            expected=f"what its own check asks for ({reason})",
+            expected_de=f"was seine eigene Prüfung verlangt ({reason})",
+        )
 
 
 def failed_fields(exc: BaseException) -> frozenset[str]:

@@ -449,9 +449,13 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
     fix="Give a positive budget no larger than the program's cap.",
     fix_de="Geben Sie ein positives Budget an, das die Obergrenze des Programms nicht übersteigt.",
     reads=("coaching", "program"),
-    description="The coaching's hours budget exceeds the program's cap (WbF: 100) or is not positive.",
+    description=(
+        "The coaching's hours budget exceeds the program's cap (WbF: 100, assumed from the Bautzen agreement)"
+        " or is not positive."
+    ),
     description_de=(
-        "Das Stundenbudget der Prozessbegleitung übersteigt die Obergrenze des Programms (WbF: 100)"
+        "Das Stundenbudget der Prozessbegleitung übersteigt die Obergrenze des Programms"
+        " (WbF: 100, angenommen nach der Bautzener Kooperationsvereinbarung)"
         " oder ist nicht positiv."
     ),
     message="hours budget {value} {fault}",

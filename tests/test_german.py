@@ -141,6 +141,7 @@ def test_usage_errors_of_argparse_are_german() -> None:
         (1048, "1048"),
         (12345, "12.345"),
         (Decimal("-1234567.25"), "-1.234.567,25"),
+        (Decimal("1.5E+400"), "1,5E+400"),
         ("NaN", "NaN"),
     ],
 )

@@ -445,3 +445,26 @@ def test_migrate_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path
     arguments = [str(tmp_path / a) if a == "x.json" else a for a in argv]
     assert main(["migrate", *arguments]) == 2
     capsys.readouterr()
+
+
+def test_a_file_that_changes_while_it_is_migrated_is_not_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first pass found every record writable, the second does not: nothing written, no temporary left."""
+    from willkommen import _migrate_cli as module
+
+    source = tmp_path / "many.jsonl"
+    source.write_text(json.dumps(_v1("bautzen")) + "\n", encoding="utf-8")
+    passes = iter([True, False])
+    real = module._outcomes
+
+    def changing(path: Path, *, lines: bool) -> Iterator[Any]:
+        writable = next(passes)
+        for outcome in real(path, lines=lines):
+            yield outcome if writable else module.Outcome(outcome.line, 1, changed=True, problems=())
+
+    monkeypatch.setattr(module, "_outcomes", changing)
+    code, lines, _ = _migrate_cli(capsys, str(source), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert lines == []
+    assert list((tmp_path / "out").iterdir()) == []

@@ -16,6 +16,7 @@ something) is never written. Exit codes: 0 all done, 1 a file had an error
 """
 
 import argparse
+import contextlib
 import json
 import os
 import secrets
@@ -52,48 +53,57 @@ def document_text(document: Any, *, indent: int | None = 2) -> str:
 
 @attrs.frozen
 class Outcome:
-    """What became of one document: its version, whether it changed, its problems."""
+    """What became of one document: its version, whether it changed, its problems, the result."""
 
     line: int | None
     from_version: int | None
     changed: bool
     problems: tuple[Problem, ...]
-    text: str | None  # the migrated document as JSON text; None if it must not be written
+    document: Any = None  # the migrated document; None if it must not be written
 
     @property
-    def failed(self) -> bool:
-        """Whether the document has an error: it is not written."""
-        return any(problem.is_error for problem in self.problems)
+    def writable(self) -> bool:
+        """Whether the document may be written: it was read, and nothing had to be dropped."""
+        return self.document is not None
 
 
-def _outcome(raw: bytes, line: int | None, *, indent: int | None) -> Outcome:
+def _outcome(raw: bytes, line: int | None) -> Outcome:
     data, problems = parse(raw)
     if data is None:
-        return Outcome(line, None, changed=False, problems=tuple(problems), text=None)
+        return Outcome(line, None, changed=False, problems=tuple(problems))
     result = migrate(data)
     found = (*problems, *result.problems)
     failed = any(problem.is_error for problem in found) or result.from_version is None
-    text = None if failed else document_text(result.document, indent=indent)
-    return Outcome(line, result.from_version, result.changed, found, text)
+    return Outcome(line, result.from_version, result.changed, found, None if failed else result.document)
 
 
 def _outcomes(path: Path, *, lines: bool) -> Iterator[Outcome]:
+    """The documents of a file, one at a time: memory stays flat for any size of JSON Lines."""
     with path.open("rb") as stream:
         if not lines:
-            yield _outcome(stream.read(), None, indent=2)
+            yield _outcome(stream.read(), None)
             return
         for number, raw in enumerate(stream, start=1):
             if raw.strip(b" \t\r\n"):
-                yield _outcome(raw, number, indent=None)
+                yield _outcome(raw, number)
 
 
-def _write(target: Path, text: str) -> None:
-    """Write *text* to *target* whole or not at all: a temporary file beside it, then a rename."""
+class _ChangedWhileReadingError(Exception):
+    """The file changed while it was being migrated: nothing is written."""
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[Callable[[str], None]]:
+    """Write to *target* whole or not at all: a temporary file beside it, renamed at the end."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+
+            def write(text: str) -> None:
+                stream.write(text)
+
+            yield write
         Path(temporary).replace(target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -116,7 +126,41 @@ def _line(name: str, outcome: Outcome, written: str | None, lang: str, out: Call
     out(json.dumps(entry, ensure_ascii=False))
 
 
-def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:  # noqa: C901 - one loop, its cases named
+Report = Callable[[Outcome, str | None], None]
+
+
+def _all_writable(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """The outcomes, as long as each may be written; the file changed under us if one may not."""
+    for outcome in outcomes:
+        if not outcome.writable:
+            raise _ChangedWhileReadingError
+        yield outcome
+
+
+def _migrate_file(path: Path, target: Path | None, *, lines: bool, report: Report) -> bool:
+    """Report (and write to *target*, if given) every document of a file; whether one could not be written.
+
+    A first pass only looks: a file is written only if every document in it can be.
+    """
+    bad = changed = False
+    for outcome in _outcomes(path, lines=lines):
+        bad = bad or not outcome.writable
+        changed = changed or outcome.changed
+    if bad or target is None or (target == path and not changed):
+        for outcome in _outcomes(path, lines=lines):
+            report(outcome, None)
+        return bad
+    try:
+        with _writing(target) as write:
+            for outcome in _all_writable(_outcomes(path, lines=lines)):
+                write(document_text(outcome.document, indent=None if lines else 2) + "\n")
+                report(outcome, str(target))
+    except _ChangedWhileReadingError:
+        return True
+    return False
+
+
+def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     """Migrate the files *args* names; one JSON line per document to *out*; the exit code."""
     from willkommen._cli import UsageError, _sources, _unreadable  # noqa: PLC0415 - the CLI imports this module
 
@@ -136,37 +180,24 @@ def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:  # noqa: C
         for source in _sources([argument], stdin_lines=False):
             assert source.path is not None  # no standard input here
             relative = source.path.relative_to(root) if root.is_dir() else Path(source.path.name)
-            try:
-                outcomes = list(_outcomes(source.path, lines=source.lines)) if source.error is None else None
-            except OSError as exc:
-                outcomes = None
-                error: OSError | None = exc
-            else:
-                error = source.error
-            if outcomes is None:
-                assert error is not None
-                problem = _unreadable(error)
-                _line(
-                    source.name,
-                    Outcome(None, None, changed=False, problems=(problem,), text=None),
-                    None,
-                    args.lang,
-                    out,
-                )
-                failed = True
-                continue
-            bad = any(outcome.failed or outcome.text is None for outcome in outcomes)
-            changed = any(outcome.changed for outcome in outcomes)
-            written: str | None = None
-            if not bad and not args.check:
-                target = Path(args.output) / relative if args.output is not None else source.path
-                if args.output is not None or changed:
-                    texts = [outcome.text or "" for outcome in outcomes]
-                    _write(target, "\n".join(texts) + "\n")
-                    written = str(target)
-            for outcome in outcomes:
-                _line(source.name, outcome, written, args.lang, out)
-            failed = failed or bad or (args.check and changed)
+            target = None if args.check else Path(args.output) / relative if args.output else source.path
+
+            def report(outcome: Outcome, written: str | None, name: str = source.name) -> None:
+                _line(name, outcome, written, args.lang, out)
+
+            error = source.error
+            bad = False
+            if error is None:
+                try:
+                    bad = _migrate_file(source.path, target, lines=source.lines, report=report)
+                    if args.check:
+                        bad = bad or any(o.changed for o in _outcomes(source.path, lines=source.lines))
+                except OSError as exc:
+                    error = exc
+            if error is not None:
+                report(Outcome(None, None, changed=False, problems=(_unreadable(error),)), None)
+                bad = True
+            failed = failed or bad
     return 1 if failed else 0
 
 

@@ -458,9 +458,9 @@ def test_a_file_that_changes_while_it_is_migrated_is_not_written(
     passes = iter([True, False])
     real = module._outcomes
 
-    def changing(path: Path, *, lines: bool) -> Iterator[Any]:
+    def changing(source: Any) -> Iterator[Any]:
         writable = next(passes)
-        for outcome in real(path, lines=lines):
+        for outcome in real(source):
             yield outcome if writable else module.Outcome(outcome.line, 1, changed=True, problems=())
 
     monkeypatch.setattr(module, "_outcomes", changing)
@@ -468,3 +468,21 @@ def test_a_file_that_changes_while_it_is_migrated_is_not_written(
     assert code == 1
     assert lines == []
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_migrate_reads_no_more_than_validate_would(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file or a JSON Lines line over the size limit is file_too_large and is not written."""
+    from willkommen import _migrate_cli as module
+
+    monkeypatch.setattr(module, "MAX_FILE_SIZE", 100)
+    big = tmp_path / "big.json"
+    big.write_bytes((_V1 / "bautzen.json").read_bytes())
+    lines = tmp_path / "big.jsonl"
+    lines.write_text('{"schema_version": 2}\n' + json.dumps(_v1("bautzen")) + "\n", encoding="utf-8")
+    code, found, _ = _migrate_cli(capsys, str(big), str(lines), "--in-place")
+    assert code == 1
+    assert (Path(found[0]["path"]).name, [p["code"] for p in found[0]["problems"]]) == ("big.json", ["file_too_large"])
+    assert (found[-1]["line"], [p["code"] for p in found[-1]["problems"]]) == (2, ["file_too_large"])
+    assert json.loads(big.read_text(encoding="utf-8"))["schema_version"] == 1

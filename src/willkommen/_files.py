@@ -164,7 +164,7 @@ _NOT_REGULAR = "not a regular file but a pipe, socket or device"
 _OPEN_FOUND = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _open(source: Source) -> IO[bytes]:
+def open_source(source: Source) -> IO[bytes]:
     """Open a file; one found in a folder must be a regular file, so a FIFO there cannot hang the run."""
     assert source.path is not None
     if not source.found:
@@ -295,10 +295,10 @@ class _Reader:
                 else:
                     yield self.whole(source.name, stream)
             elif source.lines:
-                with _open(source) as stream:
+                with open_source(source) as stream:
                     yield from self.lines(source.name, stream)
             else:
-                with _open(source) as stream:
+                with open_source(source) as stream:
                     found = self.whole(source.name, stream)
                 yield found
         except OSError as exc:

@@ -196,4 +196,24 @@ HELP_DE = {
     "rewrite the files that change": "die Dateien neu schreiben, die sich ändern",
     "write nothing; fail if a file would change": "nichts schreiben; Rückgabewert 1, wenn sich eine Datei ändern würde",
     "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error; 3: the checker failed"
+    " (a rule raised an exception).": (
+        "Bündnisdaten prüfen. Rückgabewert 0: alles gültig; 1: Probleme gefunden; 2: Aufruf fehlerhaft;"
+        " 3: die Prüfung ist gescheitert (eine Regel hat eine Ausnahme ausgelöst)."
+    ),
+    "a .json, .jsonl or .ndjson file, a folder, or - for stdin": (
+        "eine .json-, .jsonl- oder .ndjson-Datei, ein Ordner oder - für die Standardeingabe"
+    ),
+    "check files, folders (*.json, *.jsonl, *.ndjson) and standard input": (
+        "Dateien, Ordner (*.json, *.jsonl, *.ndjson) und die Standardeingabe prüfen"
+    ),
+    "in folders, skip files and folders whose name or path below the folder matches (repeatable);"
+    " hidden entries and node_modules are always skipped": (
+        "in Ordnern Dateien und Ordner überspringen, deren Name oder Pfad unterhalb des Ordners passt"
+        " (wiederholbar); versteckte Einträge und node_modules werden immer übersprungen"
+    ),
+    "print the version and exit": "die Version ausgeben und beenden",
+    "the code to explain, or a prefix (coaching) to list its codes": (
+        "der zu erklärende Code oder ein Code-Anfang ('coaching'), dessen Codes aufgelistet werden"
+    ),
 }

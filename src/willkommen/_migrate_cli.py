@@ -28,9 +28,11 @@ from typing import Any
 
 import attrs
 
+from willkommen._files import Source, open_source, unreadable_problem
 from willkommen._json import parse
+from willkommen._limits import MAX_FILE_SIZE
 from willkommen._migrate import SCHEMA_VERSION, migrate
-from willkommen._problems import Problem
+from willkommen._problems import FILE_TOO_LARGE, Problem
 
 
 def document_text(document: Any, *, indent: int | None = 2) -> str:
@@ -77,15 +79,31 @@ def _outcome(raw: bytes, line: int | None) -> Outcome:
     return Outcome(line, result.from_version, result.changed, found, None if failed else result.document)
 
 
-def _outcomes(path: Path, *, lines: bool) -> Iterator[Outcome]:
-    """The documents of a file, one at a time: memory stays flat for any size of JSON Lines."""
-    with path.open("rb") as stream:
-        if not lines:
-            yield _outcome(stream.read(), None)
+def _outcomes(source: Source) -> Iterator[Outcome]:
+    """The documents of a file, one at a time: memory stays flat for any size of JSON Lines.
+
+    A file found in a folder must be a regular file (as for ``validate``): a FIFO there cannot hang the run.
+    """
+    with open_source(source) as stream:
+        if not source.lines:
+            # At most the limit validate has (64 MiB): /dev/zero named on the command line must end.
+            data = stream.read(MAX_FILE_SIZE + 1)
+            yield _too_large(None) if len(data) > MAX_FILE_SIZE else _outcome(data, None)
             return
-        for number, raw in enumerate(stream, start=1):
+        number = 0
+        while raw := stream.readline(MAX_FILE_SIZE + 1):
+            number += 1
+            if len(raw) > MAX_FILE_SIZE:
+                yield _too_large(number)
+                return
             if raw.strip(b" \t\r\n"):
                 yield _outcome(raw, number)
+
+
+def _too_large(line: int | None) -> Outcome:
+    what = ("the file", "die Datei") if line is None else ("this line", "diese Zeile")
+    problem = FILE_TOO_LARGE.problem("", what=what[0], what_de=what[1], limit=MAX_FILE_SIZE, rest="", rest_de="")
+    return Outcome(line, None, changed=False, problems=(problem,))
 
 
 class _ChangedWhileReadingError(Exception):
@@ -137,23 +155,23 @@ def _all_writable(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
         yield outcome
 
 
-def _migrate_file(path: Path, target: Path | None, *, lines: bool, report: Report) -> bool:
+def _migrate_file(source: Source, target: Path | None, *, report: Report) -> bool:
     """Report (and write to *target*, if given) every document of a file; whether one could not be written.
 
     A first pass only looks: a file is written only if every document in it can be.
     """
     bad = changed = False
-    for outcome in _outcomes(path, lines=lines):
+    for outcome in _outcomes(source):
         bad = bad or not outcome.writable
         changed = changed or outcome.changed
-    if bad or target is None or (target == path and not changed):
-        for outcome in _outcomes(path, lines=lines):
+    if bad or target is None or (target == source.path and not changed):
+        for outcome in _outcomes(source):
             report(outcome, None)
         return bad
     try:
         with _writing(target) as write:
-            for outcome in _all_writable(_outcomes(path, lines=lines)):
-                write(document_text(outcome.document, indent=None if lines else 2) + "\n")
+            for outcome in _all_writable(_outcomes(source)):
+                write(document_text(outcome.document, indent=None if source.lines else 2) + "\n")
                 report(outcome, str(target))
     except _ChangedWhileReadingError:
         return True
@@ -162,7 +180,7 @@ def _migrate_file(path: Path, target: Path | None, *, lines: bool, report: Repor
 
 def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     """Migrate the files *args* names; one JSON line per document to *out*; the exit code."""
-    from willkommen._cli import UsageError, _sources, _unreadable  # noqa: PLC0415 - the CLI imports this module
+    from willkommen._cli import UsageError, _inputs  # noqa: PLC0415 - the CLI imports this module
 
     if not args.check and args.output is None and not args.in_place:
         raise UsageError(
@@ -177,7 +195,7 @@ def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     failed = False
     for argument in args.paths:
         root = Path(argument)
-        for source in _sources([argument], stdin_lines=False):
+        for source in _inputs([argument], stdin_lines=False, exclude=()):
             assert source.path is not None  # no standard input here
             relative = source.path.relative_to(root) if root.is_dir() else Path(source.path.name)
             target = None if args.check else Path(args.output) / relative if args.output else source.path
@@ -189,13 +207,13 @@ def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:
             bad = False
             if error is None:
                 try:
-                    bad = _migrate_file(source.path, target, lines=source.lines, report=report)
+                    bad = _migrate_file(source, target, report=report)
                     if args.check:
-                        bad = bad or any(o.changed for o in _outcomes(source.path, lines=source.lines))
+                        bad = bad or any(o.changed for o in _outcomes(source))
                 except OSError as exc:
                     error = exc
             if error is not None:
-                report(Outcome(None, None, changed=False, problems=(_unreadable(error),)), None)
+                report(Outcome(None, None, changed=False, problems=(unreadable_problem(error),)), None)
                 bad = True
             failed = failed or bad
     return 1 if failed else 0

@@ -262,7 +262,8 @@ def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:
             " is known once its module is imported (willkommen validate --import MODULE)"
         ),
         expected_de=(
-            f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags or 'keiner'}); der Typname"
-            " einer eigenen Erweiterung ist bekannt, sobald ihr Modul importiert ist (willkommen validate --import MODUL)"
+            f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags or 'keiner'});"
+            " der Typname einer eigenen Erweiterung ist bekannt, sobald ihr Modul importiert ist"
+            " (willkommen validate --import MODUL)"
         ),
     )

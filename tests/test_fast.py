@@ -662,4 +662,4 @@ def test_a_users_own_converter_is_not_taken_for_a_natural_one() -> None:
         word: str = attrs.field(converter=shout)
 
     assert not _fast._builds_directly(Shouting)
-    assert willkommen.load({"schema_version": 1, "word": "hallo"}, Shouting).word == "HALLO"
+    assert willkommen.load({"schema_version": 2, "word": "hallo"}, Shouting).word == "HALLO"

@@ -197,9 +197,15 @@ HELP_DE = {
     "write nothing; fail if a file would change": "nichts schreiben; Rückgabewert 1, wenn sich eine Datei ändern würde",
     "show this help message and exit": "diese Hilfe zeigen und beenden",
     "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error; 3: the checker failed"
-    " (a rule raised an exception).": (
+    " (a rule raised an exception); 4: the report could not be written.": (
         "Bündnisdaten prüfen. Rückgabewert 0: alles gültig; 1: Probleme gefunden; 2: Aufruf fehlerhaft;"
-        " 3: die Prüfung ist gescheitert (eine Regel hat eine Ausnahme ausgelöst)."
+        " 3: die Prüfung ist gescheitert (eine Regel hat eine Ausnahme ausgelöst);"
+        " 4: der Bericht konnte nicht geschrieben werden."
+    ),
+    "the largest file, JSON Lines line or standard input to read, such as 64M (default: 64M);"
+    " a larger one is reported as file_too_large": (
+        "die größte Datei, JSON-Lines-Zeile oder Standardeingabe, die gelesen wird, etwa 64M (Vorgabe: 64M);"
+        " eine größere wird als file_too_large gemeldet"
     ),
     "a .json, .jsonl or .ndjson file, a folder, or - for stdin": (
         "eine .json-, .jsonl- oder .ndjson-Datei, ein Ordner oder - für die Standardeingabe"

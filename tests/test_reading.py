@@ -400,7 +400,7 @@ def test_warnings_come_with_the_object(rich: dict[str, Any]) -> None:
     ("text", "code"),
     [
         ("[]", "type"),  # not an object
-        ('{"schema_version": 1}', "missing"),  # the shape cannot be read
+        ('{"schema_version": 2}', "missing"),  # the shape cannot be read
         ("{", "invalid_json"),  # not JSON
         (b"\xff", "invalid_json"),  # not UTF-8
     ],

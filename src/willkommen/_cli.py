@@ -80,7 +80,7 @@ from willkommen._enums import Severity
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
 from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
-from willkommen._german import CLASS_NAMES_DE, HELP_DE, usage_error_de
+from willkommen._german import CLASS_NAMES_DE, HELP_DE, os_error_de, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
@@ -632,7 +632,9 @@ def _same_file(one: Path, other: Path) -> bool:
 def _apart_from_outputs(sources: list[Source], outputs: dict[str, Path]) -> list[Source]:
     """The sources less the files that are outputs of this run; a named input that is an output is an error."""
     if len(outputs) == 2 and _same_file(*outputs.values()):
-        raise UsageError("--valid-out and --invalid-out name the same file")
+        raise UsageError(
+            "--valid-out and --invalid-out name the same file", "--valid-out und --invalid-out nennen dieselbe Datei"
+        )
     kept = []
     for source in sources:
         clash = next((o for o, p in outputs.items() if source.path is not None and _same_file(source.path, p)), None)
@@ -642,7 +644,10 @@ def _apart_from_outputs(sources: list[Source], outputs: dict[str, Path]) -> list
             # Last run's output in a folder being checked: never read back as data.
             print(f"willkommen: not reading {printable(source.name)}: it is the {clash} of this run", file=sys.stderr)
         else:
-            raise UsageError(f"{clash} {str(outputs[clash])!r} is also an input: it would be overwritten")
+            raise UsageError(
+                f"{clash} {str(outputs[clash])!r} is also an input: it would be overwritten",
+                f"{clash} {str(outputs[clash])!r} ist auch eine Eingabe: sie würde überschrieben",
+            )
     return kept
 
 
@@ -685,7 +690,11 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         split = Split(args.valid_out, args.invalid_out, args.lang)
     except OSError as exc:
-        raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot write {exc.filename or ''!s}: {reason}",
+            f"{exc.filename or ''!s} lässt sich nicht schreiben: {os_error_de(exc, reason)}",
+        ) from None
     try:
         checks_ids = policy.selects(DUPLICATE_ALLIANCE_ID.code)
         with Run(inputs, _stdin, check_ids=checks_ids, limit=args.max_size) as run:
@@ -712,7 +721,11 @@ def _validate(args: argparse.Namespace) -> int:
         split.commit()
     except OSError as exc:
         split.abort()
-        raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot write {exc.filename or ''!s}: {reason}",
+            f"{exc.filename or ''!s} lässt sich nicht schreiben: {os_error_de(exc, reason)}",
+        ) from None
     if not inputs:
         if args.lang == "de":
             _to_stderr("willkommen: keine Dateien *.json, *.jsonl oder *.ndjson gefunden")

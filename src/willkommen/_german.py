@@ -219,6 +219,34 @@ HELP_DE = {
         " (wiederholbar); versteckte Einträge und node_modules werden immer übersprungen"
     ),
     "print the version and exit": "die Version ausgeben und beenden",
+    "Summarise the valid records (invalid ones are counted in the footer). Exit code 0: report written;"
+    " 2: usage error.": (
+        "Die gültigen Datensätze zusammenfassen (ungültige werden in der Fußzeile gezählt)."
+        " Rückgabewert 0: Bericht geschrieben; 2: Aufruf fehlerhaft."
+    ),
+    "count invalid records too, where they could be read": (
+        "auch ungültige Datensätze zählen, soweit sie gelesen werden konnten"
+    ),
+    "in folders, skip what matches (as validate)": "in Ordnern überspringen, was passt (wie bei validate)",
+    "one of: alliances, states, offices, offerings, partners": (
+        "eines von: alliances, states, offices, offerings, partners"
+    ),
+    "output format (default: md)": "Ausgabeformat (Vorgabe: md)",
+    "output format: text, json, html (a page for people), csv (one problem a row), github (workflow annotations),"
+    " junit (XML, one test case a record) (default: text)": (
+        "Ausgabeformat: text, json, html (eine Seite für Menschen), csv (ein Problem je Zeile), github"
+        " (Workflow-Anmerkungen), junit (XML, ein Testfall je Datensatz) (Vorgabe: text)"
+    ),
+    "summarise alliances: by alliance, state, service office, offering or partner kind": (
+        "Bündnisse zusammenfassen: nach Bündnis, Bundesland, Servicebüro, Angebot oder Art des Bündnispartners"
+    ),
+    "the largest file, JSON Lines line or standard input to read (as validate; default: 64M)": (
+        "die größte Datei, JSON-Lines-Zeile oder Standardeingabe, die gelesen wird (wie bei validate; Vorgabe: 64M)"
+    ),
+    "write the invalid records with their problems here (JSON Lines)": (
+        "die ungültigen Datensätze mit ihren Problemen hierhin schreiben (JSON Lines)"
+    ),
+    "write the valid records here (JSON Lines)": "die gültigen Datensätze hierhin schreiben (JSON Lines)",
     "the code to explain, or a prefix (coaching) to list its codes": (
         "der zu erklärende Code oder ein Code-Anfang ('coaching'), dessen Codes aufgelistet werden"
     ),

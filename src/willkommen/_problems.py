@@ -255,6 +255,8 @@ SCHEMA_OUTDATED = Rule(
         "Schemaversion {value} ist veraltet: gelesen als Version {current}; 'willkommen migrate' schreibt die Datei neu"
     ),
     source="willkommen: the format versions (docs/howto/format-versions.md)",
+    fix="Run 'willkommen migrate' on the file to write it as the current version.",
+    fix_de="Führen Sie 'willkommen migrate' für die Datei aus, um sie in der aktuellen Version zu schreiben.",
 )
 MIGRATION_CONFLICT = Rule(
     code="migration.conflict",
@@ -266,6 +268,11 @@ MIGRATION_CONFLICT = Rule(
     message="key {key} is not part of the older version and means something else now: dropped, {instead}",
     message_de="Angabe {key} gehört nicht zur älteren Version und bedeutet jetzt etwas anderes: entfernt, {instead_de}",
     source="willkommen: the format versions (docs/howto/format-versions.md)",
+    fix="Remove the key from the older file, or write the file in the current version by hand.",
+    fix_de=(
+        "Entfernen Sie die Angabe aus der älteren Datei, oder schreiben Sie die Datei von Hand"
+        " in der aktuellen Version."
+    ),
 )
 MIGRATION_ASSUMED = Rule(
     code="migration.assumed",
@@ -284,6 +291,10 @@ MIGRATION_ASSUMED = Rule(
         " entfernen, wenn das Stundenbudget nicht bekannt ist"
     ),
     source="willkommen: the format versions (docs/howto/format-versions.md)",
+    fix="Keep the written budget if it is the alliance's; remove it if the budget is not known.",
+    fix_de=(
+        "Behalten Sie das Stundenbudget, wenn es das des Bündnisses ist; entfernen Sie es, wenn es nicht bekannt ist."
+    ),
 )
 
 STRUCTURAL_CODES: tuple[Rule, ...] = (

@@ -87,7 +87,7 @@ def _person(rng: random.Random, *, role: bool = False, organisation: bool = Fals
     return person
 
 
-def _municipalities(rng: random.Random, land_key: str, state: str) -> list[Document]:
+def _local_authorities(rng: random.Random, land_key: str, state: str) -> list[Document]:
     # A district with its 5-digit Kreisschlüssel and a town in it with its 8-digit AGS.
     district = f"{land_key}{rng.randrange(1, 10)}{rng.randrange(10, 100)}"
     return [
@@ -185,11 +185,11 @@ def alliance(  # noqa: PLR0913 - the knobs of a corpus document, all named
     goal_docs = [_goal(rng, i) for i in range(goals)]
     goal_ids = [g["id"] for g in goal_docs]
     doc: Document = {
-        "schema_version": 1,
+        "schema_version": 2,
         "id": f"buendnis-{seed}",
         "name": f"Bündnis für {_title(rng, 2)}",
         "program": "willkommen-bei-freunden",
-        "municipalities": _municipalities(rng, land_key, state),
+        "local_authorities": _local_authorities(rng, land_key, state),
         "origin": rng.choice(("new", "existing")),
         "founded_on": FOUNDED_ON.isoformat(),
         "partners": partner_docs,
@@ -248,7 +248,7 @@ INVALID_FINDINGS = (
     ("coaching.session_outside_runtime", "/coaching/sessions/5/date"),
     ("offering.outside_runtime", "/offerings/0/date"),
     ("agreement.outside_runtime", "/agreement/signed_on"),
-    ("municipality.ags_state_mismatch", "/municipalities/0/ags"),
+    ("local_authority.ags_state_mismatch", "/local_authorities/0/ags"),
 )
 
 
@@ -266,8 +266,8 @@ def invalid(seed: int = SEED) -> Document:
     # Offering 0 is an analysis workshop, dated by "date" (see _offering).
     doc["offerings"][0]["date"] = "2015-01-15"
     doc["agreement"]["signed_on"] = "2014-12-24"
-    ags = doc["municipalities"][0]["ags"]
-    doc["municipalities"][0]["ags"] = ("01" if ags[:2] != "01" else "02") + ags[2:]
+    ags = doc["local_authorities"][0]["ags"]
+    doc["local_authorities"][0]["ags"] = ("01" if ags[:2] != "01" else "02") + ags[2:]
     return doc
 
 
@@ -280,7 +280,7 @@ SHAPE_FINDINGS = (
     ("type", "/coaching/sessions/7/hours"),
     ("offering.outside_runtime", "/offerings/0/date"),
     ("agreement.outside_runtime", "/agreement/signed_on"),
-    ("municipality.ags_state_mismatch", "/municipalities/0/ags"),
+    ("local_authority.ags_state_mismatch", "/local_authorities/0/ags"),
 )
 
 

@@ -9,8 +9,8 @@ from rival_rules import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
     OfferingType,
     PartnerKind,
     RuleError,
@@ -33,9 +33,9 @@ class Person(_Model):
     organisation: str | None = None
 
 
-class Municipality(_Model):
+class LocalAuthority(_Model):
     name: str
-    kind: MunicipalityKind
+    kind: LocalAuthorityKind
     state: State
     ags: str | None = None
 
@@ -99,11 +99,11 @@ class Consultation(_Model):
 
 
 class Alliance(_Model):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str
     name: str | None = None
     program: str = "willkommen-bei-freunden"
-    municipalities: tuple[Municipality, ...]
+    local_authorities: tuple[LocalAuthority, ...]
     origin: AllianceOrigin
     founded_on: dt.date | None = None
     partners: tuple[Partner, ...]

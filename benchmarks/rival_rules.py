@@ -42,7 +42,7 @@ LAND_KEYS = {
 }
 VALUES: dict[str, tuple[str, ...]] = {
     "State": tuple(LAND_KEYS),
-    "MunicipalityKind": ("district", "district_free_city", "town", "municipality", "city_state", "borough"),
+    "LocalAuthorityKind": ("district", "district_free_city", "town", "municipality", "city_state", "borough"),
     "PartnerKind": (
         "youth_office",
         "social_office",
@@ -96,7 +96,7 @@ def _enum(name: str) -> type[StrEnum]:
 
 
 State = _enum("State")
-MunicipalityKind = _enum("MunicipalityKind")
+LocalAuthorityKind = _enum("LocalAuthorityKind")
 PartnerKind = _enum("PartnerKind")
 Theme = _enum("Theme")
 Horizon = _enum("Horizon")
@@ -104,7 +104,7 @@ MeasureStatus = _enum("MeasureStatus")
 OfferingType = _enum("OfferingType")
 CoachingTask = _enum("CoachingTask")
 AllianceOrigin = _enum("AllianceOrigin")
-DISTRICT = MunicipalityKind("district")
+DISTRICT = LocalAuthorityKind("district")
 
 
 class Finding(NamedTuple):
@@ -187,16 +187,16 @@ def _runtime(alliance: Any) -> Iterator[Finding]:
 
 
 def _ags(alliance: Any) -> Iterator[Finding]:
-    for index, municipality in enumerate(alliance.municipalities):
-        ags = municipality.ags
+    for index, local_authority in enumerate(alliance.local_authorities):
+        ags = local_authority.ags
         if ags is None:
             continue
-        length = 5 if municipality.kind is DISTRICT else 8
-        path = f"/municipalities/{index}/ags"
+        length = 5 if local_authority.kind is DISTRICT else 8
+        path = f"/local_authorities/{index}/ags"
         if not (ags.isascii() and ags.isdigit() and len(ags) == length):
-            yield Finding("municipality.ags_format", path, f"key {ags!r} is not {length} digits")
-        elif ags[:2] != LAND_KEYS[municipality.state]:
-            yield Finding("municipality.ags_state_mismatch", path, f"key {ags!r} is not in {municipality.state}")
+            yield Finding("local_authority.ags_format", path, f"key {ags!r} is not {length} digits")
+        elif ags[:2] != LAND_KEYS[local_authority.state]:
+            yield Finding("local_authority.ags_state_mismatch", path, f"key {ags!r} is not in {local_authority.state}")
 
 
 def rules(alliance: Any) -> list[Finding]:

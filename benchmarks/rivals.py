@@ -67,7 +67,7 @@ def _strictness_cases(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
     yield variant("true for a number", ("coaching", "hours_budget"), value=True)
     yield variant("a compact date", ("founded_on",), "20150901")
     yield variant("a word not in the enumeration", ("origin",), "old")
-    yield variant("schema version 2", ("schema_version",), 2)
+    yield variant("schema version 3", ("schema_version",), 3)
     yield variant("too few partners", ("partners",), doc["partners"][:2])
 
 

@@ -167,7 +167,7 @@ def _vocabulary(willkommen: Any, nrw: Any) -> list[str]:
         willkommen.CoachingTask,
         willkommen.Horizon,
         willkommen.MeasureStatus,
-        willkommen.MunicipalityKind,
+        willkommen.LocalAuthorityKind,
         willkommen.OfferingType,
         willkommen.PartnerKind,
         willkommen.State,

@@ -13,7 +13,7 @@ from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 # The rule table of domain.md, code and severity, one row a rule.
 DOMAIN_RULES = {
     "alliance.too_few_partners": "error",
-    "alliance.no_municipality": "error",
+    "alliance.no_local_authority": "error",
     "alliance.no_goals": "error",
     "alliance.unknown_lead": "error",
     "alliance.duplicate_id": "error",
@@ -21,9 +21,9 @@ DOMAIN_RULES = {
     "alliance.state_not_in_program": "error",
     "measure.unknown_goal": "error",
     "measure.no_goal": "error",
-    "municipality.ags_format": "error",
-    "municipality.ags_state_mismatch": "error",
-    "municipality.ags_free_city": "error",
+    "local_authority.ags_format": "error",
+    "local_authority.ags_state_mismatch": "error",
+    "local_authority.ags_free_city": "error",
     "offering.not_in_program": "error",
     "offering.outside_runtime": "error",
     "offering.participants": "warning",
@@ -86,11 +86,11 @@ def test_every_entry_is_described_in_english_and_german(rule: willkommen.Rule) -
 def test_a_problem_carries_its_entry_s_severity_and_messages() -> None:
     """Rule.problem fills both templates; is_error follows the severity."""
     (entry,) = [r for r in willkommen.rules() if r.code == "offering.participants"]
-    problem = entry.problem("/offerings/0/participants", value=7)
+    problem = entry.problem("/offerings/0/participants", value=7, value_de="7", fewest=8, most=20)
     assert problem.severity == Severity.WARNING
     assert not problem.is_error
-    assert problem.message == "7 participants; an analysis workshop typically has 8 to 20"
-    assert problem.message_de == "7 Teilnehmende; ein Analyseworkshop hat üblicherweise 8 bis 20"
+    assert problem.message == "7 participants; an analysis workshop of the program typically has 8 to 20"
+    assert problem.message_de == "7 Teilnehmende; ein Analyseworkshop des Programms hat üblicherweise 8 bis 20"
     assert problem.message_de == problem.message_in("de")
     assert problem.message == problem.message_in("en")
 

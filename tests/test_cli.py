@@ -122,9 +122,9 @@ def test_the_summary_counts_in_german(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1
     (problem,) = reads(path.read_bytes()).problems
     assert out.splitlines() == [
-        f"{path}: /goals: error missing: {problem.message_de}",
+        f"{path}: /goals: Fehler missing: {problem.message_de}",
         (
-            f"{path}: (document): note: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
+            f"{path}: (Dokument): Hinweis: 2 Regeln liefen nicht, weil 'goals' nicht gelesen werden konnte"
             " (alliance.no_goals, measure.unknown_goal); nach der Korrektur können weitere Probleme folgen"
         ),
         "1 Datei, 1 Datensatz: 0 gültig, 1 ungültig (1 Fehler, 0 Warnungen)",
@@ -614,6 +614,7 @@ def test_rules_in_german_and_as_json(capsys: pytest.CaptureFixture[str]) -> None
         "description": participants.description_de,
         "message": participants.message_de,
         "source": participants.source,
+        "sources": [{"id": "wbf-workshop", "title": "DKJS, Programmwebsite, Seite „Analyseworkshop“"}],
         "applies_to": "Offering",
     }
 
@@ -632,6 +633,16 @@ def test_rules_code_explains_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["rules"][0]["applies_to"] is None
     _, out, _ = run(capsys, "rules", "--lang", "de", "missing")
     assert "Einlesen" in out
+
+
+def test_rules_code_prints_the_titles_of_its_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    """``rules CODE`` names each cited source by id and public title, in the chosen language."""
+    _, out, _ = run(capsys, "rules", "alliance.too_few_partners")
+    assert "    wbf-goals: DKJS, program website, „Ziele des Bundesprogramms" in out
+    _, out, _ = run(capsys, "rules", "--lang", "de", "coaching.budget_over_cap")
+    lines = out.splitlines()
+    assert "  Quelle: bautzen-news, bautzen-agreement" in lines
+    assert any(line.startswith("    bautzen-news: Stadt Bautzen, Meldung") for line in lines)
 
 
 def test_rules_with_an_unknown_code_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -665,7 +676,7 @@ def test_example_prints_a_valid_alliance_without_warnings(capsys: pytest.Capture
     code, out, _ = run(capsys, "example")
     assert code == 0
     document = json.loads(out)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert willkommen.check(document) == []
     assert willkommen.loads(out) == willkommen.load(example_document())
 
@@ -796,7 +807,7 @@ def test_python_m_willkommen_runs_the_command(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stderr) == (1, "")
-    assert f"{path}: /goals: error missing: " in done.stdout
+    assert f"{path}: /goals: Fehler missing: " in done.stdout
 
 
 def test_python_m_willkommen_reads_standard_input(tmp_path: Path) -> None:
@@ -1018,3 +1029,22 @@ def test_rules_takes_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     code, out, _ = run(capsys, "rules", "dates.order")
     assert (code, out.splitlines()[0]) == (0, "dates.order (error)")
+
+
+def test_codes_renamed_by_format_version_2_still_work(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The old codes and prefix select, ignore and explain their new codes, with a note."""
+    data = example_document()
+    data["local_authorities"][0]["ags"] = "1462"
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--select", "municipality.ags_format", str(path))
+    assert code == 1
+    assert "local_authority.ags_format" in out
+    assert "'municipality.ags_format' is 'local_authority.ags_format' since format version 2" in err
+    code, out, err = run(capsys, "validate", "--ignore", "municipality", str(path))
+    assert code == 0
+    assert "'municipality' is 'local_authority'" in err
+    code, out, err = run(capsys, "rules", "--lang", "de", "alliance.no_municipality")
+    assert code == 0
+    assert out.startswith("alliance.no_local_authority (Fehler)")
+    assert "Hinweis" in err

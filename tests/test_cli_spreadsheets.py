@@ -56,7 +56,7 @@ def test_text_report_names_the_cell(tmp_path: Path, capsys: pytest.CaptureFixtur
     path = _broken_workbook(tmp_path / "b.xlsx")
     code, out, _ = run(capsys, "validate", "--lang", "de", str(path))
     assert code == 1
-    assert f"{path}: Kommunen!E2 (AGS): /municipalities/0/ags: error sheet.text_expected: " in out
+    assert f"{path}: Kommunen!E2 (AGS): /local_authorities/0/ags: Fehler sheet.text_expected: " in out
 
 
 def test_json_report_has_the_location(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,7 +100,7 @@ def test_convert_refuses_errors_unless_forced(tmp_path: Path, capsys: pytest.Cap
     assert "sheet.text_expected" in out
     assert "not written" in err
     assert run(capsys, "convert", "--force", str(source), "-o", str(target))[0] == 1
-    assert "ags" not in json.loads(target.read_text(encoding="utf-8"))["municipalities"][0]
+    assert "ags" not in json.loads(target.read_text(encoding="utf-8"))["local_authorities"][0]
 
 
 def test_convert_to_json_needs_one_alliance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

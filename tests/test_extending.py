@@ -141,9 +141,9 @@ def test_an_unknown_tag_is_a_problem_with_a_path(county: dict[str, Any]) -> None
 
 
 def test_a_tag_of_an_unrelated_class_is_refused_in_its_place(county: dict[str, Any]) -> None:
-    """A partner's tag where a municipality is expected names no class allowed there."""
-    county["municipalities"][0]["$type"] = "test-registered-partner"
-    assert ("invalid_value", "/municipalities/0/$type") in _found(county)
+    """A partner's tag where a local authority is expected names no class allowed there."""
+    county["local_authorities"][0]["$type"] = "test-registered-partner"
+    assert ("invalid_value", "/local_authorities/0/$type") in _found(county)
 
 
 def test_subclass_rules_run_with_the_inherited_ones(county: dict[str, Any]) -> None:
@@ -322,12 +322,12 @@ def test_leverkusen_is_valid(leverkusen: dict[str, Any]) -> None:
         alliance.target_group.age_max_exclusive,
         alliance.target_group.count,
     ) == (18, 27, 1048)
-    assert [s.label_de for s in alliance.target_group.residence_statuses] == ["Aufenthaltsgestattung", "Duldung"]
+    assert [s.label_de for s in alliance.target_group.focus_statuses] == ["Aufenthaltsgestattung", "Duldung"]
 
 
 # Each NRW rule on a planted violation: code, mutation, path.
 NRW_FIRES = [
-    ("nrw.outside_nrw", set_at("/municipalities/0/state", "DE-NI"), "/municipalities/0/state"),
+    ("nrw.outside_nrw", set_at("/local_authorities/0/state", "DE-NI"), "/local_authorities/0/state"),
     ("nrw.unknown_coordinating_office", set_at("/coordinating_office", "bezirksregierung"), "/coordinating_office"),
     ("nrw.coordinating_office_kind", set_at("/coordinating_office", "caritas"), "/coordinating_office"),
     ("nrw.age_range", set_at("/target_group/age_min", 17), "/target_group/age_min"),
@@ -348,12 +348,12 @@ def test_the_nrw_state_rule_holds_under_any_program(leverkusen: dict[str, Any]) 
     """Even an NRW alliance that names the nationwide WbF must lie in NRW, reported once."""
     leverkusen["program"] = "willkommen-bei-freunden"
     leverkusen["offerings"] = []
-    leverkusen["municipalities"][0] = {"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}
-    assert {("nrw.outside_nrw", "/municipalities/0/state")} == _found(leverkusen)
+    leverkusen["local_authorities"][0] = {"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}
+    assert {("nrw.outside_nrw", "/local_authorities/0/state")} == _found(leverkusen)
 
 
 def test_an_nrw_alliance_outside_the_initiative_s_states_is_reported_once(leverkusen: dict[str, Any]) -> None:
     """The tightened rule replaces alliance.state_not_in_program: no double report."""
-    leverkusen["municipalities"][0] = {"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}
+    leverkusen["local_authorities"][0] = {"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}
     codes = [p.code for p in willkommen.check(leverkusen)]
     assert codes == ["nrw.outside_nrw"]

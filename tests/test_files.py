@@ -27,7 +27,7 @@ def _line(data: dict[str, Any]) -> bytes:
 def test_a_folder_gives_each_record_with_where_it_came_from(tmp_path: Path) -> None:
     """Whole files have no line; JSON Lines records have theirs; each carries its Reading."""
     write(tmp_path / "a.json", example("bautzen"))
-    write(tmp_path / "b.jsonl", _line(example("helmstedt")) + b"\n" + _line({"schema_version": 1}))
+    write(tmp_path / "b.jsonl", _line(example("helmstedt")) + b"\n" + _line({"schema_version": 2}))
     found = [(Path(r.file).name, r.line, r.reading.ok) for r in willkommen.read_files([tmp_path])]
     assert found == [("a.json", None, True), ("b.jsonl", 1, True), ("b.jsonl", 3, False)]
 

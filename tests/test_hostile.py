@@ -67,7 +67,7 @@ class Node:
 
 
 def _measured(count: str = "1", ratio: str = "0.5", hours: str = "1.5") -> str:
-    return f'{{"schema_version": 1, "count": {count}, "ratio": {ratio}, "hours": {hours}}}'
+    return f'{{"schema_version": 2, "count": {count}, "ratio": {ratio}, "hours": {hours}}}'
 
 
 # --- numbers the arithmetic cannot hold -----------------------------------------------------------
@@ -199,7 +199,7 @@ def _node_text(levels: int) -> str:
     inner = '{"label": "leaf"}'
     for _ in range((levels - 1) // 2):
         inner = f'{{"label": "x", "children": [{inner}]}}'
-    return '{"schema_version": 1, ' + inner[1:]
+    return '{"schema_version": 2, ' + inner[1:]
 
 
 _DEEP_SCRIPT = """
@@ -244,7 +244,7 @@ def test_python_data_beyond_the_depth_bound_is_a_type_problem_where_it_stands() 
     tree: dict[str, Any] = {"label": "leaf"}
     for _ in range(MAX_DEPTH):
         tree = {"label": "x", "children": [tree]}
-    problems = check({"schema_version": 1, **tree}, Node)
+    problems = check({"schema_version": 2, **tree}, Node)
     assert [p.code for p in problems] == ["type"]
     # The node at depth MAX_DEPTH (a node and its list are two levels) stands for the rest.
     assert problems[0].path.count("/children") == MAX_DEPTH // 2
@@ -255,7 +255,7 @@ def test_a_deep_invalid_document_takes_linear_time() -> None:
     tree: dict[str, Any] = {"label": 1}
     for _ in range(200):
         tree = {"label": "x", "children": [tree]}
-    problems = check({"schema_version": 1, **tree}, Node)
+    problems = check({"schema_version": 2, **tree}, Node)
     assert [p.code for p in problems] == ["type"]
 
 
@@ -312,7 +312,7 @@ def test_an_exception_text_in_a_message_is_bounded() -> None:
     class Strict:
         name: str = attrs.field(validator=refuse)  # type: ignore[assignment]
 
-    problems = check({"schema_version": 1, "name": "x"}, Strict)
+    problems = check({"schema_version": 2, "name": "x"}, Strict)
     assert [p.code for p in problems] == ["invalid_value"]
     assert len(problems[0].message) <= MAX_MESSAGE
     assert "\n" not in problems[0].message
@@ -498,7 +498,7 @@ def _answers() -> list[object]:
     )
     answers.append(_problems(_measured(count="9" * 4300), Measured))
     answers.append(_problems(_measured(count="9" * 4301), Measured))
-    answers.append(check({"schema_version": 1, "count": 10**5000, "ratio": 1.0, "hours": 1}, Measured))
+    answers.append(check({"schema_version": 2, "count": 10**5000, "ratio": 1.0, "hours": 1}, Measured))
     return answers
 
 
@@ -614,7 +614,7 @@ def test_standard_input_and_json_lines_have_the_bound_too(tmp_path: Any) -> None
         result = _willkommen("validate", "--format", "json", "--max-size", "1K", "-", stdin=stream)
     assert [p["code"] for p in json.loads(result.stdout)["files"][0]["records"][0]["problems"]] == ["file_too_large"]
     lines = tmp_path / "export.jsonl"
-    small = '{"schema_version": 1}'
+    small = '{"schema_version": 2}'
     lines.write_text(f"{small}\n{good}\n{small}\n")
     result = _willkommen("validate", "--format", "json", "--max-size", "1K", str(lines))
     records = json.loads(result.stdout)["files"][0]["records"]
@@ -696,7 +696,7 @@ def test_an_output_that_cannot_be_written_is_one_line_and_exit_4(redirect: str) 
 def test_a_reader_that_goes_away_is_one_line_and_exit_4(tmp_path: Any) -> None:
     """A broken pipe in the middle of a long report: one line, exit code 4, no traceback."""
     lines = tmp_path / "many.jsonl"
-    lines.write_text('{"schema_version": 1}\n' * 20_000)
+    lines.write_text('{"schema_version": 2}\n' * 20_000)
     result = subprocess.run(  # noqa: S603 - our own interpreter
         ["/bin/sh", "-c", f'"{sys.executable}" -m willkommen validate {lines} | head -c 1 >/dev/null; exit 0'],
         capture_output=True,
@@ -761,7 +761,7 @@ def test_an_exception_whose_text_fails_still_gives_a_problem() -> None:
     class Strict:
         name: str = attrs.field(validator=refuse)  # type: ignore[assignment]
 
-    problems = check({"schema_version": 1, "name": "x"}, Strict)
+    problems = check({"schema_version": 2, "name": "x"}, Strict)
     assert [p.code for p in problems] == ["invalid_value"]
     assert "SilentError" in problems[0].message
 
@@ -855,7 +855,7 @@ def test_a_huge_max_size_sets_nothing_aside() -> None:
 
 def test_in_process_a_long_line_ends_its_file(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     """A JSON Lines line over the bound: file_too_large at its line, the lines before it checked."""
-    small = '{"schema_version": 1}'
+    small = '{"schema_version": 2}'
     path = tmp_path / "export.jsonl"
     path.write_text(f"{small}\n{'x' * 2000}\n{small}\n")
     code, document = report(capsys, "--max-size", "1K", str(path))
@@ -941,7 +941,7 @@ def test_reading_files_and_streams_from_python_has_the_bound_too(tmp_path: Any) 
     path.write_text(json.dumps(example("bautzen")))
     found = list(willkommen.read_files(path, max_size=100))
     assert [[p.code for p in r.reading.problems] for r in found] == [["file_too_large"]]
-    stream = io.BytesIO(b'{"schema_version": 1}\n' + b"x" * 1000 + b"\n{}\n")
+    stream = io.BytesIO(b'{"schema_version": 2}\n' + b"x" * 1000 + b"\n{}\n")
     lines = list(willkommen.read_stream(stream, max_size=100))
     assert [(r.line, r.reading.problems[-1].code) for r in lines] == [(1, "missing"), (2, "file_too_large")]
     whole = list(willkommen.read_stream(io.StringIO("[" * 50 + "]" * 50), lines=False, max_size=10))

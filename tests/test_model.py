@@ -9,8 +9,9 @@ import pytest
 import willkommen
 from willkommen import (
     CoachingSession,
-    MunicipalityKind,
+    LocalAuthorityKind,
     Offering,
+    OfferingStatus,
     OfferingType,
     Partner,
     PartnerKind,
@@ -61,9 +62,20 @@ def test_models_are_frozen_keyword_only_and_hashable() -> None:
     ],
 )
 def test_an_offering_has_a_date_or_a_start_and_an_end(dates: dict[str, dt.date]) -> None:
-    """The model refuses offerings without a usable date, as the reader does."""
-    with pytest.raises(ValueError, match="an offering has a date, or a start and an end"):
+    """The model refuses held offerings without a usable date, as the reader does."""
+    with pytest.raises(ValueError, match="a held offering has a date, or a start and an end"):
         Offering(type=OfferingType.TRAINING, date=dates.get("date"), start=dates.get("start"), end=dates.get("end"))
+
+
+def test_a_planned_offering_may_have_no_date_yet() -> None:
+    """Bautzen's agreed trainings: planned, no date; a planned one may still not mix a date with a span."""
+    planned = Offering(type=OfferingType.TRAINING, status=OfferingStatus.PLANNED)
+    assert planned.date is None
+    assert Offering(type=OfferingType.TRAINING, date=dt.date(2017, 1, 1)).status is OfferingStatus.HELD
+    with pytest.raises(ValueError, match="'end' is missing"):
+        Offering(type=OfferingType.TRAINING, status=OfferingStatus.PLANNED, start=dt.date(2017, 1, 1))
+    with pytest.raises(ValueError, match="'date' is missing"):
+        Offering(type=OfferingType.TRAINING)
 
 
 def test_hours_are_exact() -> None:
@@ -84,7 +96,7 @@ def test_hours_are_exact() -> None:
         (PartnerKind.IMMIGRATION_OFFICE, "immigration_office", "Ausländerbehörde"),
         (OfferingType.PROCESS_COACHING, "process_coaching", "Prozessbegleitung"),
         (OfferingType.STUDY_VISIT, "study_visit", "Hospitation"),
-        (MunicipalityKind.DISTRICT_FREE_CITY, "district_free_city", "kreisfreie Stadt"),
+        (LocalAuthorityKind.DISTRICT_FREE_CITY, "district_free_city", "kreisfreie Stadt"),
         (State.SN, "DE-SN", "Sachsen"),
         (willkommen.MeasureStatus.UNDER_REVIEW, "under_review", "wird geprüft"),
     ],
@@ -102,7 +114,7 @@ def test_code_lists_match_the_domain() -> None:
     assert len(willkommen.Theme) == 15
     assert len(OfferingType) == 5
     assert len(State) == 16
-    assert len(MunicipalityKind) == 6
+    assert len(LocalAuthorityKind) == 6
     assert len(willkommen.MeasureStatus) == 6
     assert len(willkommen.CoachingTask) == 4
 

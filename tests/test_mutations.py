@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 import willkommen
 from willkommen import Alliance, Problem, ValidationError
+from willkommen._programs import find_program
 from willkommen.testing import alliances
 
 _PROFILE_EXAMPLES = settings().max_examples
@@ -170,9 +171,19 @@ def _droppable(slot: Slot) -> bool:
 @st.composite
 def drop_a_required_key(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
     """Remove a key the document must have."""
-    slot = draw(st.sampled_from([s for s in slots(document) if _droppable(s)]))
+    slot = draw(st.sampled_from([s for s in slots(document) if _droppable(s) and not _planned_date(document, s)]))
     assert isinstance(slot.key, str)
     return Mutation("drop", slot.path, "missing", _deleter(slot.parent, slot.key))
+
+
+def _planned_date(document: dict[str, Any], slot: Slot) -> bool:
+    """Whether *slot* is a date of a planned offering, which may have none (format version 2)."""
+    if slot.owner is not willkommen.Offering or slot.key not in _OFFERING_DATES:
+        return False
+    node: Any = document
+    for token in slot.parent.split("/")[1:]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return bool(node.get("status") == "planned")
 
 
 _NOT_JSON_KEYS = ("$type", "schema_version")
@@ -274,10 +285,13 @@ def break_a_reference(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
             (f"/measures/{index}/goals", position, "measure.unknown_goal", goal_ids)
             for position in range(len(measure["goals"]))
         )
-    places.extend(
-        (f"/consultations/{index}", "office", "consultation.unknown_office", office_ids)
-        for index in range(len(document.get("consultations", [])))
-    )
+    # An unlisted office is an error only where the program lists all its offices (not WbF).
+    program = find_program(document.get("program", willkommen.WILLKOMMEN_BEI_FREUNDEN.id))
+    if program is not None and program.offices_complete:
+        places.extend(
+            (f"/consultations/{index}", "office", "consultation.unknown_office", office_ids)
+            for index in range(len(document.get("consultations", [])))
+        )
     parent, key, code, existing = draw(st.sampled_from(places))
     name = draw(st.text(max_size=12).filter(lambda t: t not in existing))
     return Mutation("reference", f"{parent}/{_escape(key)}", code, _setter(parent, key, name))
@@ -372,7 +386,7 @@ def test_the_walk_finds_every_kind_of_place() -> None:
         "/schema_version",
         "/id",
         "/partners",
-        "/municipalities",
+        "/local_authorities",
         "/goals",
         "/measures/0/goals",
         "/offerings/0/date",

@@ -106,7 +106,7 @@ def test_a_program_can_be_read_from_data() -> None:
 
 
 def test_derived_values_of_the_seed_alliances(bautzen: dict[str, Any], helmstedt: dict[str, Any]) -> None:
-    """Bautzen (Sachsen) is Magdeburg's; Helmstedt's office is not known; both have 100 hours left."""
+    """Bautzen (Sachsen) is Magdeburg's; Helmstedt's office and budget are not known."""
     first = willkommen.load(bautzen)
     second = willkommen.load(helmstedt)
     office = willkommen.responsible_office(first)
@@ -114,8 +114,9 @@ def test_derived_values_of_the_seed_alliances(bautzen: dict[str, Any], helmstedt
     assert office.id == "magdeburg"
     assert willkommen.responsible_office(second) is None
     assert Decimal(100) == willkommen.coaching_hours_left(first)
-    # Helmstedt names no budget: the program's cap applies.
-    assert Decimal(100) == willkommen.coaching_budget(second)
+    # Helmstedt names no budget: it is not known (format version 2), nor are the hours left.
+    assert willkommen.coaching_budget(second) is None
+    assert willkommen.coaching_hours_left(second) is None
 
 
 def test_hours_left_after_sessions(rich: dict[str, Any]) -> None:
@@ -131,7 +132,7 @@ def test_hours_left_after_sessions(rich: dict[str, Any]) -> None:
 def test_no_coaching_no_hours(helmstedt: dict[str, Any]) -> None:
     """Without coaching there is no budget, and an alliance across two states has no single office."""
     del helmstedt["coaching"]
-    helmstedt["municipalities"].append({"name": "Stadt Köln", "kind": "district_free_city", "state": "DE-NW"})
+    helmstedt["local_authorities"].append({"name": "Stadt Köln", "kind": "district_free_city", "state": "DE-NW"})
     alliance = willkommen.load(helmstedt)
     assert willkommen.coaching_budget(alliance) is None
     assert willkommen.coaching_hours_left(alliance) is None

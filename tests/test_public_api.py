@@ -2,6 +2,8 @@
 
 from importlib.metadata import version
 
+import pytest
+
 import willkommen
 import willkommen.testing
 from willkommen import spreadsheets
@@ -34,3 +36,12 @@ def test_every_public_name_is_documented() -> None:
         value = getattr(willkommen, name)
         if callable(value):
             assert value.__doc__, name
+
+
+def test_the_names_of_format_version_1_still_work_with_a_warning() -> None:
+    """Municipality and MunicipalityKind are the new classes under their old names, with a DeprecationWarning."""
+    with pytest.warns(DeprecationWarning, match="use willkommen.LocalAuthority "):
+        assert willkommen.Municipality is willkommen.LocalAuthority
+    with pytest.warns(DeprecationWarning, match="use willkommen.LocalAuthorityKind"):
+        assert willkommen.MunicipalityKind is willkommen.LocalAuthorityKind
+    assert "Municipality" not in willkommen.__all__

@@ -30,7 +30,7 @@ def _codes(data: object) -> list[tuple[str, str]]:
 # path in the Bautzen document, a wrong value, the code it gets. One row a case.
 WRONG_VALUES: list[tuple[str, object, str]] = [
     # A number is not a string, however it looks (cattrs would call str()).
-    ("/municipalities/0/ags", 14625, "type"),
+    ("/local_authorities/0/ags", 14625, "type"),
     ("/partners/0/name", None, "type"),
     ("/partners/0/name", ["Landrat"], "type"),
     # True is not a number (cattrs would read 1).
@@ -44,7 +44,7 @@ WRONG_VALUES: list[tuple[str, object, str]] = [
     ("/partners/0/kind", "Youth_Office", "invalid_value"),
     ("/partners/0/kind", 1, "type"),
     ("/origin", "neu", "invalid_value"),
-    ("/municipalities/0/state", "SN", "invalid_value"),
+    ("/local_authorities/0/state", "SN", "invalid_value"),
     # Calendar dates YYYY-MM-DD only: fromisoformat would take the others.
     ("/agreement/signed_on", "20170926", "invalid_date"),
     ("/agreement/signed_on", "2017-W39-2", "invalid_date"),
@@ -68,10 +68,10 @@ def test_a_wrong_value_is_reported_at_its_path(bautzen: dict[str, Any], path: st
 
 def test_an_int_field_takes_no_float_and_no_bool() -> None:
     """7.9 and 7.0 are not ints, True is not an int; a bool field takes no "false"."""
-    document = {"schema_version": 1, "active": "false", "ratio": True, "count": 7.9}
+    document = {"schema_version": 2, "active": "false", "ratio": True, "count": 7.9}
     assert _codes_of(document) == [("type", "/active"), ("type", "/ratio"), ("type", "/count")]
-    assert _codes_of({"schema_version": 1, "active": False, "ratio": 1, "count": 7.0}) == [("type", "/count")]
-    flags = willkommen.load({"schema_version": 1, "active": True, "ratio": 0.5, "count": 3}, Flags)
+    assert _codes_of({"schema_version": 2, "active": False, "ratio": 1, "count": 7.0}) == [("type", "/count")]
+    flags = willkommen.load({"schema_version": 2, "active": True, "ratio": 0.5, "count": 3}, Flags)
     assert Flags(active=True, ratio=0.5, count=3) == flags
 
 
@@ -96,9 +96,9 @@ def test_missing_keys_are_problems(bautzen: dict[str, Any]) -> None:
 
 
 def test_a_required_list_may_not_be_omitted_but_may_be_empty(bautzen: dict[str, Any]) -> None:
-    """Partners and municipalities are required keys; how many they need is the rules' business."""
-    bautzen["municipalities"] = []
-    assert _codes(bautzen) == [("alliance.no_municipality", "/municipalities")]
+    """Partners and local_authorities are required keys; how many they need is the rules' business."""
+    bautzen["local_authorities"] = []
+    assert _codes(bautzen) == [("alliance.no_local_authority", "/local_authorities")]
 
 
 def test_null_means_absent_for_optional_keys(bautzen: dict[str, Any]) -> None:
@@ -144,7 +144,8 @@ def test_offering_shape_and_field_problems_come_together(bautzen: dict[str, Any]
         ("1", "type"),
         (Decimal("1.0"), "type"),
         (None, "type"),
-        (2, "invalid_value"),
+        (3, "invalid_value"),
+        (-1, "invalid_value"),
         (0, "invalid_value"),
     ],
 )
@@ -318,7 +319,7 @@ class Reading:
 )
 def test_user_fields_of_other_types_read_exactly(document: dict[str, Any], expected: Reading) -> None:
     """IntEnum, str-mixin enums and datetimes read as themselves and round-trip."""
-    loaded = willkommen.load({"schema_version": 1, **document}, Reading)
+    loaded = willkommen.load({"schema_version": 2, **document}, Reading)
     assert expected == loaded
     assert loaded == willkommen.load(willkommen.dump(loaded), Reading)
 
@@ -339,7 +340,7 @@ def test_user_fields_of_other_types_read_exactly(document: dict[str, Any], expec
 )
 def test_user_fields_of_other_types_are_strict(document: dict[str, Any], code: str, path: str) -> None:
     """No coercion for these types either: each wrong value has its code and path."""
-    assert [(code, path)] == [(p.code, p.path) for p in willkommen.check({"schema_version": 1, **document}, Reading)]
+    assert [(code, path)] == [(p.code, p.path) for p in willkommen.check({"schema_version": 2, **document}, Reading)]
 
 
 @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
@@ -363,7 +364,7 @@ class RatioOnly:
 )
 def test_a_float_field_refuses_what_a_float_cannot_be(ratio: object, code: str) -> None:
     """Beyond float range is invalid_value (it is a number, just too large); NaN and infinity are no JSON number."""
-    problems = willkommen.check({"schema_version": 1, "ratio": ratio}, RatioOnly)
+    problems = willkommen.check({"schema_version": 2, "ratio": ratio}, RatioOnly)
     assert [(p.code, p.path) for p in problems] == [(code, "/ratio")]
 
 
@@ -399,7 +400,7 @@ def test_warnings_come_with_the_object(rich: dict[str, Any]) -> None:
     ("text", "code"),
     [
         ("[]", "type"),  # not an object
-        ('{"schema_version": 1}', "missing"),  # the shape cannot be read
+        ('{"schema_version": 2}', "missing"),  # the shape cannot be read
         ("{", "invalid_json"),  # not JSON
         (b"\xff", "invalid_json"),  # not UTF-8
     ],

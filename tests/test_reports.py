@@ -38,7 +38,12 @@ def report_json(capsys: pytest.CaptureFixture[str], kind: str, *argv: str) -> di
 
 
 def test_alliances_of_the_shipped_examples() -> None:
-    """One row each, with the figures derived from the data (Bautzen: Magdeburg's region, 100 hours budgeted)."""
+    """One row each, with the figures derived from the data (Bautzen: Magdeburg's region, 100 hours budgeted).
+
+    Bautzen counts its planned training (format version 2: planned, no date
+    yet); Helmstedt gives no hours budget, so its budget and hours left are
+    unknown (None), not the program's cap of 100 and not 0.
+    """
     report = reports.from_files("alliances", [EXAMPLES])
     bautzen, helmstedt, leverkusen = report.rows
     assert bautzen == AllianceRow(
@@ -51,12 +56,13 @@ def test_alliances_of_the_shipped_examples() -> None:
         partners=8,
         goals=3,
         measures=3,
-        offerings=0,
+        offerings=1,
         hours_budget=Decimal(100),
         hours_used=Decimal(0),
         hours_left=Decimal(100),
     )
     assert (helmstedt.id, helmstedt.states, helmstedt.office) == ("helmstedt", (State.NI,), None)  # NI: no office known
+    assert (helmstedt.hours_budget, helmstedt.hours_used, helmstedt.hours_left) == (None, Decimal(0), None)
     assert (leverkusen.id, leverkusen.program, leverkusen.hours_used) == ("leverkusen", "gemeinsam-klappts", None)
     assert report.footer == reports.Footer(records=3, included=3, left_out=0)
 
@@ -71,30 +77,50 @@ def test_states_of_the_shipped_examples() -> None:
 
 
 def test_offices_of_the_shipped_examples() -> None:
-    """Magdeburg has Bautzen; Helmstedt's state has no known office: an explicit "not assigned" row, no guess."""
-    rows = reports.from_files("offices", [EXAMPLES]).rows
+    """Magdeburg has Bautzen; Helmstedt's state has no known office: an explicit "not assigned" row, no guess.
+
+    Helmstedt's budget is unknown: its office's budget and hours left are unknown too, and so are their totals.
+    """
+    report = reports.from_files("offices", [EXAMPLES])
+    rows = report.rows
     zero = Decimal(0)
     assert rows == (
         OfficeRow(
-            program="gemeinsam-klappts", office=None, city=None, alliances=1, coached=0,
+            program="gemeinsam-klappts", office=None, city=None, alliances=1, coached=0, budget_unknown=0,
             hours_budget=zero, hours_used=zero, hours_left=zero, sessions=0,
         ),
         OfficeRow(
             program="willkommen-bei-freunden", office="magdeburg", city="Magdeburg", alliances=1, coached=1,
-            hours_budget=Decimal(100), hours_used=zero, hours_left=Decimal(100), sessions=0,
+            budget_unknown=0, hours_budget=Decimal(100), hours_used=zero, hours_left=Decimal(100), sessions=0,
         ),
         OfficeRow(
-            program="willkommen-bei-freunden", office=None, city=None, alliances=1, coached=1,
-            hours_budget=Decimal(100), hours_used=zero, hours_left=Decimal(100), sessions=0,
+            program="willkommen-bei-freunden", office=None, city=None, alliances=1, coached=1, budget_unknown=1,
+            hours_budget=None, hours_used=zero, hours_left=None, sessions=0,
         ),
     )  # fmt: skip
+    sums = report.totals()
+    unknown = {name: sums[name] for name in ("budget_unknown", "hours_budget", "hours_used", "hours_left")}
+    assert unknown == {"budget_unknown": 1, "hours_budget": None, "hours_used": zero, "hours_left": None}
 
 
 def test_offerings_of_the_shipped_examples() -> None:
-    """Leverkusen's starter workshop (2019, no participant count) is the only offering."""
+    """Leverkusen's starter workshop (2019, no participant count) and Bautzen's planned training (no date yet)."""
     assert reports.from_files("offerings", [EXAMPLES]).rows == (
         OfferingRow(
-            offering_type=OfferingType.ANALYSIS_WORKSHOP, year=2019, offerings=1, participants=0, without_participants=1
+            offering_type=OfferingType.ANALYSIS_WORKSHOP,
+            year=2019,
+            offerings=1,
+            planned=0,
+            participants=0,
+            without_participants=1,
+        ),
+        OfferingRow(
+            offering_type=OfferingType.TRAINING,
+            year=None,
+            offerings=1,
+            planned=1,
+            participants=0,
+            without_participants=1,
         ),
     )
 
@@ -270,14 +296,21 @@ def test_totals_add_up(items: list[willkommen.Alliance]) -> None:
     """
     states = reports.summarise("states", items)
     assert sum(row.alliances for row in states) == len(items)
-    assert sum(row.local_authorities for row in states) == sum(len(a.municipalities) for a in items)
+    assert sum(row.local_authorities for row in states) == sum(len(a.local_authorities) for a in items)
 
     offices = reports.summarise("offices", items)
     used = sum((s.hours for a in items if a.coaching for s in a.coaching.sessions), Decimal(0))
     assert sum((row.hours_used for row in offices), Decimal(0)) == used
     assert sum(row.alliances for row in offices) == len(items)
     assert sum(row.sessions for row in offices) == sum(len(a.coaching.sessions) for a in items if a.coaching)
-    assert all(row.hours_left == row.hours_budget - row.hours_used for row in offices)
+    for row in offices:  # an unknown budget is unknown for the office, never a partial sum
+        budgets = [a.coaching.hours_budget for a in items if a.coaching and _office_key(a) == (row.program, row.office)]
+        assert row.budget_unknown == budgets.count(None)
+        if row.budget_unknown:
+            assert (row.hours_budget, row.hours_left) == (None, None)
+        else:
+            assert row.hours_budget == sum((b for b in budgets if b is not None), Decimal(0))
+            assert row.hours_left == row.hours_budget - row.hours_used
 
     by_alliance = reports.summarise("alliances", items)
     assert [r.id for r in by_alliance] == [a.id for a in items]
@@ -294,11 +327,16 @@ def test_totals_add_up(items: list[willkommen.Alliance]) -> None:
     assert sum(row.partners for row in partners) == sum(len(a.partners) for a in items)
 
 
+def _office_key(alliance: willkommen.Alliance) -> tuple[str, str | None]:
+    (row,) = reports.summarise("alliances", [alliance])
+    return row.program, row.office
+
+
 def test_aggregations_hold_one_entry_per_group() -> None:
     """A thousand copies of Bautzen make as many entries as one: memory grows with the groups, not the records."""
     bautzen = willkommen.load(example("bautzen"))
     kinds = {partner.kind for partner in bautzen.partners}
-    expected = {"alliances": 0, "states": 1, "offices": 1, "offerings": 0, "partners": len(kinds)}
+    expected = {"alliances": 0, "states": 1, "offices": 1, "offerings": 1, "partners": len(kinds)}
     for kind, aggregation_type in AGGREGATIONS.items():
         aggregation = aggregation_type()
         for _ in range(1000):
@@ -316,7 +354,7 @@ def hostile(tmp_path: Path) -> Path:
     """Bautzen under a name and Kommune that try every format's syntax."""
     data = example("bautzen")
     data["name"] = HOSTILE
-    data["municipalities"][0]["name"] = '=HYPERLINK("http://x")'
+    data["local_authorities"][0]["name"] = '=HYPERLINK("http://x")'
     return write(tmp_path / "b.json", data)
 
 

@@ -55,7 +55,7 @@ FIRES: list[tuple[str, Mutation, str]] = [
         lambda d: d.update(partners=[d["partners"][0], {**d["partners"][0], "id": "twin"}, d["partners"][1]]),
         "/partners",
     ),
-    ("alliance.no_municipality", set_at("/municipalities", []), "/municipalities"),
+    ("alliance.no_local_authority", set_at("/local_authorities", []), "/local_authorities"),
     ("alliance.no_goals", lambda d: d.update(goals=[], measures=[]), "/goals"),
     ("alliance.unknown_lead", set_at("/lead", "nobody"), "/lead"),
     ("alliance.duplicate_id", set_at("/partners/3/id", "landrat"), "/partners/3/id"),
@@ -65,24 +65,26 @@ FIRES: list[tuple[str, Mutation, str]] = [
     (
         "alliance.state_not_in_program",
         all_of(set_at("/program", "test-narrow"), lambda d: d.update(consultations=[], coaching=None)),
-        "/municipalities/0/state",
+        "/local_authorities/0/state",
     ),
     ("measure.unknown_goal", set_at("/measures/0/goals", ["uebergang", "nope"]), "/measures/0/goals/1"),
     ("measure.no_goal", set_at("/measures/0/goals", []), "/measures/0/goals"),
     # Four digits for a Kreisschlüssel of five.
-    ("municipality.ags_format", set_at("/municipalities/0/ags", "1462"), "/municipalities/0/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/0/ags", "1462"), "/local_authorities/0/ags"),
     # An eight-digit AGS given for a Landkreis.
-    ("municipality.ags_format", set_at("/municipalities/0/ags", "14625000"), "/municipalities/0/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/0/ags", "14625000"), "/local_authorities/0/ags"),
     # A letter in the key.
-    ("municipality.ags_format", set_at("/municipalities/1/ags", "1462502x"), "/municipalities/1/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/1/ags", "1462502x"), "/local_authorities/1/ags"),
     # Arabic-Indic digits are digits to str.isdigit, not to the AGS.
-    ("municipality.ags_format", set_at("/municipalities/1/ags", "١٤٦٢٥٠٢٠"), "/municipalities/1/ags"),
+    ("local_authority.ags_format", set_at("/local_authorities/1/ags", "١٤٦٢٥٠٢٠"), "/local_authorities/1/ags"),
     # Stadt Bautzen with the Land key of Nordrhein-Westfalen.
-    ("municipality.ags_state_mismatch", set_at("/municipalities/1/ags", "05625020"), "/municipalities/1/ags"),
+    ("local_authority.ags_state_mismatch", set_at("/local_authorities/1/ags", "05625020"), "/local_authorities/1/ags"),
     (
-        "municipality.ags_free_city",
-        all_of(set_at("/municipalities/1/kind", "district_free_city"), set_at("/municipalities/1/ags", "14625020")),
-        "/municipalities/1/ags",
+        "local_authority.ags_free_city",
+        all_of(
+            set_at("/local_authorities/1/kind", "district_free_city"), set_at("/local_authorities/1/ags", "14625020")
+        ),
+        "/local_authorities/1/ags",
     ),
     (
         "offering.not_in_program",
@@ -107,7 +109,7 @@ FIRES: list[tuple[str, Mutation, str]] = [
             set_at("/program", "test-narrow"),
             lambda d: d["coaching"].pop("hours_budget"),
             lambda d: d.update(
-                consultations=[], municipalities=[{"name": "Köln", "kind": "district_free_city", "state": "DE-NW"}]
+                consultations=[], local_authorities=[{"name": "Köln", "kind": "district_free_city", "state": "DE-NW"}]
             ),
         ),
         "/coaching/sessions",
@@ -138,12 +140,12 @@ QUIET: list[tuple[str, Mutation]] = [
     ("alliance.too_few_partners", lambda d: d.update(partners=d["partners"][:3], lead=None)),
     ("alliance.unknown_lead", set_at("/lead", None)),
     ("alliance.duplicate_partner", _append_copy("partners", 0, id="landrat-2", organisation="Stadt Bautzen")),
-    ("municipality.ags_format", set_at("/municipalities/1/ags", None)),
+    ("local_authority.ags_format", set_at("/local_authorities/1/ags", None)),
     # Leverkusen, a kreisfreie Stadt in NRW (seed 004).
     (
-        "municipality.ags_free_city",
+        "local_authority.ags_free_city",
         set_at(
-            "/municipalities/1",
+            "/local_authorities/1",
             {"name": "Leverkusen", "kind": "district_free_city", "state": "DE-NW", "ags": "05316000"},
         ),
     ),
@@ -162,7 +164,7 @@ QUIET: list[tuple[str, Mutation]] = [
     (
         "consultation.wrong_office",
         all_of(
-            set_at("/municipalities", [{"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}]),
+            set_at("/local_authorities", [{"name": "Landkreis Helmstedt", "kind": "district", "state": "DE-NI"}]),
             set_at("/consultations/0/office", "hamburg"),
         ),
     ),
@@ -197,8 +199,8 @@ def test_every_rule_has_a_case_where_it_fires() -> None:
     assert built_in == {code for code, _, _ in FIRES}
 
 
-def test_severities_follow_the_domain_table(rich: dict[str, Any]) -> None:
-    """The two warnings of domain.md are warnings; they do not make data invalid."""
+def test_severities_follow_the_rule_table(rich: dict[str, Any]) -> None:
+    """The warnings of the rule table are warnings; they do not make data invalid."""
     set_at("/offerings/0/participants", 30)(rich)
     set_at("/consultations/0/office", "koeln")(rich)
     problems = willkommen.check(rich)
@@ -209,7 +211,7 @@ def test_severities_follow_the_domain_table(rich: dict[str, Any]) -> None:
 
 
 def test_problems_in_independent_parts_are_all_reported(rich: dict[str, Any]) -> None:
-    """A partner that fails to read hides neither the coaching nor the agreement (issue 2)."""
+    """A partner that fails to read hides neither the coaching nor the agreement."""
     set_at("/partners/2/kind", "amt")(rich)
     set_at("/coaching/sessions/2/hours", 50)(rich)
     set_at("/agreement/signed_on", "2019-02-01")(rich)
@@ -253,3 +255,68 @@ def test_messages_quote_the_value_in_both_languages(rich: dict[str, Any]) -> Non
     assert "'nobody'" in problem.message
     assert "'nobody'" in problem.message_de
     assert problem.message != problem.message_de
+
+
+def test_an_unlisted_office_is_a_warning_where_the_program_s_list_is_incomplete(rich: dict[str, Any]) -> None:
+    """WbF had six offices and its data lists four: an unlisted one may be real, so only a warning."""
+    assert not willkommen.WILLKOMMEN_BEI_FREUNDEN.offices_complete
+    set_at("/consultations/0/office", "dresden")(rich)
+    problems = willkommen.check(rich)
+    assert [(p.code, p.path, p.severity) for p in problems] == [
+        ("consultation.unknown_office", "/consultations/0/office", Severity.WARNING)
+    ]
+    assert isinstance(willkommen.load(rich), willkommen.Alliance)
+
+
+def test_an_unlisted_office_is_an_error_where_the_program_s_list_is_complete(rich: dict[str, Any]) -> None:
+    """A program whose data lists every office: a consultation with another office is an error."""
+    assert NARROW.offices_complete
+    set_at("/program", NARROW.id)(rich)
+    set_at("/consultations/0/office", "bonn")(rich)
+    found = [(p.code, p.severity) for p in willkommen.check(rich) if p.code == "consultation.unknown_office"]
+    assert found == [("consultation.unknown_office", Severity.ERROR)]
+
+
+def test_the_workshop_size_is_the_program_s(rich: dict[str, Any]) -> None:
+    """A program without a usual workshop size (NRW) never warns; one with its own size warns by it."""
+    import willkommen.nrw
+
+    leverkusen = willkommen.nrw.example_document()
+    # The Leverkusen Starter-Workshop with 40 people: the NRW initiative names no usual size.
+    leverkusen["offerings"][0]["participants"] = 40
+    assert willkommen.nrw.GEMEINSAM_KLAPPTS.workshop_size is None
+    assert willkommen.check(leverkusen) == []
+    small = willkommen.register_program(attrs.evolve(NARROW, id="test-small-workshops", workshop_size=(2, 5)))
+    set_at("/program", small.id)(rich)
+    set_at("/offerings/0/participants", 6)(rich)
+    (problem,) = [p for p in willkommen.check(rich) if p.code == "offering.participants"]
+    assert "typically has 2 to 5" in problem.message
+
+
+@pytest.mark.parametrize("size", [(5, 2), (1,), (1, 2, 3), (-1, 4)])
+def test_a_workshop_size_is_a_pair_in_order(size: tuple[int, ...]) -> None:
+    """A program's workshop size is (fewest, most), neither negative, fewest not above most."""
+    with pytest.raises(ValueError, match="workshop_size"):
+        attrs.evolve(NARROW, workshop_size=size)
+
+
+@pytest.mark.parametrize(
+    ("budget", "english", "german"),
+    [
+        (
+            150,
+            "hours budget 150 exceeds the cap of 100 hours",
+            "Stundenbudget 150 übersteigt die Obergrenze von 100 Stunden",
+        ),
+        (0, "hours budget 0 is not positive", "Stundenbudget 0 ist nicht positiv"),
+        (-10, "hours budget -10 is not positive", "Stundenbudget -10 ist nicht positiv"),
+    ],
+)
+def test_the_budget_message_states_the_rule_it_breaks(
+    rich: dict[str, Any], budget: int, english: str, german: str
+) -> None:
+    """Over the cap and not positive are two faults, and the message names the one at hand."""
+    set_at("/coaching/hours_budget", budget)(rich)
+    (problem,) = [p for p in willkommen.check(rich) if p.code == "coaching.budget_over_cap"]
+    assert english == problem.message
+    assert german == problem.message_de

@@ -83,16 +83,16 @@ def test_required_keys_are_the_fields_without_a_default() -> None:
 
 def test_code_lists_are_enumerations_with_german_labels() -> None:
     """The values in order; the German labels in the description."""
-    kind = json_schema()["$defs"]["MunicipalityKind"]
-    assert [k.value for k in willkommen.MunicipalityKind] == kind["enum"]
+    kind = json_schema()["$defs"]["LocalAuthorityKind"]
+    assert [k.value for k in willkommen.LocalAuthorityKind] == kind["enum"]
     assert "district_free_city = kreisfreie Stadt" in kind["description"]
 
 
-def test_the_root_requires_schema_version_1() -> None:
-    """schema_version is required at the top only, as the constant 1."""
+def test_the_root_requires_schema_version_2() -> None:
+    """schema_version is required at the top only, as the constant 2."""
     schema = json_schema(NrwAlliance)
     assert schema["required"][0] == "schema_version"
-    assert schema["properties"]["schema_version"]["const"] == 1
+    assert schema["properties"]["schema_version"]["const"] == 2
     assert "schema_version" not in json_schema()["$defs"]["Partner"]["properties"]
 
 
@@ -156,7 +156,7 @@ REFUSED: dict[str, Mutation] = {
     "a name is null": set_at("/partners/0/name", None),
     # unknown values of code lists
     "unknown partner kind": set_at("/partners/0/kind", "mayor"),
-    "unknown state": set_at("/municipalities/0/state", "SN"),
+    "unknown state": set_at("/local_authorities/0/state", "SN"),
     "unknown theme": set_at("/goals/0/themes/0", "sports"),
     # dates are calendar dates YYYY-MM-DD
     "German date": set_at("/agreement/signed_on", "26.09.2017"),
@@ -164,7 +164,7 @@ REFUSED: dict[str, Mutation] = {
     "no such day": set_at("/agreement/signed_on", "2017-02-30"),
     # required keys and the version
     "no schema_version": _delete("/schema_version"),
-    "schema_version 2": set_at("/schema_version", 2),
+    "schema_version 3": set_at("/schema_version", 3),
     "schema_version as text": set_at("/schema_version", "1"),
     "no goals": _delete("/goals"),
     "no partner kind": _delete("/partners/0/kind"),
@@ -281,9 +281,9 @@ def test_a_class_that_contains_itself_refers_to_itself() -> None:
     assert schema["properties"]["colours"]["uniqueItems"] is True
     assert schema["$defs"]["Colour"]["description"] == "A plain enumeration: its members have no German label."
     assert _validator(schema).is_valid(
-        {"schema_version": 1, "name": "a", "children": [{"name": "b"}], "colours": ["red"], "tags": ["x"]}
+        {"schema_version": 2, "name": "a", "children": [{"name": "b"}], "colours": ["red"], "tags": ["x"]}
     )
-    assert not _validator(schema).is_valid({"schema_version": 1, "name": "a", "colours": ["red", "red"]})
+    assert not _validator(schema).is_valid({"schema_version": 2, "name": "a", "colours": ["red", "red"]})
 
 
 def test_an_annotation_it_cannot_describe_accepts_anything_and_says_so() -> None:
@@ -333,4 +333,4 @@ def test_a_schema_without_definitions_has_no_defs() -> None:
     """Nothing to refer to, so no $defs."""
     schema = json_schema(Flat)
     assert "$defs" not in schema
-    assert _validator(schema).is_valid({"schema_version": 1, "name": "x", "size": 2.5})
+    assert _validator(schema).is_valid({"schema_version": 2, "name": "x", "size": 2.5})

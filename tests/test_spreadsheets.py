@@ -40,7 +40,7 @@ def _target_groups(draw: st.DrawFn) -> TargetGroup:
     return TargetGroup(
         age_min=age_min,
         age_max_exclusive=draw(st.integers(age_min + 1, 27)),
-        residence_statuses=tuple(draw(st.lists(st.sampled_from(ResidenceStatus), unique=True))),
+        focus_statuses=tuple(draw(st.lists(st.sampled_from(ResidenceStatus), unique=True))),
         count=draw(st.none() | st.integers(0, 5000)),
     )
 
@@ -134,7 +134,7 @@ PLANTED: list[tuple[str, str, str | None, int, Callable[[Any], None], str, str]]
         2,
         lambda c: _number(c, 14625),
         "sheet.text_expected",
-        "/municipalities/0/ags",
+        "/local_authorities/0/ags",
     ),
     # The agreement's date typed as German text.
     (

@@ -198,7 +198,7 @@ def _hostile_alliance() -> willkommen.Alliance:
     partner = alliance.partners[0]
     return willkommen.Alliance(
         **{
-            **{f: getattr(alliance, f) for f in ("program", "municipalities", "origin", "goals", "lead")},
+            **{f: getattr(alliance, f) for f in ("program", "local_authorities", "origin", "goals", "lead")},
             "id": "../../etc/passwd",
             "name": '=HYPERLINK("http://example.invalid","klick")',
             "partners": (
@@ -236,7 +236,7 @@ def test_control_characters_round_trip() -> None:
     """Characters XML cannot carry, and text that looks like Excel's escapes, come back unchanged."""
     alliance = spreadsheets.template_alliances()[0]
     tricky = willkommen.Alliance(
-        **{f: getattr(alliance, f) for f in ("id", "program", "municipalities", "origin", "goals", "partners")},
+        **{f: getattr(alliance, f) for f in ("id", "program", "local_authorities", "origin", "goals", "partners")},
         name="a\x01b\rc_x0041_  d\te\n",
     )
     for fmt in ("xlsx", "ods", "zip"):

@@ -116,4 +116,4 @@ def test_libreoffice_sees_the_drop_downs_of_an_ods_file(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(tmp_path / "out" / "vorlage.xlsx")["Kommunen"]
     (kinds,) = [v for v in sheet.data_validations.dataValidation if "C2" in v.sqref]
     assert kinds.type == "list"
-    assert kinds.formula1 == '"' + ",".join(m.label_de for m in willkommen.MunicipalityKind) + '"'
+    assert kinds.formula1 == '"' + ",".join(m.label_de for m in willkommen.LocalAuthorityKind) + '"'

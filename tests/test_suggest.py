@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import willkommen
-from willkommen import MunicipalityKind, PartnerKind, State, Theme
+from willkommen import LocalAuthorityKind, PartnerKind, State, Theme
 from willkommen._suggest import key_for, member_for
 
 from .conftest import example
@@ -30,7 +30,7 @@ SLIPS = [
     ("Bildungsagentur", PartnerKind, PartnerKind.EDUCATION_AUTHORITY),  # one part of a label
     ("Kommunales Integrationszentrum", PartnerKind, PartnerKind.INTEGRATION_OFFICE),  # glossary synonym
     ("Landrat", PartnerKind, PartnerKind.ADMINISTRATION_LEAD),  # a part in parentheses
-    ("Landkreis", MunicipalityKind, MunicipalityKind.DISTRICT),  # label part
+    ("Landkreis", LocalAuthorityKind, LocalAuthorityKind.DISTRICT),  # label part
     ("Berufsorientierung", Theme, Theme.SCHOOL_TO_WORK),  # glossary synonym
 ]
 
@@ -50,7 +50,7 @@ def test_no_guess_where_nothing_is_close(value: str) -> None:
 
 def test_every_glossary_term_finds_its_code() -> None:
     """Each German term the glossary gives for a code of a code list is understood: one vocabulary, two uses."""
-    members = {m.value: (cls, m) for cls in (PartnerKind, MunicipalityKind, Theme) for m in cls}
+    members = {m.value: (cls, m) for cls in (PartnerKind, LocalAuthorityKind, Theme) for m in cls}
     rows = re.findall(r"^\| ([^|]+) \| `([a-z_]+)` \|", GLOSSARY.read_text(encoding="utf-8"), re.MULTILINE)
     checked = 0
     for german, code in rows:
@@ -65,9 +65,9 @@ def test_every_glossary_term_finds_its_code() -> None:
 
 def test_the_reader_suggests_in_both_languages(bautzen: dict[str, Any]) -> None:
     """The problem's message ends in the suggestion, English and German."""
-    bautzen["municipalities"][0]["state"] = "Sachsen"
+    bautzen["local_authorities"][0]["state"] = "Sachsen"
     (problem,) = willkommen.check(bautzen)
-    assert (problem.code, problem.path) == ("invalid_value", "/municipalities/0/state")
+    assert (problem.code, problem.path) == ("invalid_value", "/local_authorities/0/state")
     assert problem.message.endswith("did you mean 'DE-SN' (Sachsen)?")
     assert problem.message_de.endswith("gemeint ist wohl 'DE-SN' (Sachsen)?")
 
@@ -88,11 +88,11 @@ def test_an_unknown_key_suggests_a_key_of_the_object(key: str, keys: tuple[str, 
 
 
 def test_an_unknown_key_in_a_document(bautzen: dict[str, Any]) -> None:
-    """'bundesland' in a municipality: unknown_key, with 'state' suggested."""
-    bautzen["municipalities"][0]["bundesland"] = "DE-SN"
+    """'bundesland' in a local authority: unknown_key, with 'state' suggested."""
+    bautzen["local_authorities"][0]["bundesland"] = "DE-SN"
     problems = [p for p in willkommen.check(bautzen) if p.code == "unknown_key"]
     assert [(p.path, p.message) for p in problems] == [
-        ("/municipalities/0/bundesland", "unknown key 'bundesland'; did you mean 'state'?")
+        ("/local_authorities/0/bundesland", "unknown key 'bundesland'; did you mean 'state'?")
     ]
     plain = {**example("bautzen"), "zzz": 1}
     assert [p.message for p in willkommen.check(plain)] == ["unknown key 'zzz'"]

@@ -2,7 +2,8 @@
 
 The catalogue lives in ``willkommen.rules()``; the examples of data that
 trigger each rule live in ``willkommen._triggers``, the same table the tests
-check. This page is generated from both at build time, never written by hand.
+check; the register of sources lives in ``willkommen._sources``. These pages
+are generated from them at build time, never written by hand.
 """
 
 from pathlib import Path
@@ -13,6 +14,7 @@ from sphinx.application import Sphinx
 import willkommen
 import willkommen.nrw
 from willkommen._layout import layout
+from willkommen._sources import SOURCES, cited_sources
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS
 
 
@@ -35,7 +37,10 @@ def catalogue_markdown() -> str:
         lines += [
             f"## `{rule.code}`",
             "",
-            f"**{rule.severity.value}** ({rule.severity.label_de}) · source: {_cell(rule.source)}",
+            (
+                f"**{rule.severity.value}** ({rule.severity.label_de}) · source: {_cell(rule.source)}"
+                f" · see {_links(rule.source)}"
+            ),
             "",
             f"- {rule.description}",
             f"- *{rule.description_de}*",
@@ -68,13 +73,34 @@ def layout_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _links(citation: str) -> str:
+    """Links to the cited sources' entries on the sources page, or to the page itself."""
+    cited = cited_sources(citation)
+    if not cited:
+        return "{doc}`sources </sources>`"
+    return ", ".join(f"{{ref}}`{source.id} <source-{source.id}>`" for source in cited)
+
+
+def register_markdown() -> str:
+    """The register of sources as MyST Markdown: one linkable entry per source."""
+    lines: list[str] = []
+    for source in SOURCES:
+        lines += [f"(source-{source.id})=", f"**`{source.id}`**: {source.title}", ""]
+    return "\n".join(lines)
+
+
+def _write_page(app: Sphinx, name: str, text: str) -> None:
+    target = Path(app.srcdir) / "_generated" / name
+    target.parent.mkdir(exist_ok=True)
+    # Unchanged text keeps the file's time, so Sphinx does not rebuild for nothing.
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
 def _write(app: Sphinx, *_: Any) -> None:
-    for name, text in (("rules.md", catalogue_markdown()), ("sheets.md", layout_markdown())):
-        target = Path(app.srcdir) / "_generated" / name
-        target.parent.mkdir(exist_ok=True)
-        # Unchanged text keeps the file's time, so Sphinx does not rebuild for nothing.
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
+    _write_page(app, "rules.md", catalogue_markdown())
+    _write_page(app, "sources.md", register_markdown())
+    _write_page(app, "sheets.md", layout_markdown())
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

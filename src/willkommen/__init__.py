@@ -19,15 +19,16 @@ programs in ``_programs.py``, reading and writing in ``_converter.py`` and
 from typing import Any
 
 from willkommen import _rules  # noqa: F401 - registers the built-in rules
-from willkommen._api import SCHEMA_VERSION, Reading, check, dump, dumps, load, loads, read, reads, validate
+from willkommen._api import Reading, check, dump, dumps, load, loads, read, reads, validate
 from willkommen._engine import Context, register_rule, rule, rules, tighten
 from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
     LabelledEnum,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
     Severity,
@@ -36,14 +37,15 @@ from willkommen._enums import (
 )
 from willkommen._errors import ValidationError, WillkommenError
 from willkommen._files import Record, read_files, read_stream
+from willkommen._migrate import SCHEMA_VERSION, MigrationResult, StepResult, migrate, register_migration
 from willkommen._model import (
     Alliance,
     CoachingSession,
     Consultation,
     CooperationAgreement,
     Goal,
+    LocalAuthority,
     Measure,
-    Municipality,
     Offering,
     Partner,
     Person,
@@ -66,8 +68,21 @@ from willkommen._registry import registry_scope
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields
 
+# Format version 2 renamed the Kommune: a Landkreis is no "municipality".
+_RENAMED = {"Municipality": "LocalAuthority", "MunicipalityKind": "LocalAuthorityKind"}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _RENAMED:
+        import warnings  # noqa: PLC0415 - only the old names need it
+
+        new = _RENAMED[name]
+        warnings.warn(
+            f"willkommen.{name} is deprecated: use willkommen.{new} (format version 2)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
     # importlib.metadata costs more start-up time than the rest of willkommen:
     # look the version up only when someone asks for it.
     if name == "__version__":
@@ -97,12 +112,14 @@ __all__ = [
     "Goal",
     "Horizon",
     "LabelledEnum",
+    "LocalAuthority",
+    "LocalAuthorityKind",
     "Location",
     "Measure",
     "MeasureStatus",
-    "Municipality",
-    "MunicipalityKind",
+    "MigrationResult",
     "Offering",
+    "OfferingStatus",
     "OfferingType",
     "Partner",
     "PartnerKind",
@@ -117,6 +134,7 @@ __all__ = [
     "ServiceOffice",
     "Severity",
     "State",
+    "StepResult",
     "TagError",
     "Theme",
     "ValidationError",
@@ -132,11 +150,13 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "migrate",
     "programs",
     "read",
     "read_files",
     "read_stream",
     "reads",
+    "register_migration",
     "register_program",
     "register_rule",
     "registry_scope",

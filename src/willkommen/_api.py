@@ -19,10 +19,11 @@ from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
 from willkommen._headroom import headroom
 from willkommen._json import parse
+from willkommen._migrate import SCHEMA_VERSION, VERSION_KEY, migrate, version_problem
 from willkommen._model import Alliance
 from willkommen._numbers import fits_caller, int_text
 from willkommen._plain import plain
-from willkommen._problems import INVALID_VALUE, MISSING, TYPE, Problem
+from willkommen._problems import INVALID_VALUE, SCHEMA_OUTDATED, TYPE, Problem
 from willkommen._programs import Program, find_program, programs
 from willkommen._strict import unknown_tag
 from willkommen._tags import TAG_KEY, class_for
@@ -30,13 +31,6 @@ from willkommen._text import escape, quote
 from willkommen._writable import unwritable
 
 _T = TypeVar("_T")
-
-#: The version of the data format that :func:`dump` writes.
-SCHEMA_VERSION = 1
-#: Every version this library reads.
-SCHEMA_VERSIONS = frozenset({1})
-
-_VERSION_KEY = "schema_version"
 
 
 @attrs.frozen(kw_only=True)
@@ -61,26 +55,6 @@ class Reading(Generic[_T]):
     def ok(self) -> bool:
         """Whether there is an object and no problem is an error (warnings allowed)."""
         return self.value is not None and not any(p.is_error for p in self.problems)
-
-
-def _version_problem(data: Mapping[Any, Any]) -> Problem | None:
-    if _VERSION_KEY not in data:
-        return MISSING.problem(f"/{_VERSION_KEY}", key=quote(_VERSION_KEY))
-    version = data[_VERSION_KEY]
-    if not isinstance(version, int) or isinstance(version, bool):
-        return TYPE.problem(
-            f"/{_VERSION_KEY}", expected="an integer", expected_de="eine ganze Zahl", value=quote(version)
-        )
-    if version not in SCHEMA_VERSIONS:
-        # Never guess what another version means.
-        known = ", ".join(str(v) for v in sorted(SCHEMA_VERSIONS))
-        return INVALID_VALUE.problem(
-            f"/{_VERSION_KEY}",
-            value=quote(version),
-            expected=f"a schema version this library reads ({known})",
-            expected_de=f"eine Schemaversion, die diese Bibliothek liest ({known})",
-        )
-    return None
 
 
 def _salvage(body: dict[Any, Any], cls: type, failed: frozenset[str]) -> Any:
@@ -154,6 +128,10 @@ def read(data: object, cls: type[Any] = Alliance) -> Reading[Any]:
     rule errors or not, so a saved draft reopens; and every problem. An
     exception raised by a rule goes on up, with a note naming the rule.
     Raises :class:`TypeError` if *cls* is not a model class.
+
+    A document of an older format version is upgraded in memory first
+    (:func:`~willkommen.migrate`), with the warning ``schema_version.outdated``;
+    every problem points at the path it has in the document as given.
     """
     _model_class(cls, "read")
     with headroom():
@@ -164,10 +142,30 @@ def _read(data: object, cls: type[Any]) -> Reading[Any]:
     """:func:`read` of data made plain (``_plain.py``), with room on the stack."""
     if not isinstance(data, Mapping):
         return _refused(TYPE.problem("", expected="an object", expected_de="ein Objekt", value=quote(data)))
-    version_problem = _version_problem(data)
-    if version_problem is not None:
-        return _refused(version_problem)
-    body = {key: value for key, value in data.items() if key != _VERSION_KEY}
+    problem = version_problem(data)
+    if problem is not None:
+        return _refused(problem)
+    if data[VERSION_KEY] != SCHEMA_VERSION:
+        return _read_older(data, cls)
+    return _read_current(data, cls)
+
+
+def _read_older(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
+    migrated = migrate(data)
+    outdated = SCHEMA_OUTDATED.problem(f"/{VERSION_KEY}", value=quote(data[VERSION_KEY]), current=SCHEMA_VERSION)
+    reading = _read_current(migrated.document, cls)
+    problems = (
+        outdated,
+        *migrated.problems,
+        *(attrs.evolve(p, path=migrated.original_path(p.path)) for p in reading.problems),
+    )
+    # A key the migration had to drop is an error: the object holds less than the file.
+    value = None if any(p.is_error for p in migrated.problems) else reading.value
+    return attrs.evolve(reading, value=value, problems=problems)
+
+
+def _read_current(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
+    body = {key: value for key, value in data.items() if key != VERSION_KEY}
     target = class_for(body, cls)
     if target is None:
         bad_tag = unknown_tag(body, cls)
@@ -280,7 +278,7 @@ def dump(obj: object) -> dict[str, Any]:
         from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
 
         body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
-    return {_VERSION_KEY: SCHEMA_VERSION, **body}
+    return {VERSION_KEY: SCHEMA_VERSION, **body}
 
 
 def dumps(obj: object, *, indent: int | None = 2) -> str:

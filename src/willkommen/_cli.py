@@ -1,4 +1,4 @@
-"""The command line: ``willkommen validate | report | convert | template | schema | rules | example``.
+"""The command line: ``willkommen validate | report | convert | template | migrate | schema | rules | example``.
 
 Built on :mod:`argparse`: it is in the standard library, so the command adds
 no dependency to install or keep in step, and it costs almost nothing at
@@ -67,22 +67,26 @@ import os
 import re
 import sys
 import time
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
-from willkommen._engine import failed_rule, rules
+from willkommen import _migrate_cli
+from willkommen._engine import RENAMED_CODES, failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._errors import MissingExtraError, ValidationError
 from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
 from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
+from willkommen._german import CLASS_NAMES_DE, HELP_DE, os_error_de, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._run import Run
+from willkommen._sources import cited_sources
 from willkommen._split import Split
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
@@ -105,17 +109,74 @@ VALID, INVALID, USAGE, FAILED, OUTPUT_FAILED = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
-    """A mistake in the command (exit code 2), not in the data."""
+    """A mistake in the command (exit code 2), not in the data; said in English and German."""
+
+    def __init__(self, message: str, message_de: str) -> None:
+        super().__init__(message)
+        self.message_de = message_de
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``"en"`` or ``"de"``."""
+        return self.message_de if lang == "de" else str(self)
+
+
+def _germanise(parser: argparse.ArgumentParser) -> None:
+    """Put the help of *parser* into German: its description, its options, its headings."""
+    parser.description = HELP_DE.get(parser.description or "", parser.description)
+    for group in parser._action_groups:  # noqa: SLF001 - argparse has no public way to retitle
+        group.title = {"positional arguments": "Argumente", "options": "Optionen"}.get(group.title or "", group.title)
+    for action in parser._actions:  # noqa: SLF001 - nor to reach the help of its actions
+        action.help = HELP_DE.get(action.help or "", action.help)
+        for choice in getattr(action, "_choices_actions", ()):
+            choice.help = HELP_DE.get(choice.help or "", choice.help)
+
+
+def _wants_german(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for German, read before argparse so that its errors are German too."""
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--lang=de" or (argument == "--lang" and argv[index + 1 : index + 2] == ["de"]):
+            return True
+    return False
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage line and its errors in German when the command line asks for German."""
+
+    german = False
+
+    def format_usage(self) -> str:
+        """The usage line; ``Aufruf:`` in German."""
+        usage = super().format_usage()
+        return "Aufruf:" + usage.removeprefix("usage:") if self.german else usage
+
+    def format_help(self) -> str:
+        """The help text; in German when asked for."""
+        if not self.german:
+            return super().format_help()
+        _germanise(self)
+        return "Aufruf:" + super().format_help().removeprefix("usage:")
+
+    def error(self, message: str) -> typing.NoReturn:
+        """Print the usage and *message* (in German if asked for), and exit with code 2."""
+        self.print_usage(sys.stderr)
+        if self.german:
+            self.exit(2, f"{self.prog}: Fehler: {usage_error_de(message)}\n")
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _inputs(arguments: Sequence[str], *, stdin_lines: bool, exclude: Sequence[str]) -> list[Source]:
     """Every input named on the command line, folders expanded, in the order given, each once."""
     if arguments.count(_STDIN) > 1:
-        raise UsageError("'-' (standard input) can be given once")
+        raise UsageError(
+            "'-' (standard input) can be given once", "'-' (die Standardeingabe) darf nur einmal angegeben werden"
+        )
     # lexists: a broken link exists; reading it fails, and that is a problem of the data.
     missing = [argument for argument in arguments if argument != _STDIN and not os.path.lexists(argument)]
     if missing:
-        raise UsageError(f"no such file or folder: {', '.join(repr(m) for m in missing)}")
+        named = ", ".join(repr(m) for m in missing)
+        raise UsageError(f"no such file or folder: {named}", f"Datei oder Ordner nicht vorhanden: {named}")
     if _STDIN not in arguments:
         return sources(arguments, exclude)
     index = arguments.index(_STDIN)
@@ -135,15 +196,34 @@ def _matches(code: str, selector: str) -> bool:
     return code == selector or code.startswith(selector + ".")
 
 
-def _selectors(values: Iterable[str] | None) -> tuple[str, ...]:
-    """``--select a,b --select c`` as ``("a", "b", "c")``; each must name a known code or prefix."""
-    selectors = tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
+def _current_code(code: str, lang: str) -> str:
+    """*code*, or the code it was renamed to (with a note on standard error)."""
+    new = RENAMED_CODES.get(code)
+    if new is None:
+        return code
+    if lang == "de":
+        print(f"willkommen: Hinweis: der Code {code!r} heißt seit Formatversion 2 {new!r}", file=sys.stderr)
+    else:
+        print(f"willkommen: note: the code {code!r} is {new!r} since format version 2", file=sys.stderr)
+    return new
+
+
+def _selectors(values: Iterable[str] | None, lang: str = "en") -> tuple[str, ...]:
+    """``--select a,b --select c`` as ``("a", "b", "c")``; each must name a known code or prefix.
+
+    A code renamed by format version 2 stands for its new name.
+    """
+    selectors = tuple(
+        _current_code(part.strip(), lang) for value in values or () for part in value.split(",") if part.strip()
+    )
     codes = [entry.code for entry in rules()]
     unknown = [s for s in selectors if not any(_matches(code, s) for code in codes)]
     if unknown:
         # A typo would otherwise select nothing, or ignore nothing, without a word.
+        named = ", ".join(repr(u) for u in unknown)
         raise UsageError(
-            f"no rule code is or starts with {', '.join(repr(u) for u in unknown)} (see 'willkommen rules')"
+            f"no rule code is or starts with {named} (see 'willkommen rules')",
+            f"kein Code einer Regel ist oder beginnt mit {named} (siehe 'willkommen rules')",
         )
     return selectors
 
@@ -258,6 +338,7 @@ def summary_line(summary: Summary, lang: str) -> str:
 
 #: How the text report names the place of a problem of the whole document (JSON Pointer "").
 DOCUMENT = "(document)"
+DOCUMENT_DE = "(Dokument)"
 
 
 def _exception_text(error: BaseException) -> str:
@@ -311,17 +392,22 @@ class TextReport:
     def record(self, source: Source, outcome: Outcome) -> None:
         """A line for each problem of the record, for a failed check, and for rules that did not run."""
         where = source.name if outcome.line is None else f"{source.name}:{outcome.line}"
+        german = self.lang == "de"
+        document = DOCUMENT_DE if german else DOCUMENT
         lines = [
             # A spreadsheet's cell first (Partner!C4 (Art)), as its user looks for it.
             f"{where}: {'' if problem.location is None else f'{problem.location}: '}"
-            f"{shown_path(problem.path, whole=DOCUMENT)}: {problem.severity.value} {problem.code}: "
+            f"{shown_path(problem.path, whole=document)}: {_severity_text(problem.severity, self.lang)} "
+            f"{problem.code}: "
             f"{problem.message_in(self.lang)}"
             for problem in outcome.problems
         ]
         if outcome.failure is not None:
-            lines.append(f"{where}: {DOCUMENT}: failure: {failure_text(outcome, self.lang)}")
+            label = "Ausfall" if german else "failure"
+            lines.append(f"{where}: {document}: {label}: {failure_text(outcome, self.lang)}")
         if outcome.skipped:
-            lines.append(f"{where}: {DOCUMENT}: note: {skipped_text(outcome, self.lang)}")
+            label = "Hinweis" if german else "note"
+            lines.append(f"{where}: {document}: {label}: {skipped_text(outcome, self.lang)}")
         for line in lines:
             self.out(printable(line))
 
@@ -559,7 +645,9 @@ def _same_file(one: Path, other: Path) -> bool:
 def _apart_from_outputs(sources: list[Source], outputs: dict[str, Path]) -> list[Source]:
     """The sources less the files that are outputs of this run; a named input that is an output is an error."""
     if len(outputs) == 2 and _same_file(*outputs.values()):
-        raise UsageError("--valid-out and --invalid-out name the same file")
+        raise UsageError(
+            "--valid-out and --invalid-out name the same file", "--valid-out und --invalid-out nennen dieselbe Datei"
+        )
     kept = []
     for source in sources:
         clash = next((o for o, p in outputs.items() if source.path is not None and _same_file(source.path, p)), None)
@@ -569,7 +657,10 @@ def _apart_from_outputs(sources: list[Source], outputs: dict[str, Path]) -> list
             # Last run's output in a folder being checked: never read back as data.
             print(f"willkommen: not reading {printable(source.name)}: it is the {clash} of this run", file=sys.stderr)
         else:
-            raise UsageError(f"{clash} {str(outputs[clash])!r} is also an input: it would be overwritten")
+            raise UsageError(
+                f"{clash} {str(outputs[clash])!r} is also an input: it would be overwritten",
+                f"{clash} {str(outputs[clash])!r} ist auch eine Eingabe: sie würde überschrieben",
+            )
     return kept
 
 
@@ -602,7 +693,9 @@ def _report(args: argparse.Namespace, progress: "Progress") -> Any:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    policy = Policy(select=_selectors(args.select), ignore=_selectors(args.ignore), strict=args.strict)
+    policy = Policy(
+        select=_selectors(args.select, args.lang), ignore=_selectors(args.ignore, args.lang), strict=args.strict
+    )
     outputs = {o: p for o, p in (("--valid-out", args.valid_out), ("--invalid-out", args.invalid_out)) if p is not None}
     inputs = _apart_from_outputs(_inputs(args.paths, stdin_lines=args.jsonl, exclude=args.exclude), outputs)
     progress = Progress(sys.stderr, lambda: total_size(inputs))
@@ -610,7 +703,11 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         split = Split(args.valid_out, args.invalid_out, args.lang)
     except OSError as exc:
-        raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot write {exc.filename or ''!s}: {reason}",
+            f"{exc.filename or ''!s} lässt sich nicht schreiben: {os_error_de(exc, reason)}",
+        ) from None
     try:
         checks_ids = policy.selects(DUPLICATE_ALLIANCE_ID.code)
         with Run(inputs, _stdin, check_ids=checks_ids, limit=args.max_size) as run:
@@ -637,9 +734,16 @@ def _validate(args: argparse.Namespace) -> int:
         split.commit()
     except OSError as exc:
         split.abort()
-        raise UsageError(f"cannot write {exc.filename or ''!s}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot write {exc.filename or ''!s}: {reason}",
+            f"{exc.filename or ''!s} lässt sich nicht schreiben: {os_error_de(exc, reason)}",
+        ) from None
     if not inputs:
-        _to_stderr("willkommen: no *.json, *.jsonl or *.ndjson files found")
+        if args.lang == "de":
+            _to_stderr("willkommen: keine Dateien *.json, *.jsonl oder *.ndjson gefunden")
+        else:
+            _to_stderr("willkommen: no *.json, *.jsonl or *.ndjson files found")
     if summary.failures:
         return FAILED
     return INVALID if summary.invalid else VALID
@@ -688,7 +792,10 @@ def _schema(args: argparse.Namespace) -> int:
 
     roots = _roots()
     if args.root not in roots:
-        raise UsageError(f"unknown --root {args.root!r}: choose from {', '.join(map(repr, roots))}")
+        known = ", ".join(map(repr, roots))
+        raise UsageError(
+            f"unknown --root {args.root!r}: choose from {known}", f"unbekannte --root {args.root!r}: möglich: {known}"
+        )
     print(_json_text(json_schema(roots[args.root]), indent=2))
     return 0
 
@@ -706,8 +813,20 @@ def _rule_entry(entry: Rule, lang: str) -> dict[str, Any]:
         "description": entry.description_de if lang == "de" else entry.description,
         "message": entry.message_de if lang == "de" else entry.message,
         "source": entry.source,
+        "sources": [
+            {"id": cited.id, "title": cited.title_de if lang == "de" else cited.title}
+            for cited in cited_sources(entry.source)
+        ],
         "applies_to": entry.applies_to.__qualname__ if entry.applies_to is not None else None,
     }
+
+
+def _checks_text(entry: Rule, lang: str) -> str | None:
+    """What the rule checks, in *lang*: a class of the model, or None for the reader's codes."""
+    if entry.applies_to is None:
+        return None
+    name = entry.applies_to.__qualname__
+    return CLASS_NAMES_DE.get(name, name) if lang == "de" else name
 
 
 def _severity_text(severity: Severity, lang: str) -> str:
@@ -717,11 +836,15 @@ def _severity_text(severity: Severity, lang: str) -> str:
 def _rules(args: argparse.Namespace) -> int:
     catalogue = rules()
     if args.code is not None:
+        args.code = _current_code(args.code, args.lang)
         exact = tuple(entry for entry in catalogue if entry.code == args.code)
         # A prefix on dotted segments, as --select takes it: "coaching" lists coaching.*.
         catalogue = exact or tuple(entry for entry in catalogue if _matches(entry.code, args.code))
         if not catalogue:
-            raise UsageError(f"no rule code is or starts with {args.code!r} (see 'willkommen rules')")
+            raise UsageError(
+                f"no rule code is or starts with {args.code!r} (see 'willkommen rules')",
+                f"kein Code einer Regel ist oder beginnt mit {args.code!r} (siehe 'willkommen rules')",
+            )
     explain = args.code is not None and len(catalogue) == 1
     if args.format == "json":
         document = {"version": REPORT_VERSION, "rules": [_rule_entry(entry, args.lang) for entry in catalogue]}
@@ -732,8 +855,14 @@ def _rules(args: argparse.Namespace) -> int:
         shown = _rule_entry(entry, args.lang)
         print(f"{entry.code} ({_severity_text(entry.severity, args.lang)})")
         print(f"  {shown['description']}")
-        print(f"  {labels['checks']}: {shown['applies_to'] or labels['reader']}")
-        print(f"  {labels['source']}: {entry.source}")
+        print(f"  {labels['checks']}: {_checks_text(entry, args.lang) or labels['reader']}")
+        # The detail after the ids is English; in German, the cited titles say it.
+        if args.lang == "en" or not shown["sources"]:
+            print(f"  {labels['source']}: {entry.source}")
+        else:
+            print(f"  {labels['source']}: {', '.join(cited['id'] for cited in shown['sources'])}")
+        for cited in shown["sources"]:
+            print(f"    {cited['id']}: {cited['title']}")
         print(f"  {labels['message']}: {shown['message']}")
     else:
         width = max(len(entry.code) for entry in catalogue)
@@ -741,6 +870,10 @@ def _rules(args: argparse.Namespace) -> int:
             description = entry.description_de if args.lang == "de" else entry.description
             print(f"{entry.code:<{width}}  {_severity_text(entry.severity, args.lang):<7}  {description}")
     return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    return _migrate_cli.run(args, print)
 
 
 def _example(args: argparse.Namespace) -> int:
@@ -802,7 +935,10 @@ def _output_kind(output: Path) -> str:
 
     kind = format_of(output)
     if kind is None:
-        raise UsageError(f"cannot tell the format of {str(output)!r}: use .json, .jsonl, .xlsx, .ods, .zip or a folder")
+        raise UsageError(
+            f"cannot tell the format of {str(output)!r}: use .json, .jsonl, .xlsx, .ods, .zip or a folder",
+            f"Format von {str(output)!r} nicht erkennbar: .json, .jsonl, .xlsx, .ods, .zip oder einen Ordner angeben",
+        )
     return str(kind)
 
 
@@ -852,7 +988,10 @@ def _convert(args: argparse.Namespace) -> int:
 def _write_converted(documents: list[Any], output: Path, kind: str, lang: str) -> bool:
     """Write the documents; False (after printing why) if a workbook could not hold them."""
     if kind == "json" and len(documents) != 1:
-        raise UsageError(f"a .json file holds one alliance, not {len(documents)}: write .jsonl or a workbook")
+        raise UsageError(
+            f"a .json file holds one alliance, not {len(documents)}: write .jsonl or a workbook",
+            f"eine .json-Datei enthält ein Bündnis, nicht {len(documents)}: .jsonl oder eine Arbeitsmappe schreiben",
+        )
     if kind in ("json", "jsonl"):
         indent = 2 if kind == "json" else None
         text = "".join(
@@ -877,9 +1016,15 @@ def _template(args: argparse.Namespace) -> int:
 
     output = Path(args.output)
     if os.path.lexists(output) and not args.force:
-        raise UsageError(f"{str(output)!r} exists (--force overwrites it)")
+        raise UsageError(
+            f"{str(output)!r} exists (--force overwrites it)",
+            f"{str(output)!r} ist schon vorhanden (--force überschreibt die Datei)",
+        )
     if spreadsheets.format_of(output) is None:
-        raise UsageError(f"cannot tell the format of {str(output)!r}: use .xlsx, .ods, .zip or a folder")
+        raise UsageError(
+            f"cannot tell the format of {str(output)!r}: use .xlsx, .ods, .zip or a folder",
+            f"Format von {str(output)!r} nicht erkennbar: .xlsx, .ods, .zip oder einen Ordner angeben",
+        )
     spreadsheets.write_template(output, lang=args.lang)
     return VALID
 
@@ -897,9 +1042,15 @@ def _import_extensions(modules: Iterable[str]) -> None:
             importlib.import_module(name)
         except SystemExit as exc:
             # An extension that exits while being imported would end the run before anything was checked.
-            raise UsageError(f"cannot import {name!r}: it called sys.exit({exc.code!r}) while being imported") from None
+            raise UsageError(
+                f"cannot import {name!r}: it called sys.exit({exc.code!r}) while being imported",
+                f"Modul {name!r} lässt sich nicht importieren: es rief beim Import sys.exit({exc.code!r}) auf",
+            ) from None
         except Exception as exc:  # noqa: BLE001 - any failure of the user's module is a usage error
-            raise UsageError(f"cannot import {name!r}: {type(exc).__name__}: {exception_text(exc)}") from None
+            raise UsageError(
+                f"cannot import {name!r}: {type(exc).__name__}: {exception_text(exc)}",
+                f"Modul {name!r} lässt sich nicht importieren ({type(exc).__name__})",
+            ) from None
 
 
 class _Version(argparse.Action):
@@ -918,15 +1069,44 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+def _add_spreadsheet_commands(commands: Any, extensions: argparse.ArgumentParser) -> None:
+    """``convert`` and ``template``: the commands of the spreadsheet extra."""
+    convert = commands.add_parser(
+        "convert",
+        parents=[extensions],
+        help="convert between JSON, JSON Lines, XLSX, ODS and CSV",
+        description=(
+            "Convert alliances; the output's format comes from its suffix (.json, .jsonl, .xlsx, .ods, .zip) "
+            "or is a folder of CSV files. Exit code 0: written; 1: problems found; 2: usage error."
+        ),
+    )
+    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file or folder (JSON, JSON Lines, workbook)")
+    convert.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file or folder to write")
+    convert.add_argument(
+        "--lang", choices=("en", "de"), default="en", help="language of headings and messages (default: en)"
+    )
+    convert.add_argument("--force", action="store_true", help="write even if the data has errors")
+    convert.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    convert.set_defaults(parser=convert, run=_convert)
+
+    template = commands.add_parser(
+        "template", help="write a workbook to fill in: headings, drop-downs, an example alliance"
+    )
+    template.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=".xlsx, .ods, .zip or a folder")
+    template.add_argument("--lang", choices=("en", "de"), default="en", help="language of headings (default: en)")
+    template.add_argument("--force", action="store_true", help="overwrite an existing file")
+    template.set_defaults(parser=template, run=_template, modules=[])
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="willkommen",
         description="Check, describe and start data files of local alliances for young refugees.",
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    extensions = argparse.ArgumentParser(add_help=False)
+    extensions = _Parser(add_help=False)
     extensions.add_argument(
         "--import",
         dest="modules",
@@ -935,7 +1115,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MODULE",
         help="import an extension module first, so that its classes, tags and rules are known (repeatable)",
     )
-    language = argparse.ArgumentParser(add_help=False)
+    language = _Parser(add_help=False)
     language.add_argument("--lang", choices=("en", "de"), default="en", help="language of messages (default: en)")
 
     validate = commands.add_parser(
@@ -1038,31 +1218,10 @@ def _parser() -> argparse.ArgumentParser:
     rules_.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     rules_.set_defaults(parser=rules_, run=_rules)
 
-    convert = commands.add_parser(
-        "convert",
-        parents=[extensions],
-        help="convert between JSON, JSON Lines, XLSX, ODS and CSV",
-        description=(
-            "Convert alliances; the output's format comes from its suffix (.json, .jsonl, .xlsx, .ods, .zip) "
-            "or is a folder of CSV files. Exit code 0: written; 1: problems found; 2: usage error."
-        ),
-    )
-    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file or folder (JSON, JSON Lines, workbook)")
-    convert.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file or folder to write")
-    convert.add_argument(
-        "--lang", choices=("en", "de"), default="en", help="language of headings and messages (default: en)"
-    )
-    convert.add_argument("--force", action="store_true", help="write even if the data has errors")
-    convert.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
-    convert.set_defaults(parser=convert, run=_convert)
+    _add_spreadsheet_commands(commands, extensions)
 
-    template = commands.add_parser(
-        "template", help="write a workbook to fill in: headings, drop-downs, an example alliance"
-    )
-    template.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=".xlsx, .ods, .zip or a folder")
-    template.add_argument("--lang", choices=("en", "de"), default="en", help="language of headings (default: en)")
-    template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    template.set_defaults(parser=template, run=_template, modules=[])
+    migrate = _migrate_cli.add_parser(commands, [extensions])
+    migrate.set_defaults(parser=migrate, run=_migrate)
 
     example = commands.add_parser("example", help="print a valid example alliance as JSON")
     example.set_defaults(parser=example, run=_example, modules=[])
@@ -1094,9 +1253,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):
         # Never a traceback for a character the terminal's encoding lacks (≤, ü on cp1252).
         sys.stdout.reconfigure(errors="backslashreplace")
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    _Parser.german = _wants_german(arguments)
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:
         # argparse has printed its message; keep its exit code (2, or 0 for --help).
         return exc.code if isinstance(exc.code, int) else USAGE
@@ -1113,7 +1274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         # As argparse reports its own usage errors: the command's usage, then the message.
         args.parser.print_usage(sys.stderr)
-        _to_stderr(f"{args.parser.prog}: error: {exc}")
+        if getattr(args, "lang", "en") == "de":
+            _to_stderr(f"{args.parser.prog}: Fehler: {exc.message_in('de')}")
+        else:
+            _to_stderr(f"{args.parser.prog}: error: {exc}")
         return USAGE
     except (OutputError, OSError) as exc:
         # Reading failures are the data's problems (unreadable_file); what is left is the output.

@@ -3,7 +3,7 @@
 Reading a document cannot see its neighbours, so the command line reads the
 ids of all records first (parsing only, no checking) and then reports a
 repeated id at every place it occurs, naming the others. Memory holds a
-fixed 24 bytes a record (see ``docs/decisions/0003-ids-across-records.md``).
+fixed 24 bytes a record (see ``docs/decisions/0005-ids-across-records.md``).
 """
 
 import hashlib

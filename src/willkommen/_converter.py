@@ -33,6 +33,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from willkommen._enums import OfferingStatus
 from willkommen._errors import WillkommenError
 from willkommen._limits import MAX_LIST_PROBLEMS
 from willkommen._model import Offering, offering_dates_error
@@ -164,6 +165,7 @@ def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
         has_date=data.get("date") is not None,
         has_start=data.get("start") is not None,
         has_end=data.get("end") is not None,
+        planned=data.get("status") == OfferingStatus.PLANNED.value,
     )
     if error is None:
         return []
@@ -383,7 +385,12 @@ def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
     else:
         # A check of a user's own (an attrs validator, __attrs_post_init__) refused the value.
         reason = exception_text(exc)
-        yield INVALID_VALUE.problem(path, value="this object", expected=reason, expected_de=reason)
+        yield INVALID_VALUE.problem(
+            path,
+            value="<object>",
+            expected=f"what its own check asks for ({reason})",
+            expected_de=f"was seine eigene Prüfung verlangt ({reason})",
+        )
 
 
 def failed_fields(exc: BaseException) -> frozenset[str]:

@@ -93,6 +93,7 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     reads: Iterable[str] | None = None,
     fix: str = "",
     fix_de: str = "",
+    severity_for: Callable[[Program | None], Severity] | None = None,
 ) -> Callable[[Check[_T]], Check[_T]]:
     """Register the decorated function as the check behind *code*.
 
@@ -100,7 +101,9 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     yields :func:`~willkommen.finding` values. *reads* names the top-level
     fields of the document the rule needs (``"program"`` for the program);
     None means it needs the whole document to have been read. *fix* and
-    *fix_de* say how to correct the data (reports show them).
+    *fix_de* say how to correct the data (reports show them). *severity_for*,
+    where the program decides how much a finding matters, gives the severity
+    for the alliance's program; *severity* is then the one the catalogue lists.
     """
 
     def register(check: Check[_T]) -> Check[_T]:
@@ -118,6 +121,7 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
                 applies_to=applies_to,
                 reads=None if reads is None else frozenset(reads),
                 check=check,
+                severity_for=severity_for,
             )
         )
         return check
@@ -160,6 +164,17 @@ def register_rule(new: Rule) -> Rule:
 
 class RuleError(WillkommenError):
     """A rule that cannot be registered."""
+
+
+#: Codes renamed by format version 2, old to new; the old ones still work on
+#: the command line (``--select``, ``--ignore``, ``rules``), with a note.
+RENAMED_CODES = {
+    "alliance.no_municipality": "alliance.no_local_authority",
+    "municipality": "local_authority",
+    "municipality.ags_format": "local_authority.ags_format",
+    "municipality.ags_state_mismatch": "local_authority.ags_state_mismatch",
+    "municipality.ags_free_city": "local_authority.ags_free_city",
+}
 
 
 def rules() -> tuple[Rule, ...]:
@@ -359,9 +374,13 @@ def _visit(obj: Any, path: str, run: _Run, *, top: bool) -> None:
     for entry in runnable:
         check = entry.check
         assert check is not None  # register_rule made sure
+        severity = entry.severity_for(context.program) if entry.severity_for is not None else None
         try:
             for parts, values in check(obj, context):
-                problems.append(entry.problem(path + pointer(*parts), **values))
+                problem = entry.problem(path + pointer(*parts), **values)
+                problems.append(
+                    problem if severity in (None, problem.severity) else attrs.evolve(problem, severity=severity)
+                )
         except (Exception, SystemExit) as exc:
             # It goes on up, saying which rule it was (sys.exit too: it must not end a run as if all were checked).
             _mark(exc, entry, path)

@@ -73,8 +73,8 @@ _LAND_KEYS = {
 }
 
 
-class MunicipalityKind(LabelledEnum):
-    """What kind of local authority (*Kommune*) a municipality is."""
+class LocalAuthorityKind(LabelledEnum):
+    """What kind of local authority (*Kommune*) it is."""
 
     DISTRICT = "district", "Landkreis / Kreis"
     DISTRICT_FREE_CITY = "district_free_city", "kreisfreie Stadt"
@@ -157,8 +157,15 @@ class OfferingType(LabelledEnum):
     DIALOGUE = "dialogue", "Dialoggestaltung"
 
 
+class OfferingStatus(LabelledEnum):
+    """Whether an offering is planned or took place (format version 2)."""
+
+    PLANNED = "planned", "geplant"
+    HELD = "held", "durchgeführt"
+
+
 class CoachingTask(LabelledEnum):
-    """What process coaching supports (seed 001)."""
+    """What process coaching supports (``bautzen-agreement``)."""
 
     GOAL_SETTING = "goal_setting", "Ziel- und Entscheidungsfindung"
     ACTION_PLANNING = "action_planning", "koordinierte, strukturierte Maßnahmenplanung"

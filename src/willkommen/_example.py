@@ -1,10 +1,12 @@
-"""A complete example alliance: Bautzen (seeds 000, 001), with every part filled in.
+"""A complete example alliance: Bautzen, with every part filled in.
 
-The seeds give the municipalities, partners, goals, measures, the agreement
-and the coaching budget (``examples/bautzen.json`` holds just those). To show
-every part of the format, this example adds a founding date, offerings,
-coaching sessions, a lead and a first consultation: those are made up, and
-the made-up offerings, sessions and consultation say "Beispiel".
+The sources ``bautzen-news`` and ``bautzen-agreement`` give the Kommunen,
+partners, goals, measures, the agreement and the coaching budget
+(``examples/bautzen.json`` holds just those). To show every part of the
+format, this example adds a founding date, offerings, coaching sessions, a
+lead, the horizons of a goal and a measure, and a first consultation: those
+are made up (``docs/sources.md``, choices), and the made-up offerings,
+sessions and consultation say "Beispiel".
 """
 
 import copy
@@ -14,10 +16,10 @@ from typing import Any
 
 _EXAMPLE = """
 {
-  "schema_version": 1,
+  "schema_version": 2,
   "id": "bautzen",
   "program": "willkommen-bei-freunden",
-  "municipalities": [
+  "local_authorities": [
     {"name": "Landkreis Bautzen", "kind": "district", "state": "DE-SN", "ags": "14625"},
     {"name": "Stadt Bautzen", "kind": "town", "state": "DE-SN", "ags": "14625020"}
   ],
@@ -53,9 +55,12 @@ _EXAMPLE = """
      "goals": ["diskriminierung"], "status": "agreed"}
   ],
   "offerings": [
-    {"type": "analysis_workshop", "title": "Analyseworkshop (Beispiel)", "date": "2017-03-01", "participants": 12},
-    {"type": "training", "title": "Fortbildung (Beispiel)", "start": "2017-10-01", "end": "2017-10-02"},
-    {"type": "process_coaching", "start": "2017-09-26", "end": "2018-12-31"}
+    {"type": "analysis_workshop", "status": "held", "title": "Analyseworkshop (Beispiel)", "date": "2017-03-01",
+     "participants": 12},
+    {"type": "training", "status": "held", "title": "Fortbildung (Beispiel)", "start": "2017-10-01",
+     "end": "2017-10-02"},
+    {"type": "process_coaching", "status": "held", "start": "2017-09-26", "end": "2018-12-31"},
+    {"type": "training", "status": "planned", "title": "Verschiedene Fortbildungsangebote (vereinbart)"}
   ],
   "coaching": {
     "coach": {"name": "Prozessbegleiter (im Text nicht genannt)"},

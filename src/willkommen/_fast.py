@@ -347,7 +347,10 @@ class _Source:
         if issubclass(cls, Offering):
             # The check the class hook makes on the raw dict before structuring.
             has = ", ".join(f"has_{key}=o.get({key!r}) is not None" for key in ("date", "start", "end"))
-            lines += [f"    if _dates_error({has}) is not None:", "        raise HandOver"]
+            lines += [
+                f"    if _dates_error({has}, planned=o.get('status') == 'planned') is not None:",
+                "        raise HandOver",
+            ]
         if direct:
             lines.append(f"    self = _new({cls_name})")
             lines.extend(

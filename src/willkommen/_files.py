@@ -35,9 +35,10 @@ from typing import IO, Any
 import attrs
 
 from willkommen._api import Reading, reads
+from willkommen._german import os_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
-from willkommen._problems import FILE_TOO_LARGE, UNREADABLE_FILE
+from willkommen._problems import FILE_TOO_LARGE, UNREADABLE_FILE, Problem
 
 #: Suffixes of the files a folder is searched for, and those read as JSON Lines.
 SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -177,11 +178,14 @@ def _is_workbook(path: Path) -> bool:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _unreadable(name: str, exc: OSError) -> Record:
+def unreadable_problem(exc: OSError) -> Problem:
+    """The ``unreadable_file`` problem of an error of the operating system, in English and German."""
     reason = exc.strerror or str(exc) or type(exc).__name__
-    return Record(
-        file=name, line=None, reading=Reading(value=None, problems=(UNREADABLE_FILE.problem("", reason=reason),))
-    )
+    return UNREADABLE_FILE.problem("", reason=reason, reason_de=os_error_de(exc, reason))
+
+
+def _unreadable(name: str, exc: OSError) -> Record:
+    return Record(file=name, line=None, reading=Reading(value=None, problems=(unreadable_problem(exc),)))
 
 
 # Opening a FIFO for reading waits for a writer; non-blocking, it returns at once.
@@ -189,7 +193,7 @@ _NOT_REGULAR = "not a regular file but a pipe, socket or device"
 _OPEN_FOUND = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _open(source: Source) -> IO[bytes]:
+def open_source(source: Source) -> IO[bytes]:
     """Open a file; one found in a folder must be a regular file, so a FIFO there cannot hang the run."""
     assert source.path is not None
     if not source.found:
@@ -314,7 +318,7 @@ class _Reader:
         assert source.path is not None
         if source.found:
             # Found in a folder: opened as a regular file only, never a pipe that could hang the run.
-            with _open(source) as stream:
+            with open_source(source) as stream:
                 data = spreadsheets.read_at_most(stream, spreadsheets.Limits().file_size)
             fmt = spreadsheets.format_of(source.path)
             reading = spreadsheets.read(data, format=fmt, cls=self.cls)
@@ -341,10 +345,10 @@ class _Reader:
                 else:
                     yield self.whole(source.name, stream)
             elif source.lines:
-                with _open(source) as stream:
+                with open_source(source) as stream:
                     yield from self.lines(source.name, stream)
             else:
-                with _open(source) as stream:
+                with open_source(source) as stream:
                     found = self.whole(source.name, stream)
                 yield found
         except OSError as exc:

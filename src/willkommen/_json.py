@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from willkommen._german import json_reason_de
 from willkommen._headroom import headroom
 from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
 from willkommen._numbers import read_decimal, read_int
@@ -155,7 +156,7 @@ def _several_values(text: str, exc: json.JSONDecodeError) -> bool:
 
 def _decode_problem(text: str, exc: json.JSONDecodeError) -> Problem:
     reason = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-    reason_de = f"{exc.msg} (Zeile {exc.lineno}, Spalte {exc.colno})"
+    reason_de = f"{json_reason_de(exc.msg)} (Zeile {exc.lineno}, Spalte {exc.colno})"
     if _several_values(text, exc):
         # The usual cause: a JSON Lines export read as one document.
         reason += (

@@ -14,8 +14,9 @@ from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
     State,
@@ -28,16 +29,19 @@ from willkommen._typecheck import typed_fields
 DEFAULT_PROGRAM_ID = "willkommen-bei-freunden"
 
 
-def offering_dates_error(*, has_date: bool, has_start: bool, has_end: bool) -> tuple[str, str] | None:
+def offering_dates_error(
+    *, has_date: bool, has_start: bool, has_end: bool, planned: bool = False
+) -> tuple[str, str] | None:
     """Check the shape of an offering's dates; return ``(field, reason)`` or None.
 
-    An offering happens on one ``date`` or runs from ``start`` to ``end``
-    (domain.md, Offering). Both the model and the reader use this one check.
+    An offering happens on one ``date`` or runs from ``start`` to ``end``; a
+    planned one may have no date yet (see ``Offering``). The model, the
+    reader and the schema use this one check.
     """
     if has_date and (has_start or has_end):
         return ("start" if has_start else "end", "conflict")
     if not has_date and not has_start and not has_end:
-        return ("date", "missing")
+        return None if planned else ("date", "missing")
     if has_start != has_end:
         return ("end" if has_start else "start", "missing")
     return None
@@ -53,11 +57,11 @@ class Person:
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
-class Municipality:
+class LocalAuthority:
     """A local authority (*Kommune*) that carries an alliance."""
 
     name: str
-    kind: MunicipalityKind
+    kind: LocalAuthorityKind
     state: State
     ags: str | None = None
 
@@ -97,9 +101,15 @@ class Measure:
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Offering:
-    """One use of the program's offerings (*Angebot*), on a date or over a span."""
+    """One use of the program's offerings (*Angebot*), on a date or over a span.
+
+    ``status`` says whether it took place (``held``, the default: a held
+    offering has a date or a span) or is ``planned`` (it may have no date yet,
+    as the trainings Bautzen agreed on).
+    """
 
     type: OfferingType
+    status: OfferingStatus = OfferingStatus.HELD
     title: str | None = None
     date: dt.date | None = None
     start: dt.date | None = None
@@ -111,10 +121,11 @@ class Offering:
             has_date=self.date is not None,
             has_start=self.start is not None,
             has_end=self.end is not None,
+            planned=self.status is OfferingStatus.PLANNED,
         )
         if error is not None:
             field, reason = error
-            msg = f"'{field}' is {reason}: an offering has a date, or a start and an end"
+            msg = f"'{field}' is {reason}: a held offering has a date, or a start and an end"
             raise ValueError(msg)
 
 
@@ -133,7 +144,7 @@ class ProcessCoaching:
     """Process coaching (*Prozessbegleitung*) by an external coach."""
 
     coach: Person
-    #: None means the program's cap (WbF: 100 hours).
+    #: None means the budget is not known (format version 1 meant the program's cap).
     hours_budget: Decimal | None = None
     tasks: tuple[CoachingTask, ...] = ()
     sessions: tuple[CoachingSession, ...] = ()
@@ -168,7 +179,7 @@ class Alliance:
     id: str
     name: str | None = None
     program: str = DEFAULT_PROGRAM_ID
-    municipalities: tuple[Municipality, ...]
+    local_authorities: tuple[LocalAuthority, ...]
     origin: AllianceOrigin
     founded_on: dt.date | None = None
     partners: tuple[Partner, ...]

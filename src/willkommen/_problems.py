@@ -106,6 +106,9 @@ class Rule:
     reads: frozenset[str] | None = frozenset()
     replaces: str | None = None
     check: Callable[[Any, Any], Iterable[Finding]] | None = attrs.field(default=None, eq=False, repr=False)
+    #: Where the program decides how much a finding matters: its severity for a
+    #: program (or None), in place of ``severity``.
+    severity_for: Callable[[Any], Severity] | None = attrs.field(default=None, eq=False, repr=False)
 
     def problem(self, path: str, **values: object) -> Problem:
         """A problem of this code at *path*, its messages filled from *values*.
@@ -136,14 +139,14 @@ def _structural(  # noqa: PLR0913 - a catalogue entry has this many parts, all n
         message_de=message_de,
         fix=fix,
         fix_de=fix_de,
-        source="domain.md, structural codes",
+        source="willkommen: the data format",
     )
 
 
 TYPE = _structural(
     "type",
     "A value has the wrong JSON type.",
-    "Ein Wert hat den falschen JSON-Typ.",
+    "Ein Wert hat den falschen JSON-Datentyp.",
     "expected {expected}, got {value}",
     "erwartet: {expected_de}, erhalten: {value}",
     fix="Write the value as the type the format expects: text in quotes, numbers without, lists in [ ].",
@@ -161,13 +164,12 @@ MISSING = _structural(
 UNKNOWN_KEY = _structural(
     "unknown_key",
     "A key the model does not have; it is never ignored.",
-    "Ein Schlüssel, den das Modell nicht kennt; er wird nie übergangen.",
+    "Eine Angabe, die das Datenmodell nicht kennt; sie wird nie übergangen.",
     "unknown key {key}{hint}",
-    "unbekannter Schlüssel {key}{hint_de}",
+    "unbekannte Angabe {key}{hint_de}",
     fix="Check the key's spelling against the data format; remove it if the model has no such field.",
     fix_de=(
-        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie den Schlüssel, wenn das Modell kein "
-        "solches Feld hat."
+        "Prüfen Sie die Schreibweise am Datenformat; entfernen Sie die Angabe, wenn das Modell kein solches Feld hat."
     ),
 )
 INVALID_VALUE = _structural(
@@ -191,11 +193,11 @@ INVALID_DATE = _structural(
 DUPLICATE_KEY = _structural(
     "duplicate_key",
     "The same key twice in one JSON object.",
-    "Derselbe Schlüssel zweimal in einem JSON-Objekt.",
+    "Dieselbe Angabe zweimal in einem JSON-Objekt.",
     "key {key} appears {count} times in one object",
-    "Schlüssel {key} kommt {count}-mal in einem Objekt vor",
+    "Angabe {key} kommt {count}-mal im selben Objekt vor",
     fix="Keep the key once, with the value that is meant.",
-    fix_de="Behalten Sie den Schlüssel einmal, mit dem gemeinten Wert.",
+    fix_de="Behalten Sie die Angabe einmal, mit dem gemeinten Wert.",
 )
 INVALID_JSON = _structural(
     "invalid_json",
@@ -230,8 +232,8 @@ UNREADABLE_FILE = Rule(
         "ein defekter Link, ein anderer Ein-/Ausgabefehler."
     ),
     message="cannot read the file: {reason}",
-    message_de="Datei nicht lesbar: {reason}",
-    source="willkommen validate",
+    message_de="Datei nicht lesbar: {reason_de}",
+    source="willkommen: the command line",
     fix="Check that the file exists, is a regular file and that you may read it.",
     fix_de="Prüfen Sie, ob die Datei existiert, eine gewöhnliche Datei ist und Sie sie lesen dürfen.",
 )
@@ -245,7 +247,7 @@ DUPLICATE_ALLIANCE_ID = Rule(
     description_de="Zwei Datensätze, in einer Datei oder in mehreren, geben einem Bündnis dieselbe ID.",
     message="the alliance id {id} is used elsewhere too: {places}",
     message_de="die Bündnis-ID {id} kommt auch anderswo vor: {places_de}",
-    source="willkommen validate, across all files of a run",
+    source="willkommen: the command line, across all files of a run",
     fix="Give each alliance an id of its own, or keep one record of the alliance and merge the other into it.",
     fix_de=(
         "Geben Sie jedem Bündnis eine eigene ID, oder behalten Sie einen Datensatz des Bündnisses und führen "
@@ -266,11 +268,62 @@ FILE_TOO_LARGE = Rule(
     ),
     message="{what} holds more than {limit} bytes, the limit (--max-size): not checked{rest}",
     message_de="{what_de} enthält mehr als {limit} Bytes, die Grenze (--max-size): nicht geprüft{rest_de}",
-    source="willkommen validate",
+    source="willkommen: the command line",
     fix="Split the data into smaller files (JSON Lines: one alliance a line), or raise the limit with --max-size.",
     fix_de=(
         "Teilen Sie die Daten in kleinere Dateien (JSON Lines: ein Bündnis je Zeile), oder heben Sie die "
         "Grenze mit --max-size an."
+    ),
+)
+SCHEMA_OUTDATED = Rule(
+    code="schema_version.outdated",
+    severity=Severity.WARNING,
+    description="A document of an older format version: read after upgrading it in memory.",
+    description_de="Ein Dokument einer älteren Formatversion: gelesen, nachdem es im Speicher aktualisiert wurde.",
+    message="schema version {value} is outdated: read as version {current}; 'willkommen migrate' rewrites the file",
+    message_de=(
+        "Schemaversion {value} ist veraltet: gelesen als Version {current}; 'willkommen migrate' schreibt die Datei neu"
+    ),
+    source="willkommen: the format versions (docs/howto/format-versions.md)",
+    fix="Run 'willkommen migrate' on the file to write it as the current version.",
+    fix_de="Führen Sie 'willkommen migrate' für die Datei aus, um sie in der aktuellen Version zu schreiben.",
+)
+MIGRATION_CONFLICT = Rule(
+    code="migration.conflict",
+    severity=Severity.ERROR,
+    description="An older document holds a key that a newer version introduces; the migration drops it.",
+    description_de=(
+        "Ein älteres Dokument enthält eine Angabe, die eine neuere Version einführt; die Migration entfernt sie."
+    ),
+    message="key {key} is not part of the older version and means something else now: dropped, {instead}",
+    message_de="Angabe {key} gehört nicht zur älteren Version und bedeutet jetzt etwas anderes: entfernt, {instead_de}",
+    source="willkommen: the format versions (docs/howto/format-versions.md)",
+    fix="Remove the key from the older file, or write the file in the current version by hand.",
+    fix_de=(
+        "Entfernen Sie die Angabe aus der älteren Datei, oder schreiben Sie die Datei von Hand"
+        " in der aktuellen Version."
+    ),
+)
+MIGRATION_ASSUMED = Rule(
+    code="migration.assumed",
+    severity=Severity.WARNING,
+    description="The migration wrote out what the older version implied, which may not be a fact.",
+    description_de=(
+        "Die Migration hat ausgeschrieben, was die ältere Version stillschweigend annahm;"
+        " das ist nicht unbedingt belegt."
+    ),
+    message=(
+        "no hours budget: version 1 meant the program's cap, written as {cap} hours;"
+        " remove it if the budget is not known"
+    ),
+    message_de=(
+        "kein Stundenbudget: Version 1 meinte die Obergrenze des Programms, geschrieben als {cap_de} Stunden;"
+        " entfernen, wenn das Stundenbudget nicht bekannt ist"
+    ),
+    source="willkommen: the format versions (docs/howto/format-versions.md)",
+    fix="Keep the written budget if it is the alliance's; remove it if the budget is not known.",
+    fix_de=(
+        "Behalten Sie das Stundenbudget, wenn es das des Bündnisses ist; entfernen Sie es, wenn es nicht bekannt ist."
     ),
 )
 
@@ -284,7 +337,7 @@ def _sheet(code: str, description: str, description_de: str, message: str, messa
         description_de=description_de,
         message=message,
         message_de=message_de,
-        source="willkommen spreadsheets",
+        source="willkommen: spreadsheets (docs/howto/spreadsheets.md)",
         fix=fix,
         fix_de=fix_de,
     )
@@ -322,7 +375,10 @@ _SHEET_FIXES = {
     ),
     "sheet.unknown_parent": (
         "Enter the id exactly as in the row it refers to (the alliance's or the partner's ID column).",
-        "Die ID genau wie in der Zeile eintragen, auf die sie verweist (ID-Spalte des Bündnisses oder Partners).",
+        (
+            "Die ID genau wie in der Zeile eintragen, auf die sie verweist"
+            " (ID-Spalte des Bündnisses oder Bündnispartners)."
+        ),
     ),
     "sheet.duplicate_id": (
         "Give each alliance its own id, and change the rows of the other sheets to match.",
@@ -399,7 +455,8 @@ SHEET_DUPLICATE_COLUMN = _sheet(
 SHEET_UNKNOWN_PARENT = _sheet(
     "sheet.unknown_parent",
     "A row names a parent (an alliance, a partner) that no row of its sheet has, or that two rows have.",
-    "Eine Zeile nennt ein übergeordnetes Element (Bündnis, Partner), das keine Zeile oder zwei Zeilen haben.",
+    "Eine Zeile nennt ein übergeordnetes Element (Bündnis, Bündnispartner),"
+    " das in keiner oder in zwei Zeilen seines Blatts steht.",
     "{heading} {value} {reason} {sheet}",
     "{heading} {value} {reason_de} {sheet}",
 )
@@ -470,4 +527,7 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     FILE_TOO_LARGE,
     DUPLICATE_ALLIANCE_ID,
     *SHEET_CODES,
+    SCHEMA_OUTDATED,
+    MIGRATION_CONFLICT,
+    MIGRATION_ASSUMED,
 )

@@ -34,7 +34,7 @@ class ServiceOffice:
 def _offices_do_not_overlap(
     instance: "Program", attribute: "attrs.Attribute[tuple[ServiceOffice, ...]]", offices: tuple[ServiceOffice, ...]
 ) -> None:
-    # seed 003: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig."
+    # wbf-goals: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig."
     del instance, attribute
     seen: dict[State, str] = {}
     ids: set[str] = set()
@@ -50,12 +50,25 @@ def _offices_do_not_overlap(
             seen[state] = office.id
 
 
+def _workshop_size_is_a_range(
+    instance: "Program", attribute: "attrs.Attribute[tuple[int, ...] | None]", size: tuple[int, ...] | None
+) -> None:
+    del instance, attribute
+    if size is not None and (len(size) != 2 or not 0 <= size[0] <= size[1]):
+        msg = f"workshop_size must be a pair (fewest, most) with 0 <= fewest <= most, not {size!r}"
+        raise ValueError(msg)
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class Program:
     """A funding program whose alliances the rules check.
 
     ``states`` empty means nationwide; ``end`` None means open-ended;
-    ``coaching_hours_cap`` None means no cap.
+    ``coaching_hours_cap`` None means no cap; ``workshop_size`` is the usual
+    number of participants of an analysis workshop, ``(fewest, most)``, None
+    where the program names none. ``offices_complete`` false says that the
+    program has offices its data does not list, so that a consultation with an
+    unlisted office is a warning, not an error.
     """
 
     id: str
@@ -68,6 +81,8 @@ class Program:
     offering_types: frozenset[OfferingType]
     coaching_hours_cap: Decimal | None = None
     service_offices: tuple[ServiceOffice, ...] = attrs.field(default=(), validator=_offices_do_not_overlap)
+    offices_complete: bool = True
+    workshop_size: tuple[int, ...] | None = attrs.field(default=None, validator=_workshop_size_is_a_range)
     source: str = ""
 
     def office(self, office_id: str) -> ServiceOffice | None:
@@ -86,28 +101,34 @@ class Program:
 WILLKOMMEN_BEI_FREUNDEN = Program(
     id=DEFAULT_PROGRAM_ID,
     name="Willkommen bei Freunden – Bündnisse für junge Flüchtlinge",
-    # seeds 000, 001: "gemeinsames Programm der DKJS und des BMFSFJ"
+    # bautzen-agreement: "ein gemeinsames Programm der Deutschen Kinder- und Jugendstiftung und des
+    # Bundesministeriums für Familie, Senioren, Frauen und Jugend"
     carriers=("Deutsche Kinder- und Jugendstiftung", "Bundesministerium für Familie, Senioren, Frauen und Jugend"),
-    # BMFSFJ press release of the launch; seed 001: "bis Ende 2018"
+    # bmfsfj-launch: launched 2015-05-28; bautzen-agreement: "Programmlaufzeit (bis Ende 2018)"
     start=dt.date(2015, 5, 28),
     end=dt.date(2018, 12, 31),
-    # seed 003: the program is nationwide
+    # wbf-goals: "Servicebüros in Deutschland", for Kommunen in every Land: nationwide
     states=frozenset(),
-    # seed 003: "mindestens drei lokalen Akteuren"
+    # wbf-goals: "mindestens drei lokalen Akteuren"
     min_partners=3,
-    # seeds 002, 003: "fünf Arten von Angeboten"
+    # helmstedt-news, wbf-goals: "fünf Arten von Angeboten"
     offering_types=frozenset(OfferingType),
-    # seeds 000, 001: "im Umfang von bis zu 100 Stunden"
+    # bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden", documented for
+    # Bautzen only. A choice: the library assumes it as the cap of every WbF alliance.
     coaching_hours_cap=Decimal(100),
-    # seed 003: six offices; Köln and Magdeburg's regions are named there. Hamburg
-    # and Berlin exist; their states are unverified, so none are claimed.
+    # wbf-goals: six offices; Köln's and Magdeburg's regions are named there.
+    # servicebueros: Hamburg and Berlin exist; their Länder are unverified, so none
+    # are claimed. The two other offices are unknown: the list is incomplete.
     service_offices=(
         ServiceOffice(id="koeln", city="Köln", states=frozenset({State.NW})),
         ServiceOffice(id="magdeburg", city="Magdeburg", states=frozenset({State.SN, State.ST, State.TH})),
         ServiceOffice(id="hamburg", city="Hamburg"),
         ServiceOffice(id="berlin", city="Berlin"),
     ),
-    source="seeds 000-003; BMFSFJ press releases",
+    offices_complete=False,
+    # wbf-workshop: an analysis workshop gathers typically 8 to 20 local actors.
+    workshop_size=(8, 20),
+    source="bautzen-news, bautzen-agreement, wbf-goals, helmstedt-news, bmfsfj-launch, servicebueros",
 )
 
 # Copied on write, like the tag registry: a lookup sees the whole old table or the whole new one.
@@ -177,8 +198,8 @@ class ProgramError(WillkommenError, LookupError):
 
 
 def alliance_states(alliance: Alliance) -> frozenset[State]:
-    """The states the alliance's municipalities lie in."""
-    return frozenset(m.state for m in alliance.municipalities)
+    """The states the alliance's local authorities lie in."""
+    return frozenset(m.state for m in alliance.local_authorities)
 
 
 def responsible_office(alliance: Alliance, program: Program | None = None) -> ServiceOffice | None:
@@ -196,16 +217,20 @@ def responsible_office(alliance: Alliance, program: Program | None = None) -> Se
 
 
 def coaching_budget(alliance: Alliance, program: Program | None = None) -> Decimal | None:
-    """The hours the alliance's coaching may use: its own budget, else the program's cap."""
+    """The hours the alliance's coaching may use: its budget, or None where it is not known.
+
+    Since format version 2 an absent budget is unknown: the program's cap
+    (WbF: 100 hours, documented for Bautzen only) is an upper bound, not the
+    budget. *program* is kept for the signature of version 1.
+    """
+    del program
     if alliance.coaching is None:
         return None
-    if alliance.coaching.hours_budget is not None:
-        return alliance.coaching.hours_budget
-    return (program or get_program(alliance.program)).coaching_hours_cap
+    return alliance.coaching.hours_budget
 
 
 def coaching_hours_left(alliance: Alliance, program: Program | None = None) -> Decimal | None:
-    """Budget minus hours used; None without coaching or without any budget."""
+    """Budget minus hours used; None without coaching or where the budget is not known."""
     budget = coaching_budget(alliance, program)
     if budget is None or alliance.coaching is None:
         return None

@@ -6,6 +6,9 @@ alliances: memory stays flat for any number of records. Hours are added as
 exact decimals. Where the program's office map does not say which office is
 responsible, the alliance counts under an explicit "not assigned" row,
 never under a guess.
+An hours budget the data does not give is unknown (format version 2): it
+makes the budget and hours left of its office and of the totals unknown
+(None), counted under "budget unknown", never a partial sum.
 
 The writers put the rows out as CSV, Markdown, JSON or HTML, escaping every
 value from the data for its format (see ``_formats.py``).
@@ -20,7 +23,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from willkommen._enums import LabelledEnum, OfferingType, PartnerKind, State
+from willkommen._enums import LabelledEnum, OfferingStatus, OfferingType, PartnerKind, State
 from willkommen._formats import (
     Numeral,
     csv_dialect,
@@ -88,8 +91,11 @@ class StateRow:
 class OfficeRow:
     """The alliances one service office is responsible for; ``office`` None: the map does not say ("not assigned").
 
-    ``coached`` alliances have process coaching; the budget and the hours
-    left add up those whose budget is known (their own, else the program's cap).
+    ``coached`` alliances have process coaching; ``budget_unknown`` counts
+    those of them that give no hours budget (format version 2: unknown, not
+    the program's cap). The budget and the hours left are None (unknown)
+    when any coached alliance's budget is unknown, never a partial sum: so
+    hours left is always the budget minus the hours used.
     """
 
     program: str
@@ -97,9 +103,10 @@ class OfficeRow:
     city: str | None
     alliances: int = attrs.field(metadata=_TOTAL)
     coached: int = attrs.field(metadata=_TOTAL)
-    hours_budget: Decimal = attrs.field(metadata=_TOTAL)
+    budget_unknown: int = attrs.field(metadata=_TOTAL)
+    hours_budget: Decimal | None = attrs.field(metadata=_TOTAL)
     hours_used: Decimal = attrs.field(metadata=_TOTAL)
-    hours_left: Decimal = attrs.field(metadata=_TOTAL)
+    hours_left: Decimal | None = attrs.field(metadata=_TOTAL)
     sessions: int = attrs.field(metadata=_TOTAL)
 
 
@@ -107,6 +114,8 @@ class OfficeRow:
 class OfferingRow:
     """The offerings of one type in one year (``year`` None: not dated).
 
+    ``offerings`` counts held and planned ones, ``planned`` those of them
+    still planned (format version 2: a planned offering may have no date);
     ``participants`` adds up the counts given; ``without_participants``
     counts the offerings that give none.
     """
@@ -114,6 +123,7 @@ class OfferingRow:
     offering_type: OfferingType
     year: int | None
     offerings: int = attrs.field(metadata=_TOTAL)
+    planned: int = attrs.field(metadata=_TOTAL)
     participants: int = attrs.field(metadata=_TOTAL)
     without_participants: int = attrs.field(metadata=_TOTAL)
 
@@ -160,9 +170,7 @@ def _hours(alliance: Alliance, program: Program | None) -> tuple[Decimal | None,
     if alliance.coaching is None:
         return None, None, None
     used = alliance.coaching.hours_used
-    budget = alliance.coaching.hours_budget
-    if budget is None and program is not None:
-        budget = coaching_budget(alliance, program)
+    budget = coaching_budget(alliance, program)  # format version 2: absent is unknown, not the cap
     return budget, used, None if budget is None else budget - used
 
 
@@ -199,7 +207,7 @@ class Alliances(Aggregation):
             id=alliance.id,
             name=alliance.name,
             program=alliance.program,
-            local_authorities=tuple(m.name for m in alliance.municipalities),
+            local_authorities=tuple(m.name for m in alliance.local_authorities),
             states=tuple(sorted(alliance_states(alliance), key=_STATE_ORDER.__getitem__)),
             office=_office(alliance, program),
             partners=len(alliance.partners),
@@ -232,7 +240,7 @@ class States(Aggregation):
         key = next(iter(states)) if len(states) == 1 else None
         count = self.counts.setdefault(key, [0, 0])
         count[0] += 1
-        count[1] += len(alliance.municipalities)
+        count[1] += len(alliance.local_authorities)
         return ()
 
     def finish(self) -> Iterable[Row]:
@@ -249,9 +257,10 @@ class States(Aggregation):
 class _OfficeTotals:
     alliances: int = 0
     coached: int = 0
-    hours_budget: Decimal = Decimal(0)
+    budget_unknown: int = 0
+    hours_budget: Decimal | None = Decimal(0)
     hours_used: Decimal = Decimal(0)
-    hours_left: Decimal = Decimal(0)
+    hours_left: Decimal | None = Decimal(0)
     sessions: int = 0
 
 
@@ -275,7 +284,11 @@ class Offices(Aggregation):
             totals.coached += 1
             totals.hours_used += used or Decimal(0)
             totals.sessions += len(alliance.coaching.sessions)
-            if budget is not None and left is not None:
+            if budget is None or left is None:
+                # An unknown budget makes the office's budget unknown: no partial sum passes for the whole.
+                totals.budget_unknown += 1
+                totals.hours_budget = totals.hours_left = None
+            elif totals.hours_budget is not None and totals.hours_left is not None:
                 totals.hours_budget += budget
                 totals.hours_left += left
         return ()
@@ -328,12 +341,14 @@ class Offerings(Aggregation):
         """Count each offering of the alliance."""
         del valid
         for offering in alliance.offerings:
-            count = self.counts.setdefault((offering.type, _year(offering)), [0, 0, 0])
+            count = self.counts.setdefault((offering.type, _year(offering)), [0, 0, 0, 0])
             count[0] += 1
+            if offering.status is OfferingStatus.PLANNED:
+                count[1] += 1
             if offering.participants is None:
-                count[2] += 1
+                count[3] += 1
             else:
-                count[1] += offering.participants
+                count[2] += offering.participants
         return ()
 
     def finish(self) -> Iterable[Row]:
@@ -341,7 +356,9 @@ class Offerings(Aggregation):
         types = {t: i for i, t in enumerate(OfferingType)}
         keys = sorted(self.counts, key=lambda k: (types[k[0]], k[1] is None, k[1] or 0))
         return [
-            OfferingRow(offering_type=t, year=y, offerings=c[0], participants=c[1], without_participants=c[2])
+            OfferingRow(
+                offering_type=t, year=y, offerings=c[0], planned=c[1], participants=c[2], without_participants=c[3]
+            )
             for (t, y), c in ((k, self.counts[k]) for k in keys)
         ]
 
@@ -384,16 +401,39 @@ class Partners(Aggregation):
 AGGREGATIONS: dict[str, type[Aggregation]] = {a.kind: a for a in (Alliances, States, Offices, Offerings, Partners)}
 
 
-def totals(rows: Iterable[Row], row_type: type) -> dict[str, int | Decimal]:
-    """The sum of each field that adds up (None counts as nothing)."""
+Sum = int | Decimal | None
+
+
+def _unknown(row: Row, name: str) -> bool:
+    """Whether the row's *name* is an unknown hours budget (or hours left), not just nothing.
+
+    An alliance without coaching has no budget (None, counts as nothing); a
+    coached alliance or an office with None has an unknown one.
+    """
+    return (
+        name in {"hours_budget", "hours_left"}
+        and getattr(row, name) is None
+        and getattr(row, "hours_used", None) is not None
+    )
+
+
+def add_row(sums: dict[str, Sum], row: Row) -> None:
+    """Add a row's numbers to *sums*: None counts as nothing, an unknown budget makes its total unknown (None)."""
+    for name, total in sums.items():
+        value = getattr(row, name)
+        if _unknown(row, name):
+            sums[name] = None
+        elif value is not None and total is not None:
+            sums[name] = total + value
+
+
+def totals(rows: Iterable[Row], row_type: type) -> dict[str, Sum]:
+    """The sum of each field that adds up; a total over an unknown hours budget is unknown (None)."""
     names = [f.name for f in attrs.fields(row_type) if f.metadata.get("total")]
-    sums: dict[str, int | Decimal] = dict.fromkeys(names, 0)
+    sums: dict[str, Sum] = dict.fromkeys(names, 0)
     with decimal.localcontext(prec=_EXACT_DIGITS):
         for row in rows:
-            for name in names:
-                value = getattr(row, name)
-                if value is not None:
-                    sums[name] += value
+            add_row(sums, row)
     return sums
 
 
@@ -419,6 +459,8 @@ _HEADINGS = {
         "valid": "valid",
         "alliances": "alliances",
         "coached": "with coaching",
+        "budget_unknown": "budget unknown",
+        "planned": "planned",
         "sessions": "sessions",
         "offering_type": "type",
         "year": "year",
@@ -445,6 +487,8 @@ _HEADINGS = {
         "valid": "gültig",
         "alliances": "Bündnisse",
         "coached": "mit Prozessbegleitung",
+        "budget_unknown": "Stundenbudget unbekannt",
+        "planned": "geplant",
         "sessions": "Termine",
         "offering_type": "Art",
         "year": "Jahr",
@@ -565,14 +609,11 @@ class Writer:
         self.kind = kind
         self.row_type = row_type
         self.columns = column_names(row_type)
-        self.sums: dict[str, int | Decimal] = totals((), row_type)
+        self.sums: dict[str, Sum] = totals((), row_type)
 
     def add_to_totals(self, row: Row) -> None:
         """Add a row's numbers to the totals."""
-        for name in self.sums:
-            value = getattr(row, name)
-            if value is not None:
-                self.sums[name] += value
+        add_row(self.sums, row)
 
     def begin(self) -> None:
         """Before the first row."""

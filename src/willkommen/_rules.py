@@ -1,9 +1,9 @@
 """The rules of "Willkommen bei Freunden" and programs like it.
 
 Each rule is a plain function named after what it checks, registered with
-its code, severity, messages and the source it rests on (domain.md's rule
-table; the seeds in ``shared/seeds``). Limits come from the alliance's
-program (``context.program``), never from constants here.
+its code, severity, messages and the source it rests on, by the ids of
+``docs/sources.md``. Limits come from the alliance's program
+(``context.program``), never from constants here.
 """
 
 import datetime as dt
@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from willkommen._engine import Context, rule
-from willkommen._enums import MunicipalityKind, OfferingType, Severity
-from willkommen._model import Alliance, CoachingSession, CooperationAgreement, Measure, Municipality, Offering
+from willkommen._enums import LocalAuthorityKind, OfferingType, Severity
+from willkommen._german import count_de, count_en, number_de
+from willkommen._model import Alliance, CoachingSession, CooperationAgreement, LocalAuthority, Measure, Offering
 from willkommen._numbers import exact_sum
 from willkommen._problems import Finding, finding
-from willkommen._programs import Program, coaching_budget, responsible_office
+from willkommen._programs import Program, responsible_office
 from willkommen._text import quote
 
 ERROR = Severity.ERROR
@@ -33,7 +34,8 @@ def _runtime(program: Program) -> str:
 
 
 def _runtime_de(program: Program) -> str:
-    return f"{program.start.isoformat()} bis {program.end.isoformat() if program.end else 'offen'}"
+    end = program.end.strftime("%d.%m.%Y") if program.end else "offenes Ende"
+    return f"{program.start.strftime('%d.%m.%Y')} bis {end}"
 
 
 def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
@@ -56,34 +58,46 @@ def _hours_are_valid(hours: Decimal) -> bool:
     fix_de="Ergänzen Sie die fehlenden Partner; ein zweimal genannter Partner zählt einmal.",
     reads=("partners", "program"),
     description="The alliance has fewer distinct partners than its program asks for (WbF: 3).",
-    description_de="Das Bündnis hat weniger verschiedene Partner, als sein Programm verlangt (WbF: 3).",
-    message="{count} distinct partner(s); the program asks for at least {minimum}",
-    message_de="{count} verschiedene(r) Partner; das Programm verlangt mindestens {minimum}",
-    source='seed 003: "mindestens drei lokalen Akteuren"',
+    description_de="Das Bündnis hat weniger verschiedene Bündnispartner, als sein Programm verlangt (WbF: 3).",
+    message="the alliance has {partners}; the program asks for at least {minimum}",
+    message_de="das Bündnis hat {partners_de}; das Programm verlangt mindestens {minimum}",
+    source='wbf-goals: "mindestens drei lokalen Akteuren"',
 )
 def alliance_has_enough_partners(alliance: Alliance, context: Context) -> Iterator[Finding]:
     minimum = _program(context).min_partners
     distinct = {(p.name, p.organisation) for p in alliance.partners}
     if len(distinct) < minimum:
-        yield finding("partners", count=len(distinct), minimum=minimum)
+        count = len(distinct)
+        yield finding(
+            "partners",
+            partners=count_en(count, "partner", "distinct partners", none="no partner"),
+            partners_de=count_de(
+                count,
+                "Bündnispartner",
+                "verschiedene Bündnispartner",
+                none="keinen Bündnispartner",
+                single="nur einen Bündnispartner",
+            ),
+            minimum=minimum,
+        )
 
 
 @rule(
     Alliance,
-    "alliance.no_municipality",
+    "alliance.no_local_authority",
     ERROR,
     fix="Add the Kommune or Kommunen that carry the alliance.",
     fix_de="Ergänzen Sie die Kommune oder Kommunen, die das Bündnis tragen.",
-    reads=("municipalities",),
-    description="The alliance names no municipality.",
+    reads=("local_authorities",),
+    description="The alliance names no local authority.",
     description_de="Das Bündnis nennt keine Kommune.",
-    message="the alliance names no municipality",
+    message="the alliance names no local authority",
     message_de="das Bündnis nennt keine Kommune",
-    source="seed 003: the program supports Landkreise, Städte und Gemeinden",
+    source='wbf-goals: the program supports "Landkreise, Städte und Gemeinden"',
 )
-def alliance_has_a_municipality(alliance: Alliance, context: Context) -> Iterator[Finding]:
-    if not alliance.municipalities:
-        yield finding("municipalities")
+def alliance_has_a_local_authority(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if not alliance.local_authorities:
+        yield finding("local_authorities")
 
 
 @rule(
@@ -97,7 +111,7 @@ def alliance_has_a_municipality(alliance: Alliance, context: Context) -> Iterato
     description_de="Das Bündnis hat sich kein Ziel gesetzt.",
     message="the alliance has no goal",
     message_de="das Bündnis hat kein Ziel",
-    source="seeds 000, 001: goals fixed in the cooperation agreement",
+    source="bautzen-news, bautzen-agreement: the goals are fixed in the cooperation agreement",
 )
 def alliance_has_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if not alliance.goals:
@@ -112,10 +126,10 @@ def alliance_has_goals(alliance: Alliance, context: Context) -> Iterator[Finding
     fix_de="Setzen Sie lead auf die ID eines Partners des Bündnisses, oder entfernen Sie es.",
     reads=("lead", "partners"),
     description="The lead (Federführung) names no partner of the alliance.",
-    description_de="Die Federführung nennt keinen Partner des Bündnisses.",
+    description_de="Die Federführung nennt keinen Bündnispartner des Bündnisses.",
     message="lead {value} is not the id of a partner",
-    message_de="Federführung {value} ist keine Partner-ID",
-    source="seed 002: Federführung der Stabsstelle Integration",
+    message_de="Federführung {value} ist nicht die ID eines Bündnispartners",
+    source='helmstedt-news: "unter der Federführung der Stabstelle Integration"',
 )
 def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if alliance.lead is not None and alliance.lead not in {p.id for p in alliance.partners}:
@@ -130,10 +144,10 @@ def alliance_lead_is_a_partner(alliance: Alliance, context: Context) -> Iterator
     fix_de="Geben Sie jedem Partner, jedem Ziel und jeder Maßnahme eine eigene ID im Bündnis.",
     reads=(),
     description="Two partners, two goals or two measures share an id.",
-    description_de="Zwei Partner, zwei Ziele oder zwei Maßnahmen haben dieselbe ID.",
+    description_de="Zwei Bündnispartner, zwei Ziele oder zwei Maßnahmen haben dieselbe ID.",
     message="id {value} is used already at index {first}",
-    message_de="ID {value} ist schon an Index {first} vergeben",
-    source="domain.md: ids are unique in their alliance, so references are unambiguous",
+    message_de="ID {value} ist schon an Position {first} vergeben",
+    source="willkommen: ids are unique in their alliance, so that references are unambiguous",
 )
 def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Finding]:
     # Each list is checked on its own, so one unreadable list hides nothing else.
@@ -155,10 +169,10 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     fix_de="Entfernen Sie den zweiten Eintrag, oder unterscheiden Sie beide durch ihre Organisation.",
     reads=("partners",),
     description="The same partner (name and organisation) appears twice.",
-    description_de="Derselbe Partner (Name und Organisation) kommt zweimal vor.",
+    description_de="Derselbe Bündnispartner (Name und Organisation) kommt zweimal vor.",
     message="partner {value} appears already at index {first}",
-    message_de="Partner {value} kommt schon an Index {first} vor",
-    source='seed 003: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
+    message_de="Bündnispartner {value} kommt schon an Position {first} vor",
+    source='wbf-goals: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
 )
 def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iterator[Finding]:
     seen: dict[tuple[str, str | None], int] = {}
@@ -173,22 +187,22 @@ def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iter
     "alliance.state_not_in_program",
     ERROR,
     fix="Check the Kommune's state, and the program the alliance names.",
-    fix_de="Prüfen Sie das Land der Kommune und das Programm, das das Bündnis nennt.",
-    reads=("municipalities", "program"),
-    description="A municipality lies in a state outside the program's states.",
-    description_de="Eine Kommune liegt in einem Land außerhalb der Länder des Programms.",
+    fix_de="Prüfen Sie das Bundesland der Kommune und das Programm, das das Bündnis nennt.",
+    reads=("local_authorities", "program"),
+    description="A local authority lies in a state outside the program's states.",
+    description_de="Eine Kommune liegt in einem Bundesland außerhalb der Bundesländer des Programms.",
     message="state {value} is not one of the program's states ({states})",
-    message_de="Land {value} gehört nicht zu den Ländern des Programms ({states})",
-    source="domain.md: Program.states (empty: nationwide)",
+    message_de="Bundesland {value} gehört nicht zu den Bundesländern des Programms ({states})",
+    source="willkommen: a program names its Länder (none: nationwide)",
 )
 def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
     if not program.states:
         return
     states = ", ".join(sorted(program.states))
-    for index, municipality in enumerate(alliance.municipalities):
-        if municipality.state not in program.states:
-            yield finding("municipalities", index, "state", value=quote(municipality.state.value), states=states)
+    for index, local_authority in enumerate(alliance.local_authorities):
+        if local_authority.state not in program.states:
+            yield finding("local_authorities", index, "state", value=quote(local_authority.state.value), states=states)
 
 
 # --- measures ---------------------------------------------------------------
@@ -204,8 +218,8 @@ def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iter
     description="A measure names a goal the alliance does not have.",
     description_de="Eine Maßnahme nennt ein Ziel, das das Bündnis nicht hat.",
     message="goal {value} is not the id of a goal of the alliance",
-    message_de="Ziel {value} ist keine Ziel-ID des Bündnisses",
-    source="seeds 000, 001: measures serve the agreed goals",
+    message_de="Ziel {value} ist nicht die ID eines Ziels des Bündnisses",
+    source='bautzen-news: "Um die Vorgaben zu erfüllen, hat das Bündnis bereits konkrete Maßnahmen vereinbart"',
 )
 def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
     goal_ids = {goal.id for goal in alliance.goals}
@@ -226,28 +240,35 @@ def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator
     description_de="Eine Maßnahme dient keinem Ziel.",
     message="measure {value} serves no goal",
     message_de="Maßnahme {value} dient keinem Ziel",
-    source="seeds 000, 001: measures are agreed to reach the goals",
+    source="bautzen-news: measures are agreed to reach the goals",
 )
 def measure_serves_a_goal(measure: Measure, context: Context) -> Iterator[Finding]:
     if not measure.goals:
         yield finding("goals", value=quote(measure.id))
 
 
-# --- municipalities ---------------------------------------------------------
+# --- local_authorities ---------------------------------------------------------
 
 # Destatis, Gemeindeverzeichnis: the Kreisschlüssel has 5 digits (LL R KK), the
 # Amtlicher Gemeindeschlüssel 8 (LL R KK GGG).
-_AGS_LENGTH = {MunicipalityKind.DISTRICT: 5}
+_AGS_LENGTH = {LocalAuthorityKind.DISTRICT: 5}
 
 
-def _ags_is_well_formed(municipality: Municipality) -> bool:
-    ags = municipality.ags
-    return ags is not None and ags.isascii() and ags.isdigit() and len(ags) == _AGS_LENGTH.get(municipality.kind, 8)
+def _key_name(local_authority: LocalAuthority) -> tuple[str, str]:
+    """What the key of this kind of Kommune is called, in English and German."""
+    if local_authority.kind is LocalAuthorityKind.DISTRICT:
+        return "district key", "Kreisschlüssel"
+    return "AGS", "Gemeindeschlüssel"
+
+
+def _ags_is_well_formed(local_authority: LocalAuthority) -> bool:
+    ags = local_authority.ags
+    return ags is not None and ags.isascii() and ags.isdigit() and len(ags) == _AGS_LENGTH.get(local_authority.kind, 8)
 
 
 @rule(
-    Municipality,
-    "municipality.ags_format",
+    LocalAuthority,
+    "local_authority.ags_format",
     ERROR,
     fix=(
         "Give a Landkreis its 5-digit Kreisschlüssel and every other kind its 8-digit AGS (Destatis, "
@@ -258,72 +279,83 @@ def _ags_is_well_formed(municipality: Municipality) -> bool:
         "AGS (Destatis, Gemeindeverzeichnis)."
     ),
     reads=(),
-    description="The key is not 5 digits for a district, or not 8 digits for any other kind.",
-    description_de="Der Schlüssel hat nicht 5 Ziffern (Landkreis) bzw. 8 Ziffern (alle anderen Arten).",
-    message="key {value} is not {digits} digits, as a {kind} has",
-    message_de="Schlüssel {value} hat nicht {digits} Ziffern wie bei {kind_de}",
-    source="Destatis Gemeindeverzeichnis: Kreisschlüssel LLRKK, AGS LLRKKGGG",
+    description="The key is not 5 digits for a district (Kreisschlüssel), or not 8 digits for any other kind (AGS).",
+    description_de=(
+        "Der Kreisschlüssel eines Landkreises hat nicht 5 Ziffern oder der Gemeindeschlüssel"
+        " einer anderen Kommune nicht 8 Ziffern."
+    ),
+    message="{key} {value} does not have {digits} digits (kind: {kind})",
+    message_de="{key_de} {value} hat nicht {digits} Ziffern (Art der Kommune: {kind_de})",
+    source="destatis-ags: Kreisschlüssel LLRKK, Amtlicher Gemeindeschlüssel LLRKKGGG",
 )
-def municipality_key_is_well_formed(municipality: Municipality, context: Context) -> Iterator[Finding]:
-    if municipality.ags is not None and not _ags_is_well_formed(municipality):
+def key_is_well_formed(local_authority: LocalAuthority, context: Context) -> Iterator[Finding]:
+    if local_authority.ags is not None and not _ags_is_well_formed(local_authority):
         yield finding(
             "ags",
-            value=quote(municipality.ags),
-            digits=_AGS_LENGTH.get(municipality.kind, 8),
-            kind=municipality.kind.value,
-            kind_de=municipality.kind.label_de,
+            value=quote(local_authority.ags),
+            digits=_AGS_LENGTH.get(local_authority.kind, 8),
+            key=_key_name(local_authority)[0],
+            key_de=_key_name(local_authority)[1],
+            kind=local_authority.kind.value,
+            kind_de=local_authority.kind.label_de,
         )
 
 
 @rule(
-    Municipality,
-    "municipality.ags_state_mismatch",
+    LocalAuthority,
+    "local_authority.ags_state_mismatch",
     ERROR,
     fix="Check the key and the state: the key begins with the state's Land key (Sachsen 14, Niedersachsen 03).",
     fix_de=(
         "Prüfen Sie Schlüssel und Land: Der Schlüssel beginnt mit dem Landesschlüssel (Sachsen 14, Niedersachsen 03)."
     ),
     reads=(),
-    description="The key's first two digits are not the Land key of the municipality's state.",
-    description_de="Die ersten zwei Ziffern des Schlüssels sind nicht der Landesschlüssel des Landes der Kommune.",
-    message="key {value} starts with {prefix}, but {state} has the Land key {land_key}",
-    message_de="Schlüssel {value} beginnt mit {prefix}, aber {state} hat den Landesschlüssel {land_key}",
-    source="Destatis Gemeindeverzeichnis: the AGS opens with the Land key (01 SH ... 16 TH)",
+    description="The key's first two digits are not the Land key of the local authority's state.",
+    description_de=(
+        "Die ersten zwei Ziffern des Kreis- oder Gemeindeschlüssels sind nicht der Landesschlüssel"
+        " des Bundeslandes der Kommune."
+    ),
+    message="{key} {value} starts with {prefix}, but {state} has the Land key {land_key}",
+    message_de="{key_de} {value} beginnt mit {prefix}, aber {state_de} hat den Landesschlüssel {land_key}",
+    source="destatis-ags: the key opens with the Land key (01 SH … 16 TH)",
 )
-def municipality_key_matches_state(municipality: Municipality, context: Context) -> Iterator[Finding]:
-    if _ags_is_well_formed(municipality):
-        assert municipality.ags is not None
-        if municipality.ags[:2] != municipality.state.land_key:
+def key_matches_state(local_authority: LocalAuthority, context: Context) -> Iterator[Finding]:
+    if _ags_is_well_formed(local_authority):
+        assert local_authority.ags is not None
+        if local_authority.ags[:2] != local_authority.state.land_key:
             yield finding(
                 "ags",
-                value=quote(municipality.ags),
-                prefix=municipality.ags[:2],
-                state=municipality.state.value,
-                land_key=municipality.state.land_key,
+                value=quote(local_authority.ags),
+                prefix=local_authority.ags[:2],
+                key=_key_name(local_authority)[0],
+                key_de=_key_name(local_authority)[1],
+                state=local_authority.state.value,
+                state_de=local_authority.state.label_de,
+                land_key=local_authority.state.land_key,
             )
 
 
 @rule(
-    Municipality,
-    "municipality.ags_free_city",
+    LocalAuthority,
+    "local_authority.ags_free_city",
     ERROR,
     fix="Check the key or the kind: the AGS of a kreisfreie Stadt ends in 000.",
     fix_de="Prüfen Sie den Schlüssel oder die Art: Der AGS einer kreisfreien Stadt endet auf 000.",
     reads=(),
     description="A district-free city's key does not end in 000.",
-    description_de="Der Schlüssel einer kreisfreien Stadt endet nicht auf 000.",
-    message="key {value} of a district-free city does not end in 000",
-    message_de="Schlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
-    source="Destatis Gemeindeverzeichnis: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
+    description_de="Der Gemeindeschlüssel einer kreisfreien Stadt endet nicht auf 000.",
+    message="AGS {value} of a district-free city does not end in 000",
+    message_de="Gemeindeschlüssel {value} einer kreisfreien Stadt endet nicht auf 000",
+    source="destatis-ags: a kreisfreie Stadt is its own Kreis, Gemeinde 000",
 )
-def municipality_free_city_key_ends_in_000(municipality: Municipality, context: Context) -> Iterator[Finding]:
+def free_city_key_ends_in_000(local_authority: LocalAuthority, context: Context) -> Iterator[Finding]:
     if (
-        municipality.kind is MunicipalityKind.DISTRICT_FREE_CITY
-        and _ags_is_well_formed(municipality)
-        and municipality.ags is not None
-        and not municipality.ags.endswith("000")
+        local_authority.kind is LocalAuthorityKind.DISTRICT_FREE_CITY
+        and _ags_is_well_formed(local_authority)
+        and local_authority.ags is not None
+        and not local_authority.ags.endswith("000")
     ):
-        yield finding("ags", value=quote(municipality.ags))
+        yield finding("ags", value=quote(local_authority.ags))
 
 
 # --- offerings --------------------------------------------------------------
@@ -340,7 +372,7 @@ def municipality_free_city_key_ends_in_000(municipality: Municipality, context: 
     description_de="Die Angebotsart gehört nicht zu den Angeboten des Programms.",
     message="offering type {value} is not offered by the program",
     message_de="Angebotsart {value} bietet das Programm nicht an",
-    source='seeds 002, 003: "fünf Arten von Angeboten"',
+    source='helmstedt-news, wbf-goals: "fünf Arten von Angeboten"',
 )
 def offerings_are_in_program(alliance: Alliance, context: Context) -> Iterator[Finding]:
     offered = _program(context).offering_types
@@ -360,7 +392,7 @@ def offerings_are_in_program(alliance: Alliance, context: Context) -> Iterator[F
     description_de="Ein Angebot liegt außerhalb der Programmlaufzeit.",
     message="{value} lies outside the program's runtime {runtime}",
     message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
-    source='seed 001: runtime "bis Ende 2018"; BMFSFJ: launch 2015-05-28',
+    source='bmfsfj-launch, bautzen-agreement: launched 2015-05-28, "Programmlaufzeit (bis Ende 2018)"',
 )
 def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -371,30 +403,40 @@ def offerings_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
                 yield _outside(program, day, "offerings", index, field)
 
 
-# The program's website: an analysis workshop gathers typically 8-20 local actors.
-_WORKSHOP_SIZE = range(8, 21)
-
-
 @rule(
     Offering,
     "offering.participants",
     WARNING,
     fix="Check the number of participants; this is a warning, the record stays valid.",
     fix_de="Prüfen Sie die Zahl der Teilnehmenden; dies ist eine Warnung, der Datensatz bleibt gültig.",
-    reads=(),
-    description="An analysis workshop with fewer than 8 or more than 20 participants.",
-    description_de="Ein Analyseworkshop mit weniger als 8 oder mehr als 20 Teilnehmenden.",
-    message="{value} participants; an analysis workshop typically has 8 to 20",
-    message_de="{value} Teilnehmende; ein Analyseworkshop hat üblicherweise 8 bis 20",
-    source="program website: analysis workshops with typically 8-20 local actors",
+    reads=("offerings", "program"),
+    description=(
+        "An analysis workshop with fewer or more participants than the program's usual workshop size"
+        " (WbF: 8 to 20; checked only where the program names one)."
+    ),
+    description_de=(
+        "Ein Analyseworkshop mit weniger oder mehr Teilnehmenden, als im Programm üblich"
+        " (WbF: 8 bis 20; nur geprüft, wo das Programm eine Größe nennt)."
+    ),
+    message="{value} participants; an analysis workshop of the program typically has {fewest} to {most}",
+    message_de="{value_de} Teilnehmende; ein Analyseworkshop des Programms hat üblicherweise {fewest} bis {most}",
+    source="wbf-workshop: analysis workshops with typically 8 to 20 local actors",
 )
 def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Finding]:
+    size = _program(context).workshop_size
     if (
-        offering.type is OfferingType.ANALYSIS_WORKSHOP
+        size is not None
+        and offering.type is OfferingType.ANALYSIS_WORKSHOP
         and offering.participants is not None
-        and offering.participants not in _WORKSHOP_SIZE
+        and not size[0] <= offering.participants <= size[1]
     ):
-        yield finding("participants", value=quote(offering.participants))
+        yield finding(
+            "participants",
+            value=quote(offering.participants),
+            value_de=number_de(offering.participants),
+            fewest=size[0],
+            most=size[1],
+        )
 
 
 # --- process coaching -------------------------------------------------------
@@ -407,14 +449,18 @@ def workshop_has_usual_size(offering: Offering, context: Context) -> Iterator[Fi
     fix="Give a positive budget no larger than the program's cap.",
     fix_de="Geben Sie ein positives Budget an, das die Obergrenze des Programms nicht übersteigt.",
     reads=("coaching", "program"),
-    description="The coaching's hours budget exceeds the program's cap (WbF: 100) or is not positive.",
+    description=(
+        "The coaching's hours budget exceeds the program's cap (WbF: 100, assumed from the Bautzen agreement)"
+        " or is not positive."
+    ),
     description_de=(
-        "Das Stundenbudget der Prozessbegleitung übersteigt die Obergrenze des Programms (WbF: 100)"
+        "Das Stundenbudget der Prozessbegleitung übersteigt die Obergrenze des Programms"
+        " (WbF: 100, angenommen nach der Bautzener Kooperationsvereinbarung)"
         " oder ist nicht positiv."
     ),
-    message="hours budget {value} is not more than 0 and at most {cap}",
-    message_de="Stundenbudget {value} ist nicht größer als 0 und höchstens {cap}",
-    source='seeds 000, 001: "im Umfang von bis zu 100 Stunden"',
+    message="hours budget {value} {fault}",
+    message_de="Stundenbudget {value_de} {fault_de}",
+    source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator[Finding]:
     coaching = alliance.coaching
@@ -422,8 +468,24 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
         return
     budget = coaching.hours_budget
     cap = _program(context).coaching_hours_cap
-    if not _hours_are_valid(budget) or (cap is not None and budget > cap):
-        yield finding("coaching", "hours_budget", value=quote(budget), cap=cap if cap is not None else "∞")
+    if not _hours_are_valid(budget):
+        yield finding(
+            "coaching",
+            "hours_budget",
+            value=quote(budget),
+            value_de=number_de(budget),
+            fault="is not positive",
+            fault_de="ist nicht positiv",
+        )
+    elif cap is not None and budget > cap:
+        yield finding(
+            "coaching",
+            "hours_budget",
+            value=quote(budget),
+            value_de=number_de(budget),
+            fault=f"exceeds the cap of {cap} hours",
+            fault_de=f"übersteigt die Obergrenze von {number_de(cap)} Stunden",
+        )
 
 
 @rule(
@@ -433,21 +495,38 @@ def coaching_budget_within_cap(alliance: Alliance, context: Context) -> Iterator
     fix="Check the sessions' hours and the budget.",
     fix_de="Prüfen Sie die Stunden der Termine und das Budget.",
     reads=("coaching", "program"),
-    description="The coaching sessions' hours add up to more than the budget.",
-    description_de="Die Stunden der Sitzungen übersteigen zusammen das Budget.",
-    message="sessions use {used} hours, more than the budget of {budget}",
-    message_de="die Sitzungen umfassen {used} Stunden, mehr als das Budget von {budget}",
-    source='seeds 000, 001: "im Umfang von bis zu 100 Stunden"',
+    description=(
+        "The coaching sessions' hours add up to more than the budget, or, where the budget is not known,"
+        " more than the program's cap."
+    ),
+    description_de=(
+        "Die Stunden der Sitzungen übersteigen zusammen das Stundenbudget oder, wo dieses nicht bekannt ist,"
+        " die Obergrenze des Programms."
+    ),
+    message="sessions use {used} hours, more than {limit}",
+    message_de="die Sitzungen umfassen {used_de} Stunden, mehr als {limit_de}",
+    source='bautzen-news, bautzen-agreement: "im Umfang von bis zu 100 Stunden" (documented for Bautzen only)',
 )
 def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Finding]:
-    budget = coaching_budget(alliance, _program(context))
-    if alliance.coaching is None or budget is None or not _hours_are_valid(budget):
+    coaching = alliance.coaching
+    if coaching is None:
         return
-    hours = [s.hours for s in alliance.coaching.sessions]
+    budget = coaching.hours_budget
+    # An unknown budget is at most the cap: hours beyond the cap are beyond any budget.
+    limit = budget if budget is not None else _program(context).coaching_hours_cap
+    if limit is None or not _hours_are_valid(limit):
+        return
+    hours = [s.hours for s in coaching.sessions]
     # A session with unusable hours is coaching.session_hours' to report.
-    # Summed exactly in the library's own decimal context, whatever the caller's precision.
-    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > budget:
-        yield finding("coaching", "sessions", used=used, budget=budget)
+    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > limit:
+        if budget is not None:
+            phrases = (f"the budget of {limit} hours", f"das Stundenbudget von {number_de(limit)} Stunden")
+        else:
+            phrases = (
+                f"the program's cap of {limit} hours",
+                f"die Obergrenze des Programms von {number_de(limit)} Stunden",
+            )
+        yield finding("coaching", "sessions", used=used, used_de=number_de(used), limit=phrases[0], limit_de=phrases[1])
 
 
 @rule(
@@ -458,14 +537,14 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
     fix_de="Geben Sie die Stunden des Termins als positive Zahl an, etwa 2.5.",
     reads=(),
     description="A session's hours are not a positive, finite number.",
-    description_de="Die Stunden einer Sitzung sind keine positive, endliche Zahl.",
+    description_de="Die Stundenzahl einer Sitzung ist keine positive, endliche Zahl.",
     message="hours {value} are not a positive, finite number",
-    message_de="Stunden {value} sind keine positive, endliche Zahl",
-    source="domain.md: hours are exact positive decimals",
+    message_de="Stundenzahl {value_de} ist keine positive, endliche Zahl",
+    source="willkommen: hours are exact positive decimals",
 )
 def session_hours_are_positive(session: CoachingSession, context: Context) -> Iterator[Finding]:
     if not _hours_are_valid(session.hours):
-        yield finding("hours", value=quote(session.hours))
+        yield finding("hours", value=quote(session.hours), value_de=number_de(quote(session.hours)))
 
 
 @rule(
@@ -479,7 +558,7 @@ def session_hours_are_positive(session: CoachingSession, context: Context) -> It
     description_de="Eine Sitzung der Prozessbegleitung liegt außerhalb der Programmlaufzeit.",
     message="{value} lies outside the program's runtime {runtime}",
     message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
-    source='seed 001: runtime "bis Ende 2018"; BMFSFJ: launch 2015-05-28',
+    source='bmfsfj-launch, bautzen-agreement: launched 2015-05-28, "Programmlaufzeit (bis Ende 2018)"',
 )
 def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if alliance.coaching is None:
@@ -504,7 +583,7 @@ def sessions_within_runtime(alliance: Alliance, context: Context) -> Iterator[Fi
     description_de="Die Kooperationsvereinbarung ist außerhalb der Programmlaufzeit unterzeichnet.",
     message="{value} lies outside the program's runtime {runtime}",
     message_de="{value} liegt außerhalb der Programmlaufzeit {runtime_de}",
-    source="seeds 000, 001: agreement signed within the program (Bautzen, 2017-09-26)",
+    source="bautzen-agreement: the agreement is signed within the program (Bautzen, 2017-09-26)",
 )
 def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -520,17 +599,33 @@ def agreement_within_runtime(alliance: Alliance, context: Context) -> Iterator[F
     fix_de="Nennen Sie alle, die unterzeichnet haben: die Kommunen und den Programmträger.",
     reads=(),
     description="The cooperation agreement has fewer than two signatories.",
-    description_de="Die Kooperationsvereinbarung hat weniger als zwei Unterzeichnende.",
-    message="{count} signatory(ies); an agreement needs at least 2",
-    message_de="{count} Unterzeichnende; eine Vereinbarung braucht mindestens 2",
-    source="seeds 000, 001: signed by the Kommunen and DKJS",
+    description_de="Die Kooperationsvereinbarung hat weniger als zwei unterzeichnende Personen.",
+    message="the agreement has {signatories}; it needs at least 2",
+    message_de="die Kooperationsvereinbarung nennt {signatories_de}; nötig sind mindestens 2",
+    source="bautzen-news, bautzen-agreement: signed by the Kommunen and the DKJS",
 )
 def agreement_has_two_signatories(agreement: CooperationAgreement, context: Context) -> Iterator[Finding]:
     if len(agreement.signatories) < 2:
-        yield finding("signatories", count=len(agreement.signatories))
+        count = len(agreement.signatories)
+        yield finding(
+            "signatories",
+            signatories=count_en(count, "signatory", "signatories", none="no signatory"),
+            signatories_de=count_de(
+                count,
+                "unterzeichnende Person",
+                "unterzeichnende Personen",
+                none="keine unterzeichnende Person",
+                single="nur eine unterzeichnende Person",
+            ),
+        )
 
 
 # --- consultations ----------------------------------------------------------
+
+
+def _unknown_office_severity(program: Program | None) -> Severity:
+    # An office the data does not list may still be one of the program's, if the list is incomplete.
+    return WARNING if program is not None and not program.offices_complete else ERROR
 
 
 @rule(
@@ -540,18 +635,32 @@ def agreement_has_two_signatories(agreement: CooperationAgreement, context: Cont
     fix="Use the id of one of the program's service offices.",
     fix_de="Verwenden Sie die ID eines Servicebüros des Programms.",
     reads=("consultations", "program"),
-    description="A consultation names an office that is not one of the program's service offices.",
-    description_de="Ein Erstgespräch nennt ein Büro, das kein Servicebüro des Programms ist.",
-    message="office {value} is not a service office of the program ({offices})",
-    message_de="Büro {value} ist kein Servicebüro des Programms ({offices})",
-    source="seed 003: six regional Servicebüros",
+    severity_for=_unknown_office_severity,
+    description=(
+        "A consultation names an office that is not one of the program's service offices"
+        " (a warning where the program's list of offices is incomplete, as WbF's)."
+    ),
+    description_de=(
+        "Ein Erstgespräch nennt ein Servicebüro, das nicht zu den Servicebüros des Programms gehört"
+        " (eine Warnung, wo die Liste der Servicebüros des Programms unvollständig ist, wie bei WbF)."
+    ),
+    message="office {value} is not a service office of the program (known: {offices})",
+    message_de="{value} ist kein Servicebüro des Programms (bekannt: {offices_de})",
+    source='wbf-goals, servicebueros: "sechs Servicebüros"; four are known by name',
 )
 def consultations_name_known_offices(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
-    offices = ", ".join(o.id for o in program.service_offices) or "none"
+    offices = ", ".join(o.id for o in program.service_offices)
     for index, consultation in enumerate(alliance.consultations):
         if program.office(consultation.office) is None:
-            yield finding("consultations", index, "office", value=quote(consultation.office), offices=offices)
+            yield finding(
+                "consultations",
+                index,
+                "office",
+                value=quote(consultation.office),
+                offices=offices or "none",
+                offices_de=offices or "keine",
+            )
 
 
 @rule(
@@ -559,19 +668,19 @@ def consultations_name_known_offices(alliance: Alliance, context: Context) -> It
     "consultation.wrong_office",
     WARNING,
     fix="Check the office: the one responsible for the alliance's state is expected.",
-    fix_de="Prüfen Sie das Büro: Erwartet wird das für das Land des Bündnisses zuständige.",
-    reads=("consultations", "municipalities", "program"),
+    fix_de="Prüfen Sie das Servicebüro: Erwartet wird das für das Bundesland des Bündnisses zuständige.",
+    reads=("consultations", "local_authorities", "program"),
     description=(
         "The consultation's office is not the one responsible for the alliance's state"
         " (checked only where that is known)."
     ),
     description_de=(
-        "Das Büro des Erstgesprächs ist nicht das für das Land des Bündnisses zuständige"
+        "Das Servicebüro des Erstgesprächs ist nicht das für das Bundesland des Bündnisses zuständige"
         " (nur geprüft, wo das bekannt ist)."
     ),
     message="office {value} is not responsible for this alliance; {responsible} is",
-    message_de="Büro {value} ist für dieses Bündnis nicht zuständig, sondern {responsible}",
-    source='seed 003: "Jedes Büro ist für eine bestimmte Region zuständig"',
+    message_de="Servicebüro {value} ist für dieses Bündnis nicht zuständig, sondern {responsible}",
+    source='wbf-goals: "Jedes Büro ist für eine bestimmte Region im Bundesgebiet zuständig"',
 )
 def consultations_with_responsible_office(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
@@ -596,10 +705,12 @@ def consultations_with_responsible_office(alliance: Alliance, context: Context) 
     fix_de="Prüfen Sie die Daten: Ein Ende liegt nach seinem Beginn, Termine liegen nach der Gründung.",
     reads=(),
     description="An end before its start, or a coaching session before the alliance was founded.",
-    description_de="Ein Ende vor seinem Beginn oder eine Sitzung vor der Gründung des Bündnisses.",
+    description_de=(
+        "Ein Ende vor seinem Beginn oder eine Sitzung der Prozessbegleitung vor der Gründung des Bündnisses."
+    ),
     message="{value} comes before {before}",
     message_de="{value} liegt vor {before_de}",
-    source="domain.md: dates in order",
+    source="willkommen: dates in order",
 )
 def dates_in_order(alliance: Alliance, context: Context) -> Iterator[Finding]:
     if context.readable("offerings"):

@@ -1,7 +1,7 @@
 """A run over many inputs: every record read and checked, and the ids compared across records.
 
 When repeated ids are looked for and more than one record may be read, the
-ids are read first (see ``docs/decisions/0003-ids-across-records.md``), then
+ids are read first (see ``docs/decisions/0005-ids-across-records.md``), then
 the records; an input that can be read only once (standard input, a pipe named
 on the command line) is copied to a temporary file for that.
 """

@@ -31,8 +31,8 @@ from typing import Any
 
 import attrs
 
-from willkommen._api import SCHEMA_VERSION
 from willkommen._enums import LabelledEnum
+from willkommen._migrate import SCHEMA_VERSION
 from willkommen._model import Alliance, Offering, offering_dates_error
 from willkommen._programs import programs
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
@@ -70,11 +70,11 @@ def _labels_de(cls: type[enum.Enum]) -> str:
     return f" German labels: {'; '.join(labels)}." if labels else ""
 
 
-def _offering_dates() -> list[JSONSchema]:
+def _offering_dates(*, planned: bool) -> list[JSONSchema]:
     """The allowed combinations of ``date``, ``start`` and ``end``, from the model's own check."""
     variants = []
     for has_date, has_start, has_end in itertools.product((True, False), repeat=3):
-        if offering_dates_error(has_date=has_date, has_start=has_start, has_end=has_end) is not None:
+        if offering_dates_error(has_date=has_date, has_start=has_start, has_end=has_end, planned=planned) is not None:
             continue
         shown = {"date": has_date, "start": has_start, "end": has_end}
         variant: JSONSchema = {"properties": {}, "required": []}
@@ -179,8 +179,10 @@ class _Builder:
             "additionalProperties": False,
         }
         if issubclass(cls, Offering):
-            # An offering has a date, or a start and an end (domain.md, Offering).
-            schema["oneOf"] = _offering_dates()
+            # A held offering has a date, or a start and an end; a planned one may have none (see ``Offering``).
+            schema["if"] = {"properties": {"status": {"const": "planned"}}, "required": ["status"]}
+            schema["then"] = {"oneOf": _offering_dates(planned=True)}
+            schema["else"] = {"oneOf": _offering_dates(planned=False)}
         return schema
 
 
@@ -190,7 +192,7 @@ def json_schema(cls: type = Alliance) -> JSONSchema:
     Generated from the model and the tags registered now: import extension
     modules first so that their subclasses are in it. Where a class is
     expected, a tagged subclass may stand if it names its tag under ``"$type"``.
-    The document's top object also carries ``"schema_version": 1``.
+    The document's top object also carries ``"schema_version": 2``.
     """
     builder = _Builder()
     version = {"schema_version": {"const": SCHEMA_VERSION, "type": "integer"}}

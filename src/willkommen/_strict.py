@@ -253,16 +253,17 @@ def _is_optional(tp: Any) -> bool:
 
 def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:
     """The problem of a ``$type`` that names no class allowed here."""
-    tags = ", ".join(repr(tag) for tag in tagged_classes(base)) or "none"
+    tags = ", ".join(repr(tag) for tag in tagged_classes(base))
     return StructureProblem(
         INVALID_VALUE,
         value=quote(value[TAG_KEY]),
         expected=(
-            f"a tag declared for {base.__qualname__} or a subclass ({tags}); a tag of your own extension"
+            f"a tag declared for {base.__qualname__} or a subclass ({tags or 'none'}); a tag of your own extension"
             " is known once its module is imported (willkommen validate --import MODULE)"
         ),
         expected_de=(
-            f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags}); der Typname einer"
-            " eigenen Erweiterung ist bekannt, sobald ihr Modul importiert ist (willkommen validate --import MODUL)"
+            f"ein für {base.__qualname__} oder eine Unterklasse erklärter Typname ({tags or 'keiner'});"
+            " der Typname einer eigenen Erweiterung ist bekannt, sobald ihr Modul importiert ist"
+            " (willkommen validate --import MODUL)"
         ),
     )

@@ -17,13 +17,13 @@ import functools
 from collections.abc import Iterable
 from typing import TypeVar
 
-from willkommen._enums import MunicipalityKind, PartnerKind, Theme
+from willkommen._enums import LocalAuthorityKind, PartnerKind, Theme
 
 #: German terms of the glossary that are not already a member's label, by member.
 TERMS_DE: dict[enum.Enum, tuple[str, ...]] = {
-    MunicipalityKind.DISTRICT: ("Kreis", "Landkreis"),
-    MunicipalityKind.TOWN: ("Stadt", "Große Kreisstadt"),
-    MunicipalityKind.DISTRICT_FREE_CITY: ("Kreisfreie Stadt",),
+    LocalAuthorityKind.DISTRICT: ("Kreis", "Landkreis"),
+    LocalAuthorityKind.TOWN: ("Stadt", "Große Kreisstadt"),
+    LocalAuthorityKind.DISTRICT_FREE_CITY: ("Kreisfreie Stadt",),
     PartnerKind.IMMIGRATION_OFFICE: ("Ausländeramt",),
     PartnerKind.EDUCATION_OFFICE: ("Bildungsbüro",),
     PartnerKind.INTEGRATION_OFFICE: (
@@ -42,7 +42,7 @@ TERMS_DE: dict[enum.Enum, tuple[str, ...]] = {
 #: suggested only where the object has it.
 KEYS_DE: dict[str, tuple[str, ...]] = {
     "state": ("Bundesland", "Land"),
-    "municipalities": ("Kommunen", "Kommune", "Gemeinden"),
+    "local_authorities": ("Kommunen", "Kommune", "Gemeinden", "municipalities"),
     "partners": ("Bündnispartner", "Partner"),
     "lead": ("Federführung",),
     "ags": ("Gemeindeschlüssel", "Amtlicher Gemeindeschlüssel", "Kreisschlüssel"),

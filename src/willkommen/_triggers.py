@@ -78,6 +78,23 @@ def _change(document: dict[str, Any], pointer: str, value: object) -> None:
         node[key] = value
 
 
+def _example_v1() -> dict[str, Any]:
+    """The example alliance as format version 1 wrote it: municipalities, offerings without a status, all dated."""
+    document = example_document()
+    document["schema_version"] = 1
+    v1: dict[str, Any] = {
+        ("municipalities" if key == "local_authorities" else key): value for key, value in document.items()
+    }
+    v1["offerings"] = [
+        {key: value for key, value in offering.items() if key != "status"}
+        for offering in document["offerings"]
+        if offering.get("status") != "planned"
+    ]
+    return v1
+
+
+_V1 = "the example alliance as format version 1 wrote it"
+
 _NARROW = "with `import willkommen.nrw`, whose program covers Nordrhein-Westfalen and analysis workshops only"
 
 TRIGGERS: tuple[Trigger, ...] = (
@@ -87,15 +104,30 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger(code="unknown_key", path="/partners/0/email", changes=(("/partners/0/email", "info@example.org"),)),
     Trigger(code="invalid_value", path="/origin", changes=(("/origin", "neu"),)),
     Trigger(code="invalid_date", path="/agreement/signed_on", changes=(("/agreement/signed_on", "26.09.2017"),)),
-    Trigger(code="duplicate_key", path="/id", text='{"schema_version": 1, "id": "a", "id": "b"}'),
-    Trigger(code="invalid_json", path="", text='{"schema_version": 1,}'),
-    # The rules of domain.md.
+    Trigger(code="duplicate_key", path="/id", text='{"schema_version": 2, "id": "a", "id": "b"}'),
+    Trigger(code="invalid_json", path="", text='{"schema_version": 2,}'),
+    Trigger(code="schema_version.outdated", path="/schema_version", base=_example_v1, base_name=_V1),
+    Trigger(
+        code="migration.conflict",
+        path="/offerings/0/status",
+        changes=(("/offerings/0/status", "planned"),),
+        base=_example_v1,
+        base_name=_V1,
+    ),
+    Trigger(
+        code="migration.assumed",
+        path="/coaching",
+        changes=(("/coaching/hours_budget", Delete()),),
+        base=_example_v1,
+        base_name=_V1,
+    ),
+    # The built-in rules.
     Trigger(
         code="alliance.too_few_partners",
         path="/partners",
         changes=(("/partners", Truncate(2)), ("/lead", None)),
     ),
-    Trigger(code="alliance.no_municipality", path="/municipalities", changes=(("/municipalities", []),)),
+    Trigger(code="alliance.no_local_authority", path="/local_authorities", changes=(("/local_authorities", []),)),
     Trigger(code="alliance.no_goals", path="/goals", changes=(("/goals", []), ("/measures", []))),
     Trigger(code="alliance.unknown_lead", path="/lead", changes=(("/lead", "nobody"),)),
     Trigger(code="alliance.duplicate_id", path="/goals/2/id", changes=(("/goals/2/id", "uebergang"),)),
@@ -106,22 +138,26 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
     Trigger(
         code="alliance.state_not_in_program",
-        path="/municipalities/0/state",
+        path="/local_authorities/0/state",
         changes=(("/program", "gemeinsam-klappts"),),
         note=_NARROW,
     ),
     Trigger(code="measure.unknown_goal", path="/measures/0/goals/0", changes=(("/measures/0/goals", ["nope"]),)),
     Trigger(code="measure.no_goal", path="/measures/0/goals", changes=(("/measures/0/goals", []),)),
-    Trigger(code="municipality.ags_format", path="/municipalities/0/ags", changes=(("/municipalities/0/ags", "1462"),)),
     Trigger(
-        code="municipality.ags_state_mismatch",
-        path="/municipalities/1/ags",
-        changes=(("/municipalities/1/ags", "05625020"),),
+        code="local_authority.ags_format",
+        path="/local_authorities/0/ags",
+        changes=(("/local_authorities/0/ags", "1462"),),
     ),
     Trigger(
-        code="municipality.ags_free_city",
-        path="/municipalities/1/ags",
-        changes=(("/municipalities/1/kind", "district_free_city"),),
+        code="local_authority.ags_state_mismatch",
+        path="/local_authorities/1/ags",
+        changes=(("/local_authorities/1/ags", "05625020"),),
+    ),
+    Trigger(
+        code="local_authority.ags_free_city",
+        path="/local_authorities/1/ags",
+        changes=(("/local_authorities/1/kind", "district_free_city"),),
     ),
     Trigger(
         code="offering.not_in_program",
@@ -177,8 +213,8 @@ def _leverkusen() -> dict[str, Any]:
 NRW_TRIGGERS = (
     Trigger(
         code="nrw.outside_nrw",
-        path="/municipalities/0/state",
-        changes=(("/municipalities/0/state", "DE-NI"),),
+        path="/local_authorities/0/state",
+        changes=(("/local_authorities/0/state", "DE-NI"),),
         base=_leverkusen,
         base_name="the Leverkusen alliance (`willkommen.nrw.example_document()`)",
     ),

@@ -8,19 +8,21 @@ rules::
 
     alliance = willkommen.loads(text)   # "$type": "nrw-alliance" gives an NrwAlliance
 
-Source: seed 004 (Leverkusen) and domain.md. The initiative of the NRW
-ministry for children, family, refugees and integration (MKFFI) started in
-September 2018; each Kommune forms a local alliance run by a coordinating
-office (*geschäftsführende Stelle*), usually the Kommunales
-Integrationszentrum, for young adults aged 18 up to 27, especially those
-with *Aufenthaltsgestattung* or *Duldung*.
+Sources (``docs/sources.md``): ``leverkusen-news``, ``nrw-launch``,
+``steinfurt-ki`` and ``sgb8``. The initiative of the NRW ministry for
+children, family, refugees and integration (MKFFI) was initiated in September
+2018 and launched on 11 September 2018; each Kommune forms a local alliance
+run by a coordinating office (*geschäftsführende Stelle*), in Leverkusen the
+Kommunales Integrationszentrum, for refugees "zwischen 18 und 27 Jahren"
+(read as 18 up to, not including, 27), especially those with
+*Aufenthaltsgestattung* or *Duldung*.
 """
 
 import copy
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -43,6 +45,7 @@ from willkommen import (
     typed_fields,
 )
 from willkommen._text import quote
+from willkommen.migrations import StepResult, moved, register_migration, rename_key
 
 __all__ = [
     "GEMEINSAM_KLAPPTS",
@@ -55,22 +58,27 @@ __all__ = [
 GEMEINSAM_KLAPPTS = register_program(
     Program(
         id="gemeinsam-klappts",
-        name="Gemeinsam klappt's – Integrationschancen für junge volljährige Geflüchtete",
+        # nrw-launch, steinfurt-ki: the Land's name; leverkusen-news calls the initiative
+        # "Integrationschancen für junge volljährige Flüchtlinge". The name joins the two.
+        name="Gemeinsam klappt's – Integrationschancen für junge volljährige Flüchtlinge",
         carriers=("Ministerium für Kinder, Familie, Flüchtlinge und Integration des Landes Nordrhein-Westfalen",),
-        # seed 004: initiated in September 2018; domain.md: from 2018-09-11, three years.
+        # leverkusen-news: initiated in September 2018; nrw-launch: launched 2018-09-11.
         start=dt.date(2018, 9, 11),
-        # Three years from the start is 2021-09-10, but the end is reported only as
-        # "2022". The runtime ends with 2022, so that no activity the sources place in
-        # 2022 is flagged; see docs/extending.md.
+        # steinfurt-ki: "bis zum Jahr 2022". A choice: no source gives a day, so the
+        # runtime ends with 2022 and no activity placed in 2022 is flagged.
         end=dt.date(2022, 12, 31),
         states=frozenset({State.NW}),
-        # Not stated in the seed: the alliance-size minimum of WbF is assumed.
+        # A choice: no source says how many partners an NRW alliance needs; WbF's
+        # three (wbf-goals) are assumed.
         min_partners=3,
-        # seed 004 names only the Starter-Workshop, an analysis of the local situation.
+        # leverkusen-news names only the Starter-Workshop, an analysis of the local situation.
         offering_types=frozenset({OfferingType.ANALYSIS_WORKSHOP}),
         coaching_hours_cap=None,
+        # A choice: no source names offices of the initiative, nor a usual workshop size.
         service_offices=(),
-        source="seed 004 (Leverkusen); domain.md",
+        offices_complete=True,
+        workshop_size=None,
+        source="leverkusen-news, nrw-launch, steinfurt-ki",
     )
 )
 
@@ -86,12 +94,15 @@ class ResidenceStatus(LabelledEnum):
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
 class TargetGroup:
-    """Whom the alliance serves: an age range and residence statuses (seed 004)."""
+    """Whom the alliance serves: an age range, and the residence statuses it focuses on (``leverkusen-news``)."""
 
     age_min: int
     age_max_exclusive: int
-    residence_statuses: tuple[ResidenceStatus, ...] = ()
-    #: How many live in the Kommune (Leverkusen: 1,048).
+    #: The statuses the alliance turns to especially ("Besonders für ..."): a focus,
+    #: not the statuses of the people counted in ``count`` (version 1: ``residence_statuses``).
+    focus_statuses: tuple[ResidenceStatus, ...] = ()
+    #: How many of the age group live in the Kommune, whatever their status
+    #: (Leverkusen: 1,048).
     count: int | None = None
 
 
@@ -113,9 +124,9 @@ tighten(
     NrwAlliance,
     new_code="nrw.outside_nrw",
     program=lambda program: attrs.evolve(program, states=frozenset({State.NW})),
-    description="A municipality of an NRW alliance lies outside Nordrhein-Westfalen.",
+    description="A local authority of an NRW alliance lies outside Nordrhein-Westfalen.",
     description_de="Eine Kommune eines NRW-Bündnisses liegt außerhalb Nordrhein-Westfalens.",
-    source="seed 004: an initiative of the state of Nordrhein-Westfalen",
+    source="nrw-launch, leverkusen-news: an initiative of the Land Nordrhein-Westfalen",
 )
 
 
@@ -127,10 +138,10 @@ tighten(
     fix_de="Setzen Sie coordinating_office auf die ID eines Partners des Bündnisses.",
     reads=("coordinating_office", "partners"),
     description="The coordinating office (geschäftsführende Stelle) is not a partner of the alliance.",
-    description_de="Die geschäftsführende Stelle ist kein Partner des Bündnisses.",
+    description_de="Die geschäftsführende Stelle ist kein Bündnispartner des Bündnisses.",
     message="coordinating office {value} is not the id of a partner",
-    message_de="geschäftsführende Stelle {value} ist keine Partner-ID",
-    source='seed 004: the KI "koordiniert die Initiative und fungiert als geschäftsführende Stelle"',
+    message_de="geschäftsführende Stelle {value} ist nicht die ID eines Bündnispartners",
+    source='leverkusen-news: the KI "koordiniert die Initiative" and "fungiert als geschäftsführende Stelle"',
 )
 def coordinating_office_is_a_partner(alliance: NrwAlliance, context: Context) -> Iterator[Finding]:
     if alliance.coordinating_office not in {p.id for p in alliance.partners}:
@@ -149,8 +160,8 @@ def coordinating_office_is_a_partner(alliance: NrwAlliance, context: Context) ->
         "Die geschäftsführende Stelle ist keine Integrationsstelle (üblich: das Kommunale Integrationszentrum)."
     ),
     message="coordinating office {value} is a {kind}, not an integration_office",
-    message_de="geschäftsführende Stelle {value} ist vom Typ {kind_de}, nicht Integrationsstelle",
-    source="seed 004: the Kommunales Integrationszentrum runs the alliance",
+    message_de="geschäftsführende Stelle {value} ist der Art {kind_de}, nicht Integrationsstelle",
+    source="leverkusen-news, steinfurt-ki: the Kommunales Integrationszentrum runs the alliance",
 )
 def coordinating_office_is_an_integration_office(alliance: NrwAlliance, context: Context) -> Iterator[Finding]:
     partner = next((p for p in alliance.partners if p.id == alliance.coordinating_office), None)
@@ -163,7 +174,8 @@ def coordinating_office_is_an_integration_office(alliance: NrwAlliance, context:
         )
 
 
-# seed 004: "Flüchtlinge im Alter zwischen 18 und 27 Jahren"; domain.md: 18 up to, not including, 27.
+# leverkusen-news: "Flüchtlingen im Alter zwischen 18 und 27 Jahren". A choice: read as young
+# adults in the sense of sgb8, 18 up to, not including, 27.
 _AGE_MIN = 18
 _AGE_MAX_EXCLUSIVE = 27
 
@@ -179,7 +191,7 @@ _AGE_MAX_EXCLUSIVE = 27
     description_de="Die Altersspanne der Zielgruppe liegt nicht in 18 ≤ Alter < 27 oder ist leer.",
     message="age {value} is outside the initiative's range 18 ≤ age < 27, or the range is empty",
     message_de="Alter {value} liegt außerhalb der Spanne 18 ≤ Alter < 27 der Initiative oder die Spanne ist leer",
-    source='seed 004: "Flüchtlinge im Alter zwischen 18 und 27 Jahren"',
+    source='leverkusen-news, sgb8: "zwischen 18 und 27 Jahren", read as 18 ≤ age < 27',
 )
 def target_group_ages_within_range(alliance: NrwAlliance, context: Context) -> Iterator[Finding]:
     group = alliance.target_group
@@ -189,16 +201,17 @@ def target_group_ages_within_range(alliance: NrwAlliance, context: Context) -> I
         yield finding("target_group", "age_max_exclusive", value=quote(group.age_max_exclusive))
 
 
-# seed 004: Leverkusen, its partners, the Kommunales Integrationszentrum as
-# coordinating office, and its 1,048 young refugees aged 18 to 27. The
-# workshop's date is not in the seed: spring 2019 is assumed (see the title).
+# leverkusen-news: Leverkusen, the Kommunales Integrationszentrum as coordinating
+# office, and its 1,048 refugees aged 18 to 27 (all statuses). Choices: the partners
+# are the invitees of the Starter-Workshop and those who held it with the KI; the
+# workshop's date is not in the source, spring 2019 is assumed (see the title).
 _LEVERKUSEN = """
 {
-  "schema_version": 1,
+  "schema_version": 2,
   "$type": "nrw-alliance",
   "id": "leverkusen",
   "program": "gemeinsam-klappts",
-  "municipalities": [
+  "local_authorities": [
     {
       "name": "Leverkusen",
       "kind": "district_free_city",
@@ -274,7 +287,7 @@ _LEVERKUSEN = """
   "target_group": {
     "age_min": 18,
     "age_max_exclusive": 27,
-    "residence_statuses": [
+    "focus_statuses": [
       "permission_to_stay",
       "toleration"
     ],
@@ -301,12 +314,31 @@ _LEVERKUSEN = """
   "offerings": [
     {
       "type": "analysis_workshop",
+      "status": "held",
       "title": "Starter-Workshop im Rathaus (das Datum nennt die Quelle nicht; Frühjahr 2019 angenommen)",
       "date": "2019-05-17"
     }
   ]
 }
 """
+
+
+@register_migration(1, 2, type="nrw-alliance")
+def target_group_1_to_2(document: Mapping[str, Any]) -> StepResult:
+    """The target group's ``residence_statuses`` are ``focus_statuses``: a focus, not the counted group.
+
+    Leverkusen's 1,048 are all refugees aged 18 to 27; the statuses name whom
+    the alliance turns to especially (``leverkusen-news``: "Besonders für ...").
+    """
+    group = document.get("target_group")
+    if not isinstance(group, dict):
+        return StepResult(dict(document))
+    renamed, problems = rename_key(group, "residence_statuses", "focus_statuses", at="/target_group")
+    return StepResult(
+        {**document, "target_group": renamed},
+        tuple(problems),
+        moved("/target_group/residence_statuses", "/target_group/focus_statuses"),
+    )
 
 
 @functools.cache
@@ -316,5 +348,5 @@ def _parsed() -> dict[str, Any]:
 
 
 def example_document() -> dict[str, Any]:
-    """A fresh copy of the Leverkusen alliance (seed 004), valid and free of warnings."""
+    """A fresh copy of the Leverkusen alliance (``leverkusen-news``), valid and free of warnings."""
     return copy.deepcopy(_parsed())

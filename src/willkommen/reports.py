@@ -58,7 +58,7 @@ class Report(Generic[RowT]):
     footer: Footer
 
     def totals(self) -> dict[str, object]:
-        """The sum of each column that adds up."""
+        """The sum of each column that adds up; None where it adds an unknown hours budget (or hours left)."""
         return dict(totals(self.rows, AGGREGATIONS[self.kind].row_type))
 
 

@@ -27,12 +27,13 @@ from typing import IO, Any, Literal
 
 import attrs
 
-from willkommen._api import SCHEMA_VERSION, dump
+from willkommen._api import dump
 from willkommen._api import load as load_document
 from willkommen._api import read as read_document
 from willkommen._errors import MissingExtraError, ValidationError, WillkommenError
 from willkommen._example import example_document
 from willkommen._layout import Lang, LayoutError, fold, layout
+from willkommen._migrate import SCHEMA_VERSION
 from willkommen._model import Alliance
 from willkommen._problems import Problem
 from willkommen._sheets import (

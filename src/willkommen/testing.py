@@ -22,8 +22,9 @@ from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
     Horizon,
+    LocalAuthorityKind,
     MeasureStatus,
-    MunicipalityKind,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
     State,
@@ -35,8 +36,8 @@ from willkommen._model import (
     Consultation,
     CooperationAgreement,
     Goal,
+    LocalAuthority,
     Measure,
-    Municipality,
     Offering,
     Partner,
     Person,
@@ -47,7 +48,7 @@ from willkommen._programs import WILLKOMMEN_BEI_FREUNDEN, Program
 __all__ = [
     "alliances",
     "hours",
-    "municipalities",
+    "local_authorities",
     "partners",
     "persons",
     "texts",
@@ -78,25 +79,25 @@ def persons() -> st.SearchStrategy[Person]:
 
 
 @st.composite
-def _municipality(draw: st.DrawFn, state: State) -> Municipality:
-    kind = draw(st.sampled_from(MunicipalityKind))
+def _local_authority(draw: st.DrawFn, state: State) -> LocalAuthority:
+    kind = draw(st.sampled_from(LocalAuthorityKind))
     digits = st.text("0123456789", min_size=1, max_size=1)
     ags: str | None
     if draw(st.booleans()):
         ags = None
-    elif kind is MunicipalityKind.DISTRICT:
+    elif kind is LocalAuthorityKind.DISTRICT:
         ags = state.land_key + "".join(draw(st.lists(digits, min_size=3, max_size=3)))
-    elif kind is MunicipalityKind.DISTRICT_FREE_CITY:
+    elif kind is LocalAuthorityKind.DISTRICT_FREE_CITY:
         ags = state.land_key + "".join(draw(st.lists(digits, min_size=3, max_size=3))) + "000"
     else:
         ags = state.land_key + "".join(draw(st.lists(digits, min_size=6, max_size=6)))
-    return Municipality(name=draw(texts()), kind=kind, state=state, ags=ags)
+    return LocalAuthority(name=draw(texts()), kind=kind, state=state, ags=ags)
 
 
-def municipalities(state: State | None = None) -> st.SearchStrategy[Municipality]:
-    """A municipality whose key (if any) fits its kind and state."""
+def local_authorities(state: State | None = None) -> st.SearchStrategy[LocalAuthority]:
+    """A local authority whose key (if any) fits its kind and state."""
     states = st.just(state) if state is not None else st.sampled_from(State)
-    return states.flatmap(_municipality)
+    return states.flatmap(_local_authority)
 
 
 def _partner(partner_id: str, name: str) -> st.SearchStrategy[Partner]:
@@ -130,10 +131,16 @@ def _offering(draw: st.DrawFn, program: Program) -> Offering:
         st.none() | (st.integers(8, 20) if kind is OfferingType.ANALYSIS_WORKSHOP else st.integers(0, 500))
     )
     title = draw(st.none() | texts())
-    if draw(st.booleans()):
-        return Offering(type=kind, title=title, date=draw(_runtime_dates(program)), participants=participants)
+    status = draw(st.sampled_from(OfferingStatus))
+    shape = draw(st.sampled_from(("date", "span", "none") if status is OfferingStatus.PLANNED else ("date", "span")))
+    if shape == "none":
+        # A planned offering may have no date yet.
+        return Offering(type=kind, status=status, title=title, participants=participants)
+    if shape == "date":
+        day = draw(_runtime_dates(program))
+        return Offering(type=kind, status=status, title=title, date=day, participants=participants)
     first, second = sorted(draw(st.lists(_runtime_dates(program), min_size=2, max_size=2)))
-    return Offering(type=kind, title=title, start=first, end=second, participants=participants)
+    return Offering(type=kind, status=status, title=title, start=first, end=second, participants=participants)
 
 
 @st.composite
@@ -172,7 +179,7 @@ def alliances(draw: st.DrawFn, program: Program = WILLKOMMEN_BEI_FREUNDEN) -> Al
     """A valid alliance of *program*: no rule of the catalogue reports an error."""
     states = sorted(program.states) if program.states else list(State)
     state = draw(st.sampled_from(states))
-    places = tuple(draw(st.lists(municipalities(state), min_size=1, max_size=3)))
+    places = tuple(draw(st.lists(local_authorities(state), min_size=1, max_size=3)))
     members = draw(partners(min_size=max(program.min_partners, 1)))
     goal_ids = draw(st.lists(_ids(), min_size=1, max_size=4, unique=True))
     goals = tuple(
@@ -221,7 +228,7 @@ def alliances(draw: st.DrawFn, program: Program = WILLKOMMEN_BEI_FREUNDEN) -> Al
         id=draw(_ids()),
         name=draw(st.none() | texts()),
         program=program.id,
-        municipalities=places,
+        local_authorities=places,
         origin=draw(st.sampled_from(AllianceOrigin)),
         founded_on=founded_on,
         partners=members,

@@ -7,6 +7,7 @@ keys of a data file (``docs/glossary.md`` gives the German terms).
 
 import datetime as dt
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 
@@ -23,28 +24,30 @@ from willkommen._enums import (
     Theme,
 )
 from willkommen._numbers import exact_sum
+from willkommen._plan import ShapeCheck, enforce_shape
 from willkommen._typecheck import typed_fields
 
 #: The id of the program an alliance belongs to when its data names none.
 DEFAULT_PROGRAM_ID = "willkommen-bei-freunden"
 
 
+#: An offering happens on one ``date`` or runs from ``start`` to ``end``; a planned one
+#: may have no date yet (see ``Offering``). Declared on the class, so that the type plan
+#: gives it to the model, the reader and the schema alike.
+OFFERING_DATES = ShapeCheck(
+    groups=(("date",), ("start", "end")),
+    unless=("status", OfferingStatus.PLANNED),
+    expected="either a date, or a start and an end",
+    expected_de="entweder ein Datum oder Beginn und Ende",
+)
+
+
 def offering_dates_error(
     *, has_date: bool, has_start: bool, has_end: bool, planned: bool = False
 ) -> tuple[str, str] | None:
-    """Check the shape of an offering's dates; return ``(field, reason)`` or None.
-
-    An offering happens on one ``date`` or runs from ``start`` to ``end``; a
-    planned one may have no date yet (see ``Offering``). The model, the
-    reader and the schema use this one check.
-    """
-    if has_date and (has_start or has_end):
-        return ("start" if has_start else "end", "conflict")
-    if not has_date and not has_start and not has_end:
-        return None if planned else ("date", "missing")
-    if has_start != has_end:
-        return ("end" if has_start else "start", "missing")
-    return None
+    """Check the shape of an offering's dates; return ``(field, reason)`` or None (see ``OFFERING_DATES``)."""
+    present = {"date": has_date, "start": has_start, "end": has_end}
+    return OFFERING_DATES.error(present.__getitem__, exempt=planned)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)
@@ -108,6 +111,8 @@ class Offering:
     as the trainings Bautzen agreed on).
     """
 
+    __willkommen_shape__: ClassVar[ShapeCheck] = OFFERING_DATES
+
     type: OfferingType
     status: OfferingStatus = OfferingStatus.HELD
     title: str | None = None
@@ -116,17 +121,7 @@ class Offering:
     end: dt.date | None = None
     participants: int | None = None
 
-    def __attrs_post_init__(self) -> None:
-        error = offering_dates_error(
-            has_date=self.date is not None,
-            has_start=self.start is not None,
-            has_end=self.end is not None,
-            planned=self.status is OfferingStatus.PLANNED,
-        )
-        if error is not None:
-            field, reason = error
-            msg = f"'{field}' is {reason}: a held offering has a date, or a start and an end"
-            raise ValueError(msg)
+    __attrs_post_init__ = enforce_shape
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed_fields)

@@ -175,7 +175,7 @@ def _vocabulary(willkommen: Any, nrw: Any) -> list[str]:
         nrw.ResidenceStatus,
     ):
         words.update(str(m.value) for m in enum_class)
-    for program in willkommen.programs():
+    for program in willkommen.programs.registered():
         words.add(program.id)
         words.update(o.id for o in program.service_offices)
     return sorted(words)

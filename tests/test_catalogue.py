@@ -54,22 +54,36 @@ STRUCTURAL = {
 
 def test_the_catalogue_holds_every_code_of_the_domain() -> None:
     """Every rule of domain.md is there with its severity, and every structural code."""
-    catalogue = {rule.code: rule.severity.value for rule in willkommen.rules()}
+    catalogue = {rule.code: rule.severity.value for rule in willkommen.rules.catalogue()}
     assert DOMAIN_RULES.items() <= catalogue.items()
     assert catalogue.keys() >= STRUCTURAL
 
 
+@pytest.mark.parametrize("code", ["type", "alliance.too_few_partners", "nrw.age_range"])
+def test_get_rule_finds_an_entry_by_its_code(code: str) -> None:
+    """A structural code, a built-in rule and an extension's rule are each found by their code."""
+    assert willkommen.rules.get_rule(code).code == code
+
+
+def test_get_rule_names_what_is_missing() -> None:
+    """An unknown code is a RuleError; a code format version 2 renamed says its new name."""
+    with pytest.raises(willkommen.RuleError, match="catalogue"):
+        willkommen.rules.get_rule("alliance.too_few_partner")
+    with pytest.raises(willkommen.RuleError, match=r"renamed it to 'local_authority\.ags_format'"):
+        willkommen.rules.get_rule("municipality.ags_format")
+
+
 def test_codes_are_unique_and_stable_in_form() -> None:
     """One entry per code; rule codes are namespace.name in lower case."""
-    codes = [rule.code for rule in willkommen.rules()]
+    codes = [rule.code for rule in willkommen.rules.catalogue()]
     assert len(codes) == len(set(codes))
-    for rule in willkommen.rules():
+    for rule in willkommen.rules.catalogue():
         if rule.check is not None:
             assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", rule.code), rule.code
 
 
-@pytest.mark.parametrize("rule", willkommen.rules(), ids=lambda r: r.code)
-def test_every_entry_is_described_in_english_and_german(rule: willkommen.Rule) -> None:
+@pytest.mark.parametrize("rule", willkommen.rules.catalogue(), ids=lambda r: r.code)
+def test_every_entry_is_described_in_english_and_german(rule: willkommen.rules.Rule) -> None:
     """Descriptions and message templates in both languages, and a source."""
     assert rule.description
     assert rule.description_de
@@ -85,7 +99,7 @@ def test_every_entry_is_described_in_english_and_german(rule: willkommen.Rule) -
 
 def test_a_problem_carries_its_entry_s_severity_and_messages() -> None:
     """Rule.problem fills both templates; is_error follows the severity."""
-    (entry,) = [r for r in willkommen.rules() if r.code == "offering.participants"]
+    (entry,) = [r for r in willkommen.rules.catalogue() if r.code == "offering.participants"]
     problem = entry.problem("/offerings/0/participants", value=7, value_de="7", fewest=8, most=20)
     assert problem.severity == Severity.WARNING
     assert not problem.is_error
@@ -97,19 +111,19 @@ def test_a_problem_carries_its_entry_s_severity_and_messages() -> None:
 
 def test_a_code_cannot_be_taken_by_another_rule() -> None:
     """Codes are stable identifiers: the same rule again is accepted, another rule under its code is refused."""
-    (entry,) = [r for r in willkommen.rules() if r.code == "alliance.no_goals"]
-    assert willkommen.register_rule(entry) is entry  # a module run again registers the same rule again
+    (entry,) = [r for r in willkommen.rules.catalogue() if r.code == "alliance.no_goals"]
+    assert willkommen.rules.register_rule(entry) is entry  # a module run again registers the same rule again
     impostor = attrs.evolve(entry, check=lambda *_: ())
     with pytest.raises(
         willkommen.WillkommenError, match=r"belongs to willkommen\._rules\.alliance_has_goals"
     ) as caught:
-        willkommen.register_rule(impostor)
+        willkommen.rules.register_rule(impostor)
     assert "<lambda>" in str(caught.value)  # both are named
-    (structural,) = [r for r in willkommen.rules() if r.code == "type"]
+    (structural,) = [r for r in willkommen.rules.catalogue() if r.code == "type"]
     with pytest.raises(willkommen.WillkommenError, match="needs applies_to and check"):
-        willkommen.register_rule(structural)
+        willkommen.rules.register_rule(structural)
     with pytest.raises(willkommen.WillkommenError, match="the reader's"):
-        willkommen.register_rule(attrs.evolve(impostor, code="type"))
+        willkommen.rules.register_rule(attrs.evolve(impostor, code="type"))
 
 
 ALL_TRIGGERS = (*TRIGGERS, *NRW_TRIGGERS)
@@ -119,7 +133,7 @@ def test_every_code_has_a_trigger() -> None:
     """The documentation shows, for every code the library ships, data that triggers it."""
     shipped = {
         rule.code
-        for rule in willkommen.rules()
+        for rule in willkommen.rules.catalogue()
         if rule.check is None or rule.check.__module__ == "willkommen._rules" or rule.code.startswith("nrw.")
     }
     # unreadable_file, file_too_large and the sheet.* codes concern a file, not data: no change of a
@@ -139,8 +153,8 @@ def test_each_trigger_gives_its_code_at_its_path(trigger: Trigger) -> None:
     assert trigger.code in trigger.describe()
 
 
-@pytest.mark.parametrize("rule", willkommen.rules(), ids=lambda r: r.code)
-def test_every_shipped_entry_says_how_to_fix_it(rule: willkommen.Rule) -> None:
+@pytest.mark.parametrize("rule", willkommen.rules.catalogue(), ids=lambda r: r.code)
+def test_every_shipped_entry_says_how_to_fix_it(rule: willkommen.rules.Rule) -> None:
     """Reports for the people who fix the data show how, in English and German."""
     assert rule.fix
     assert rule.fix_de

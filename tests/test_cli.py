@@ -523,7 +523,7 @@ class FundedPartner(willkommen.Partner):
     grant: str
 
 
-@willkommen.rule(
+@willkommen.rules.rule(
     FundedPartner,
     "clitest.grant",
     willkommen.Severity.ERROR,
@@ -536,7 +536,7 @@ class FundedPartner(willkommen.Partner):
 )
 def grant_is_not_empty(partner, context):
     if not partner.grant:
-        yield willkommen.finding("grant")
+        yield willkommen.rules.finding("grant")
 '''
 
 
@@ -592,7 +592,7 @@ def test_rules_lists_every_code_with_its_severity(capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "rules")
     assert code == 0
     listed = [row.split()[:2] for row in out.splitlines()]
-    expected = [[r.code, r.severity.value] for r in willkommen.rules()]
+    expected = [[r.code, r.severity.value] for r in willkommen.rules.catalogue()]
     assert expected == listed[: len(expected)]
     assert ["unreadable_file", "error"] in listed
 
@@ -600,7 +600,7 @@ def test_rules_lists_every_code_with_its_severity(capsys: pytest.CaptureFixture[
 def test_rules_in_german_and_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     """``--lang de`` describes in German; ``--format json`` gives code, severity, description, message, source."""
     _, out, _ = run(capsys, "rules", "--lang", "de")
-    participants = next(r for r in willkommen.rules() if r.code == "offering.participants")
+    participants = next(r for r in willkommen.rules.catalogue() if r.code == "offering.participants")
     row = next(row for row in out.splitlines() if row.startswith("offering.participants "))
     assert row.split(None, 2) == ["offering.participants", "Warnung", participants.description_de]
     code, out, _ = run(capsys, "rules", "--format", "json", "--lang", "de")
@@ -623,7 +623,7 @@ def test_rules_code_explains_one(capsys: pytest.CaptureFixture[str]) -> None:
     """Description, severity, what it checks, source and message template."""
     code, out, _ = run(capsys, "rules", "coaching.over_budget")
     assert code == 0
-    entry = next(r for r in willkommen.rules() if r.code == "coaching.over_budget")
+    entry = next(r for r in willkommen.rules.catalogue() if r.code == "coaching.over_budget")
     assert out.splitlines()[0] == "coaching.over_budget (error)"
     assert entry.applies_to is not None
     for part in (entry.description, entry.source, entry.message, entry.applies_to.__qualname__):
@@ -850,7 +850,7 @@ def exploding_rule() -> Iterator[None]:
     """A rule, registered for this test only, that raises for the alliance with the id "boom"."""
     with willkommen.registry_scope():
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             willkommen.Alliance,
             "test.explodes",
             willkommen.Severity.ERROR,
@@ -861,7 +861,9 @@ def exploding_rule() -> Iterator[None]:
             message_de="nie",
             source="this test",
         )
-        def explodes(alliance: willkommen.Alliance, context: willkommen.Context) -> Iterator[willkommen.Finding]:
+        def explodes(
+            alliance: willkommen.Alliance, context: willkommen.rules.Context
+        ) -> Iterator[willkommen.rules.Finding]:
             if alliance.id == "boom":
                 raise ZeroDivisionError("division by zero")
             if alliance.id == "quit":
@@ -1024,7 +1026,7 @@ def test_rules_takes_a_prefix(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "coaching")
     assert code == 0
     listed = [row.split()[0] for row in out.splitlines()]
-    assert listed == [r.code for r in willkommen.rules() if r.code.startswith("coaching.")]
+    assert listed == [r.code for r in willkommen.rules.catalogue() if r.code.startswith("coaching.")]
     code, out, _ = run(capsys, "rules", "coach")
     assert code == 2
     code, out, _ = run(capsys, "rules", "dates.order")

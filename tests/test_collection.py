@@ -19,7 +19,7 @@ from .test_cli import found, line, report, run, write
 
 def test_the_catalogue_lists_the_code_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     """``willkommen rules`` knows the code; it is an error with English and German text."""
-    (entry,) = [r for r in willkommen.rules() if r.code == "collection.duplicate_id"]
+    (entry,) = [r for r in willkommen.rules.catalogue() if r.code == "collection.duplicate_id"]
     assert entry.severity is willkommen.Severity.ERROR
     code, out, _ = run(capsys, "rules", "collection.duplicate_id", "--lang", "de")
     assert code == 0

@@ -13,8 +13,9 @@ import willkommen
 import willkommen.nrw
 import willkommen.testing
 from tests.helpers import set_at
-from willkommen import Alliance, Context, Finding, Partner, PartnerKind, Severity
+from willkommen import Alliance, Partner, PartnerKind, Severity
 from willkommen.nrw import NrwAlliance
+from willkommen.rules import Context, Finding
 from willkommen.testing import alliances, texts
 
 from .conftest import example
@@ -40,7 +41,7 @@ class CountyAlliance(Alliance):
     volunteers: int | None = None
 
 
-@willkommen.rule(
+@willkommen.rules.rule(
     CountyAlliance,
     "shire.budget_line",
     Severity.ERROR,
@@ -55,10 +56,10 @@ def budget_line_is_well_formed(alliance: CountyAlliance, context: Context) -> It
     """Check the form of the county's budget line."""
     line = alliance.budget_line
     if not (len(line) == 7 and line[2] == "-" and (line[:2] + line[3:]).isdigit()):
-        yield willkommen.finding("budget_line", value=repr(line))
+        yield willkommen.rules.finding("budget_line", value=repr(line))
 
 
-@willkommen.rule(
+@willkommen.rules.rule(
     RegisteredPartner,
     "shire.register_no",
     Severity.WARNING,
@@ -72,11 +73,11 @@ def budget_line_is_well_formed(alliance: CountyAlliance, context: Context) -> It
 def registered_partner_has_number(partner: RegisteredPartner, context: Context) -> Iterator[Finding]:
     """Check that a registered partner has a number."""
     if not partner.register_no.strip():
-        yield willkommen.finding("register_no", value=repr(partner.id))
+        yield willkommen.rules.finding("register_no", value=repr(partner.id))
 
 
 # The county wants at least five partners: the inherited rule, tightened.
-willkommen.tighten(
+willkommen.rules.tighten(
     "alliance.too_few_partners",
     CountyAlliance,
     new_code="shire.too_few_partners",
@@ -177,7 +178,7 @@ def test_a_rule_that_reads_everything_waits_for_a_whole_document(county: dict[st
     class WatchedAlliance(Alliance):
         """An alliance whose rule records that it ran."""
 
-    @willkommen.rule(
+    @willkommen.rules.rule(
         WatchedAlliance,
         "watched.ran",
         Severity.WARNING,
@@ -230,7 +231,7 @@ def test_tags_are_checked_when_declared() -> None:
 def test_tightening_an_unknown_rule_is_refused() -> None:
     """Tighten names the rule it builds on; a typo is an error, not a silent no-op."""
     with pytest.raises(willkommen.WillkommenError, match=r"no rule 'alliance\.too_few_partner'"):
-        willkommen.tighten(
+        willkommen.rules.tighten(
             "alliance.too_few_partner",
             CountyAlliance,
             new_code="shire.x",
@@ -278,8 +279,8 @@ def test_mixed_subclasses_round_trip(alliance: CountyAlliance) -> None:
 
 def test_a_user_program_checks_its_alliances(helmstedt: dict[str, Any]) -> None:
     """A registered program's limits apply to alliances that name it, with no change of code."""
-    willkommen.register_program(
-        willkommen.Program(
+    willkommen.programs.register_program(
+        willkommen.programs.Program(
             id="test-lower-saxony",
             name="A Lower Saxony program",
             carriers=("Land Niedersachsen",),
@@ -288,7 +289,7 @@ def test_a_user_program_checks_its_alliances(helmstedt: dict[str, Any]) -> None:
             states=frozenset({willkommen.State.NI}),
             min_partners=7,
             offering_types=frozenset({willkommen.OfferingType.TRAINING}),
-            service_offices=(willkommen.ServiceOffice(id="hannover", city="Hannover"),),
+            service_offices=(willkommen.programs.ServiceOffice(id="hannover", city="Hannover"),),
         )
     )
     helmstedt["program"] = "test-lower-saxony"

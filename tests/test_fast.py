@@ -133,7 +133,7 @@ _DOCUMENTS: st.SearchStrategy[tuple[type, dict[str, Any]]] = st.one_of(
     st.builds(_extended, alliances(), _EXTRAS).map(lambda a: (ExtendedAlliance, willkommen.dump(a))),
     st.builds(_nrw, alliances(GEMEINSAM_KLAPPTS), _TARGET_GROUPS).map(lambda a: (NrwAlliance, willkommen.dump(a))),
     st.just((NrwAlliance, example("leverkusen"))),
-    st.just((willkommen.Program, willkommen.dump(willkommen.WILLKOMMEN_BEI_FREUNDEN))),
+    st.just((willkommen.programs.Program, willkommen.dump(willkommen.programs.WILLKOMMEN_BEI_FREUNDEN))),
 )
 
 

@@ -74,7 +74,7 @@ def raising_rule() -> Iterator[None]:
     """A rule that raises for every alliance, in a scope of its own."""
     with willkommen.registry_scope():
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             willkommen.Alliance,
             "test.raises",
             willkommen.Severity.ERROR,
@@ -85,7 +85,9 @@ def raising_rule() -> Iterator[None]:
             message_de="nie",
             source="this test",
         )
-        def raises(alliance: willkommen.Alliance, context: willkommen.Context) -> Iterator[willkommen.Finding]:
+        def raises(
+            alliance: willkommen.Alliance, context: willkommen.rules.Context
+        ) -> Iterator[willkommen.rules.Finding]:
             raise KeyError(alliance.id)
 
         yield

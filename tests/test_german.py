@@ -35,15 +35,19 @@ _ENGLISH = re.compile(
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\b[a-z_]+(?:\.[a-z_]+)+\b|/[\w/~.-]*|\{[^}]*\}")
 
 
-_CODES = {entry.code for entry in willkommen.rules()}
+_CODES = {entry.code for entry in willkommen.rules.catalogue()}
 
 
-def _shipped() -> list[willkommen.Rule]:
+def _shipped() -> list[willkommen.rules.Rule]:
     """The catalogue as shipped: the reader's codes and the rules of willkommen and willkommen.nrw.
 
     Other test modules register rules of their own; those are not the product's German.
     """
-    return [e for e in willkommen.rules() if e.applies_to is None or e.applies_to.__module__.startswith("willkommen")]
+    return [
+        e
+        for e in willkommen.rules.catalogue()
+        if e.applies_to is None or e.applies_to.__module__.startswith("willkommen")
+    ]
 
 
 def english_words(text: str) -> list[str]:
@@ -63,7 +67,7 @@ def test_the_detector_finds_english_and_passes_german() -> None:
 
 
 @pytest.mark.parametrize("entry", _shipped(), ids=lambda r: r.code)
-def test_every_german_text_of_the_catalogue_is_german(entry: willkommen.Rule) -> None:
+def test_every_german_text_of_the_catalogue_is_german(entry: willkommen.rules.Rule) -> None:
     """Description and message template in German hold no English word."""
     assert english_words(entry.description_de) == []
     assert english_words(entry.message_de) == []
@@ -214,7 +218,7 @@ _RIVALS = {
 
 
 @pytest.mark.parametrize("entry", _shipped(), ids=lambda r: r.code)
-def test_one_term_per_concept(entry: willkommen.Rule) -> None:
+def test_one_term_per_concept(entry: willkommen.rules.Rule) -> None:
     """Bündnispartner, Servicebüro, Bundesland, Stundenbudget, Art, Kooperationsvereinbarung: always these."""
     for text in (entry.description_de, entry.message_de):
         for term, rival in _RIVALS.items():

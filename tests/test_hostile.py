@@ -491,7 +491,7 @@ def _answers() -> list[object]:
         reading = read_text(text)
         if reading.value is not None and reading.value.coaching is not None:
             answers.append(reading.value.coaching.hours_used)
-            answers.append(willkommen.coaching_hours_left(reading.value))
+            answers.append(willkommen.programs.coaching_hours_left(reading.value))
     answers.extend(
         sorted((p.code, p.path, p.message) for p in read_text(text, Measured).problems)
         for text in [_text_with("helmstedt", "1e9999999999999999999"), _measured(count="9" * 1000)]

@@ -216,9 +216,10 @@ def test_nrw_registers_its_own_step_for_its_type() -> None:
 
 
 def test_a_step_goes_from_one_version_to_the_next() -> None:
-    """Steps are registered per version pair, one apart."""
-    with pytest.raises(ValueError, match="from one version to the next"):
+    """Steps are registered per version pair, one apart; another pair is a MigrationError (a ValueError)."""
+    with pytest.raises(willkommen.MigrationError, match="from one version to the next") as caught:
         register_migration(1, 3)
+    assert isinstance(caught.value, ValueError)
 
 
 def test_steps_chain_and_map_their_problems_back_to_the_user_s_paths(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,7 +231,7 @@ def test_steps_chain_and_map_their_problems_back_to_the_user_s_paths(monkeypatch
     @register_migration(2, 3)
     def towns(document: Mapping[str, Any]) -> StepResult:
         places = document["local_authorities"]
-        problem = willkommen.rules()[1].problem("/local_authorities/0/name", key="'name'")
+        problem = willkommen.rules.catalogue()[1].problem("/local_authorities/0/name", key="'name'")
         renamed = {("places" if key == "local_authorities" else key): value for key, value in document.items()}
         return StepResult({**renamed, "places": places}, (problem,), moved("/local_authorities", "/places"))
 

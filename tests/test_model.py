@@ -193,7 +193,7 @@ def test_evolve_takes_a_list() -> None:
 
 def test_a_set_stands_for_a_frozenset_but_repeats_are_refused() -> None:
     """A program's states from a set or a list; a list that repeats a state would lose one silently: refused."""
-    program = attrs.evolve(willkommen.WILLKOMMEN_BEI_FREUNDEN, states={State.NW}, coaching_hours_cap=80)  # type: ignore[arg-type]
+    program = attrs.evolve(willkommen.programs.WILLKOMMEN_BEI_FREUNDEN, states={State.NW}, coaching_hours_cap=80)  # type: ignore[arg-type]
     assert (program.states, program.coaching_hours_cap) == (frozenset({State.NW}), Decimal(80))
     assert attrs.evolve(program, states=["DE-NW", "DE-SN"]).states == frozenset({State.NW, State.SN})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'states' must hold each item once"):

@@ -274,8 +274,8 @@ def break_a_reference(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
     """Make the lead, a measure's goal, a consultation's office or the program name nothing that exists."""
     partner_ids = {p["id"] for p in document["partners"]}
     goal_ids = {g["id"] for g in document["goals"]}
-    office_ids = {o.id for p in willkommen.programs() for o in p.service_offices}
-    program_ids = {p.id for p in willkommen.programs()}
+    office_ids = {o.id for p in willkommen.programs.registered() for o in p.service_offices}
+    program_ids = {p.id for p in willkommen.programs.registered()}
     places: list[tuple[str, str | int, str, set[str]]] = [
         ("", "lead", "alliance.unknown_lead", partner_ids),
         ("", "program", "invalid_value", program_ids),
@@ -286,7 +286,7 @@ def break_a_reference(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
             for position in range(len(measure["goals"]))
         )
     # An unlisted office is an error only where the program lists all its offices (not WbF).
-    program = find_program(document.get("program", willkommen.WILLKOMMEN_BEI_FREUNDEN.id))
+    program = find_program(document.get("program", willkommen.programs.WILLKOMMEN_BEI_FREUNDEN.id))
     if program is not None and program.offices_complete:
         places.extend(
             (f"/consultations/{index}", "office", "consultation.unknown_office", office_ids)
@@ -357,8 +357,24 @@ def test_every_single_mutation_is_reported_where_it_is(
 
 def _optional_keys(document: dict[str, Any]) -> list[Slot]:
     return [
-        s for s in slots(document) if s.present and not isinstance(s.key, int) and not s.required and not _droppable(s)
+        s
+        for s in slots(document)
+        if s.present
+        and not isinstance(s.key, int)
+        and not s.required
+        and not _droppable(s)
+        and not _status_of_an_undated_plan(document, s)
     ]
+
+
+def _status_of_an_undated_plan(document: dict[str, Any], slot: Slot) -> bool:
+    """Whether *slot* is the status of a planned offering without dates: dropped, it is held, and needs a date."""
+    if slot.owner is not willkommen.Offering or slot.key != "status":
+        return False
+    node: Any = document
+    for token in slot.parent.split("/")[1:]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return not _OFFERING_DATES & node.keys()
 
 
 @_SETTINGS

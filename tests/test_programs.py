@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 import willkommen
-from willkommen import WILLKOMMEN_BEI_FREUNDEN as WBF
-from willkommen import OfferingType, Program, ProgramError, ServiceOffice, State
+from willkommen import OfferingType, ProgramError, State
+from willkommen.programs import WILLKOMMEN_BEI_FREUNDEN as WBF
+from willkommen.programs import Program, ServiceOffice
 
 
 def test_willkommen_bei_freunden_holds_the_facts_of_the_domain() -> None:
@@ -20,7 +21,7 @@ def test_willkommen_bei_freunden_holds_the_facts_of_the_domain() -> None:
     assert frozenset(OfferingType) == WBF.offering_types  # seeds 002, 003
     assert Decimal(100) == WBF.coaching_hours_cap  # seeds 000, 001
     assert frozenset() == WBF.states  # nationwide
-    assert WBF is willkommen.get_program("willkommen-bei-freunden")
+    assert WBF is willkommen.programs.get_program("willkommen-bei-freunden")
 
 
 def test_only_the_known_office_regions_are_claimed() -> None:
@@ -76,22 +77,22 @@ def test_the_registry_refuses_a_second_program_under_a_taken_id() -> None:
     program = Program(
         id="test-registry", name="x", carriers=(), start=dt.date(2020, 1, 1), min_partners=1, offering_types=frozenset()
     )
-    assert program is willkommen.register_program(program)
-    willkommen.register_program(program)
+    assert program is willkommen.programs.register_program(program)
+    willkommen.programs.register_program(program)
     other = Program(
         id="test-registry", name="y", carriers=(), start=dt.date(2020, 1, 1), min_partners=2, offering_types=frozenset()
     )
     with pytest.raises(ProgramError, match="a different program is registered as 'test-registry'"):
-        willkommen.register_program(other)
-    willkommen.register_program(other, replace=True)
-    assert other is willkommen.get_program("test-registry")
-    assert other in willkommen.programs()
+        willkommen.programs.register_program(other)
+    willkommen.programs.register_program(other, replace=True)
+    assert other is willkommen.programs.get_program("test-registry")
+    assert other in willkommen.programs.registered()
 
 
 def test_an_unknown_program_id_is_a_lookup_error() -> None:
     """get_program names the known ids; ProgramError is a WillkommenError and a LookupError."""
     with pytest.raises(ProgramError, match=r"known: .*willkommen-bei-freunden") as caught:
-        willkommen.get_program("nope")
+        willkommen.programs.get_program("nope")
     assert isinstance(caught.value, LookupError)
     assert isinstance(caught.value, willkommen.WillkommenError)
 
@@ -109,14 +110,14 @@ def test_derived_values_of_the_seed_alliances(bautzen: dict[str, Any], helmstedt
     """Bautzen (Sachsen) is Magdeburg's; Helmstedt's office and budget are not known."""
     first = willkommen.load(bautzen)
     second = willkommen.load(helmstedt)
-    office = willkommen.responsible_office(first)
+    office = willkommen.programs.responsible_office(first)
     assert office is not None
     assert office.id == "magdeburg"
-    assert willkommen.responsible_office(second) is None
-    assert Decimal(100) == willkommen.coaching_hours_left(first)
+    assert willkommen.programs.responsible_office(second) is None
+    assert Decimal(100) == willkommen.programs.coaching_hours_left(first)
     # Helmstedt names no budget: it is not known (format version 2), nor are the hours left.
-    assert willkommen.coaching_budget(second) is None
-    assert willkommen.coaching_hours_left(second) is None
+    assert willkommen.programs.coaching_budget(second) is None
+    assert willkommen.programs.coaching_hours_left(second) is None
 
 
 def test_hours_left_after_sessions(rich: dict[str, Any]) -> None:
@@ -126,7 +127,7 @@ def test_hours_left_after_sessions(rich: dict[str, Any]) -> None:
     alliance = willkommen.load(data)
     assert alliance.coaching is not None
     assert Decimal("66.6") == alliance.coaching.hours_used
-    assert Decimal("33.4") == willkommen.coaching_hours_left(alliance)
+    assert Decimal("33.4") == willkommen.programs.coaching_hours_left(alliance)
 
 
 def test_no_coaching_no_hours(helmstedt: dict[str, Any]) -> None:
@@ -134,9 +135,9 @@ def test_no_coaching_no_hours(helmstedt: dict[str, Any]) -> None:
     del helmstedt["coaching"]
     helmstedt["local_authorities"].append({"name": "Stadt Köln", "kind": "district_free_city", "state": "DE-NW"})
     alliance = willkommen.load(helmstedt)
-    assert willkommen.coaching_budget(alliance) is None
-    assert willkommen.coaching_hours_left(alliance) is None
-    assert willkommen.responsible_office(alliance) is None
+    assert willkommen.programs.coaching_budget(alliance) is None
+    assert willkommen.programs.coaching_hours_left(alliance) is None
+    assert willkommen.programs.responsible_office(alliance) is None
 
 
 def test_a_program_without_cap_has_no_hours_left(helmstedt: dict[str, Any]) -> None:
@@ -150,5 +151,5 @@ def test_a_program_without_cap_has_no_hours_left(helmstedt: dict[str, Any]) -> N
         offering_types=frozenset(OfferingType),
     )
     alliance = willkommen.load(helmstedt)
-    assert willkommen.coaching_hours_left(alliance, uncapped) is None
+    assert willkommen.programs.coaching_hours_left(alliance, uncapped) is None
     assert uncapped.covers(dt.date(2099, 1, 1))

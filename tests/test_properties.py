@@ -10,10 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import willkommen
-from willkommen import Alliance, OfferingType, Program, State
+from willkommen import Alliance, OfferingType, State
+from willkommen.programs import Program
 from willkommen.testing import alliances
 
-NRW_ONLY = willkommen.register_program(
+NRW_ONLY = willkommen.programs.register_program(
     Program(
         id="test-nrw-only",
         name="A program for NRW only, without a coaching cap",

@@ -31,7 +31,7 @@ EXTENSION = textwrap.dedent(
 
         register_no: str
 
-    @willkommen.rule(
+    @willkommen.rules.rule(
         ReloadPartner,
         "reload.register_no",
         willkommen.Severity.WARNING,
@@ -45,14 +45,14 @@ EXTENSION = textwrap.dedent(
     def register_no_is_given(partner, context):
         """Warn of an empty register number."""
         if not partner.register_no:
-            yield willkommen.finding("register_no")
+            yield willkommen.rules.finding("register_no")
 
-    PROGRAM = willkommen.register_program(
-        willkommen.Program(
+    PROGRAM = willkommen.programs.register_program(
+        willkommen.programs.Program(
             id="test-reload",
             name="A reloaded program",
             carriers=("Land",),
-            start=willkommen.WILLKOMMEN_BEI_FREUNDEN.start,
+            start=willkommen.programs.WILLKOMMEN_BEI_FREUNDEN.start,
             min_partners=3,
             offering_types=frozenset(willkommen.OfferingType),
         )
@@ -103,7 +103,7 @@ def test_the_shipped_extension_can_be_reloaded() -> None:
             importlib.reload(willkommen.nrw)
             assert willkommen.nrw.NrwAlliance is not saved["NrwAlliance"]
             assert type(willkommen.loads(Path("examples/leverkusen.json").read_bytes())) is willkommen.nrw.NrwAlliance
-            assert {r.code for r in willkommen.rules()} >= {"nrw.outside_nrw", "nrw.age_range"}
+            assert {r.code for r in willkommen.rules.catalogue()} >= {"nrw.outside_nrw", "nrw.age_range"}
     finally:
         # The module's names back to the classes the registry holds again, for the other tests.
         vars(willkommen.nrw).update(saved)
@@ -124,9 +124,9 @@ def test_a_conflicting_tag_names_both_classes(module: Any) -> None:
 
 def test_a_conflicting_rule_names_both_functions(module: Any) -> None:
     """Another function under a taken code: an error naming both."""
-    (entry,) = [r for r in willkommen.rules() if r.code == "reload.register_no"]
+    (entry,) = [r for r in willkommen.rules.catalogue() if r.code == "reload.register_no"]
     with pytest.raises(willkommen.WillkommenError) as caught:
-        willkommen.register_rule(attrs.evolve(entry, check=lambda *_: ()))
+        willkommen.rules.register_rule(attrs.evolve(entry, check=lambda *_: ()))
     assert "wk_test_reload.register_no_is_given" in str(caught.value)
     assert "<lambda>" in str(caught.value)
 
@@ -134,7 +134,7 @@ def test_a_conflicting_rule_names_both_functions(module: Any) -> None:
 def test_a_conflicting_program_names_both(module: Any) -> None:
     """A different program under a taken id: an error naming both and what differs."""
     with pytest.raises(willkommen.ProgramError) as caught:
-        willkommen.register_program(attrs.evolve(module.PROGRAM, name="Another", min_partners=5))
+        willkommen.programs.register_program(attrs.evolve(module.PROGRAM, name="Another", min_partners=5))
     assert "'A reloaded program'" in str(caught.value)
     assert "'Another'" in str(caught.value)
     assert "name, min_partners" in str(caught.value)
@@ -142,16 +142,16 @@ def test_a_conflicting_program_names_both(module: Any) -> None:
 
 def test_a_scope_undoes_what_was_registered_inside() -> None:
     """Tags, rules and programs registered in a scope are gone after it; the state before is back."""
-    before = (willkommen.rules(), willkommen.programs())
+    before = (willkommen.rules.catalogue(), willkommen.programs.registered())
     with willkommen.registry_scope():
         with willkommen.registry_scope():
             module = _scoped_extension()
             assert getattr(willkommen.load(_with_registered_partner("VR 1")).partners[0], "register_no", None) == "VR 1"
-            assert willkommen.get_program("test-scoped").name == "Scoped"
+            assert willkommen.programs.get_program("test-scoped").name == "Scoped"
         del module
         with pytest.raises(willkommen.ProgramError):
-            willkommen.get_program("test-scoped")
-    assert (willkommen.rules(), willkommen.programs()) == before
+            willkommen.programs.get_program("test-scoped")
+    assert (willkommen.rules.catalogue(), willkommen.programs.registered()) == before
     problems = willkommen.check(_with_registered_partner("VR 1"))
     assert [(p.code, p.path) for p in problems] == [("invalid_value", "/partners/0/$type")]
 
@@ -164,7 +164,9 @@ def _scoped_extension() -> object:
 
         register_no: str
 
-    willkommen.register_program(attrs.evolve(willkommen.WILLKOMMEN_BEI_FREUNDEN, id="test-scoped", name="Scoped"))
+    willkommen.programs.register_program(
+        attrs.evolve(willkommen.programs.WILLKOMMEN_BEI_FREUNDEN, id="test-scoped", name="Scoped")
+    )
     return ScopedPartner
 
 
@@ -187,7 +189,7 @@ def test_registering_while_other_threads_check_is_safe() -> None:
             while not stop.is_set():
                 # The rules registered below report nothing for Bautzen: the answer never changes.
                 assert willkommen.check(document) == expected
-                assert len({entry.code for entry in willkommen.rules()}) > 30  # the catalogue, listed whole
+                assert len({entry.code for entry in willkommen.rules.catalogue()}) > 30  # the catalogue, listed whole
                 checks[index] += 1
         except BaseException as exc:  # noqa: BLE001 - any failure in a thread fails the test
             errors.append(exc)
@@ -206,8 +208,8 @@ def test_registering_while_other_threads_check_is_safe() -> None:
                 _register_quiet_rule(f"test.thread{count}")
                 count += 1
                 if count % 200 == 0:
-                    program = attrs.evolve(willkommen.WILLKOMMEN_BEI_FREUNDEN, id=f"test-thread-{count}")
-                    willkommen.register_program(program)
+                    program = attrs.evolve(willkommen.programs.WILLKOMMEN_BEI_FREUNDEN, id=f"test-thread-{count}")
+                    willkommen.programs.register_program(program)
     finally:
         stop.set()
         sys.setswitchinterval(interval)
@@ -219,12 +221,12 @@ def test_registering_while_other_threads_check_is_safe() -> None:
 
 
 def _register_quiet_rule(code: str) -> None:
-    def quiet(obj: object, context: willkommen.Context) -> Iterator[willkommen.Finding]:
+    def quiet(obj: object, context: willkommen.rules.Context) -> Iterator[willkommen.rules.Finding]:
         yield from ()
 
     quiet.__qualname__ = f"quiet_{code}"
-    willkommen.register_rule(
-        willkommen.Rule(
+    willkommen.rules.register_rule(
+        willkommen.rules.Rule(
             code=code,
             severity=willkommen.Severity.ERROR,
             description="Never fires.",
@@ -249,4 +251,4 @@ def test_a_registration_never_changes_a_table_in_use() -> None:
         _scoped_extension()
         assert (dict(catalogue.rules), dict(tags.class_of), dict(tags.tag_of), dict(programs)) == before
         assert _engine.current() is not catalogue
-        assert "test.copy_on_write" in {entry.code for entry in willkommen.rules()}
+        assert "test.copy_on_write" in {entry.code for entry in willkommen.rules.catalogue()}

@@ -13,8 +13,8 @@ from willkommen import OfferingType, Severity, State
 
 # A program that differs from WbF where rules read it: NRW only, no study
 # visits, a 40 hour cap, four partners.
-NARROW = willkommen.register_program(
-    willkommen.Program(
+NARROW = willkommen.programs.register_program(
+    willkommen.programs.Program(
         id="test-narrow",
         name="A narrow test program",
         carriers=("Test",),
@@ -24,7 +24,7 @@ NARROW = willkommen.register_program(
         min_partners=4,
         offering_types=frozenset(OfferingType) - {OfferingType.STUDY_VISIT},
         coaching_hours_cap=Decimal(40),
-        service_offices=(willkommen.ServiceOffice(id="koeln", city="Köln", states=frozenset({State.NW})),),
+        service_offices=(willkommen.programs.ServiceOffice(id="koeln", city="Köln", states=frozenset({State.NW})),),
     )
 )
 
@@ -195,7 +195,11 @@ def test_rule_stays_quiet(rich: dict[str, Any], code: str, mutate: Mutation) -> 
 
 def test_every_rule_has_a_case_where_it_fires() -> None:
     """The table above covers the whole built-in catalogue."""
-    built_in = {r.code for r in willkommen.rules() if r.check is not None and r.check.__module__ == "willkommen._rules"}
+    built_in = {
+        r.code
+        for r in willkommen.rules.catalogue()
+        if r.check is not None and r.check.__module__ == "willkommen._rules"
+    }
     assert built_in == {code for code, _, _ in FIRES}
 
 
@@ -259,7 +263,7 @@ def test_messages_quote_the_value_in_both_languages(rich: dict[str, Any]) -> Non
 
 def test_an_unlisted_office_is_a_warning_where_the_program_s_list_is_incomplete(rich: dict[str, Any]) -> None:
     """WbF had six offices and its data lists four: an unlisted one may be real, so only a warning."""
-    assert not willkommen.WILLKOMMEN_BEI_FREUNDEN.offices_complete
+    assert not willkommen.programs.WILLKOMMEN_BEI_FREUNDEN.offices_complete
     set_at("/consultations/0/office", "dresden")(rich)
     problems = willkommen.check(rich)
     assert [(p.code, p.path, p.severity) for p in problems] == [
@@ -286,7 +290,7 @@ def test_the_workshop_size_is_the_program_s(rich: dict[str, Any]) -> None:
     leverkusen["offerings"][0]["participants"] = 40
     assert willkommen.nrw.GEMEINSAM_KLAPPTS.workshop_size is None
     assert willkommen.check(leverkusen) == []
-    small = willkommen.register_program(attrs.evolve(NARROW, id="test-small-workshops", workshop_size=(2, 5)))
+    small = willkommen.programs.register_program(attrs.evolve(NARROW, id="test-small-workshops", workshop_size=(2, 5)))
     set_at("/program", small.id)(rich)
     set_at("/offerings/0/participants", 6)(rich)
     (problem,) = [p for p in willkommen.check(rich) if p.code == "offering.participants"]

@@ -50,7 +50,7 @@ def accepts(document: object) -> bool:
 
 def reader_accepts(document: object) -> bool:
     """Whether the reader reads *document* without a structural problem (rules aside)."""
-    structural = {rule.code for rule in willkommen.rules() if rule.check is None}
+    structural = {rule.code for rule in willkommen.rules.catalogue() if rule.check is None}
     return not any(p.code in structural for p in willkommen.check(document))
 
 

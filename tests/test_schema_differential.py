@@ -50,7 +50,7 @@ _SETTINGS = settings(
 
 # The codes of the reader (rules without a check function); duplicate_key,
 # invalid_json and unreadable_file cannot arise from parsed data.
-STRUCTURAL = frozenset(rule.code for rule in willkommen.rules() if rule.check is None)
+STRUCTURAL = frozenset(rule.code for rule in willkommen.rules.catalogue() if rule.check is None)
 
 
 @functools.cache
@@ -63,7 +63,7 @@ def _validator(programs: tuple[str, ...]) -> Any:
 
 def schema_errors(document: object) -> list[str]:
     """What the jsonschema library finds wrong with *document*, by the schema of now."""
-    validator = _validator(tuple(p.id for p in willkommen.programs()))
+    validator = _validator(tuple(p.id for p in willkommen.programs.registered()))
     return [f"{error.json_path}: {error.message[:120]}" for error in validator.iter_errors(document)]
 
 
@@ -196,8 +196,8 @@ def test_an_unregistered_program_is_refused_by_both() -> None:
 
 def test_a_program_registered_later_is_in_the_schema_generated_later() -> None:
     """Register a program, then export the schema: documents of the new program pass both judges."""
-    program = willkommen.register_program(
-        attrs.evolve(willkommen.WILLKOMMEN_BEI_FREUNDEN, id="test-differential-program", name="Differential")
+    program = willkommen.programs.register_program(
+        attrs.evolve(willkommen.programs.WILLKOMMEN_BEI_FREUNDEN, id="test-differential-program", name="Differential")
     )
     document = example_document()
     document["program"] = program.id

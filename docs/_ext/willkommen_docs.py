@@ -1,6 +1,6 @@
 """A Sphinx extension that writes the rule catalogue and the spreadsheet layout from the code.
 
-The catalogue lives in ``willkommen.rules()``; the examples of data that
+The catalogue lives in ``willkommen.rules.catalogue()``; the examples of data that
 trigger each rule live in ``willkommen._triggers``, the same table the tests
 check; the register of sources lives in ``willkommen._sources``. These pages
 are generated from them at build time, never written by hand.
@@ -27,13 +27,13 @@ def catalogue_markdown() -> str:
     lines = [
         "# Rule catalogue",
         "",
-        "Every code a problem can carry, generated from `willkommen.rules()`.",
+        "Every code a problem can carry, generated from `willkommen.rules.catalogue()`.",
         "Structural codes come first: the reader reports them; the rules follow.",
         "Run `willkommen rules` to list them on the command line.",
         "",
     ]
     examples = {trigger.code: trigger for trigger in (*TRIGGERS, *NRW_TRIGGERS)}
-    for rule in willkommen.rules():
+    for rule in willkommen.rules.catalogue():
         lines += [
             f"## `{rule.code}`",
             "",

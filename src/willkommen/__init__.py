@@ -13,14 +13,23 @@ Where things live: the model in ``_model.py``, code lists in ``_enums.py``,
 programs in ``_programs.py``, reading and writing in ``_converter.py`` and
 ``_json.py``, rules in ``_rules.py`` (run by ``_engine.py``), the verbs in
 ``_api.py``, files and streams in ``_files.py``, did-you-mean in
-``_suggest.py``, scoped registries in ``_registry.py``.
+``_suggest.py``, scoped registries in ``_registry.py``. Writing rules and
+the catalogue are public in :mod:`willkommen.rules`, programs in
+:mod:`willkommen.programs`, migration steps in :mod:`willkommen.migrations`.
 """
 
+import sys
 from typing import Any
 
-from willkommen import _rules  # noqa: F401 - registers the built-in rules
+from willkommen import (
+    _rules,  # noqa: F401 - registers the built-in rules
+    migrations,
+    programs,
+    rules,
+)
 from willkommen._api import Reading, check, dump, dumps, load, loads, read, reads, validate
-from willkommen._engine import Context, register_rule, rule, rules, tighten
+from willkommen._deprecated import warn_moved
+from willkommen._engine import RuleError
 from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
@@ -35,9 +44,16 @@ from willkommen._enums import (
     State,
     Theme,
 )
-from willkommen._errors import ValidationError, WillkommenError
+from willkommen._errors import (
+    LayoutError,
+    MigrationError,
+    MissingExtraError,
+    UntaggedSubclassError,
+    ValidationError,
+    WillkommenError,
+)
 from willkommen._files import Record, read_files, read_stream
-from willkommen._migrate import SCHEMA_VERSION, MigrationResult, StepResult, migrate, register_migration
+from willkommen._migrate import SCHEMA_VERSION, MigrationResult, migrate
 from willkommen._model import (
     Alliance,
     CoachingSession,
@@ -51,19 +67,9 @@ from willkommen._model import (
     Person,
     ProcessCoaching,
 )
-from willkommen._problems import Finding, Location, Problem, Rule, finding
-from willkommen._programs import (
-    WILLKOMMEN_BEI_FREUNDEN,
-    Program,
-    ProgramError,
-    ServiceOffice,
-    coaching_budget,
-    coaching_hours_left,
-    get_program,
-    programs,
-    register_program,
-    responsible_office,
-)
+from willkommen._plan import UnsupportedType
+from willkommen._problems import Location, Problem
+from willkommen._programs import ProgramError
 from willkommen._registry import registry_scope
 from willkommen._tags import TagError, tagged
 from willkommen._typecheck import typed_fields
@@ -71,18 +77,38 @@ from willkommen._typecheck import typed_fields
 # Format version 2 renamed the Kommune: a Landkreis is no "municipality".
 _RENAMED = {"Municipality": "LocalAuthority", "MunicipalityKind": "LocalAuthorityKind"}
 
+# Authoring tools moved to their own public modules; the top keeps what every user needs.
+_MOVED = {
+    **dict.fromkeys(
+        ("Context", "Finding", "Rule", "finding", "register_rule", "rule", "tighten"),
+        "willkommen.rules",
+    ),
+    **dict.fromkeys(
+        (
+            "WILLKOMMEN_BEI_FREUNDEN",
+            "Program",
+            "ServiceOffice",
+            "coaching_budget",
+            "coaching_hours_left",
+            "get_program",
+            "register_program",
+            "responsible_office",
+        ),
+        "willkommen.programs",
+    ),
+    **dict.fromkeys(("StepResult", "register_migration"), "willkommen.migrations"),
+}
+
 
 def __getattr__(name: str) -> Any:
     if name in _RENAMED:
-        import warnings  # noqa: PLC0415 - only the old names need it
-
         new = _RENAMED[name]
-        warnings.warn(
-            f"willkommen.{name} is deprecated: use willkommen.{new} (format version 2)",
-            DeprecationWarning,
-            stacklevel=2,
-        )
+        warn_moved(f"willkommen.{name}", f"willkommen.{new} (format version 2)")
         return globals()[new]
+    if name in _MOVED:
+        module = _MOVED[name]
+        warn_moved(f"willkommen.{name}", f"{module}.{name}")
+        return getattr(sys.modules[module], name)
     # importlib.metadata costs more start-up time than the rest of willkommen:
     # look the version up only when someone asks for it.
     if name == "__version__":
@@ -100,24 +126,24 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "SCHEMA_VERSION",
-    "WILLKOMMEN_BEI_FREUNDEN",
     "Alliance",
     "AllianceOrigin",
     "CoachingSession",
     "CoachingTask",
     "Consultation",
-    "Context",
     "CooperationAgreement",
-    "Finding",
     "Goal",
     "Horizon",
     "LabelledEnum",
+    "LayoutError",
     "LocalAuthority",
     "LocalAuthorityKind",
     "Location",
     "Measure",
     "MeasureStatus",
+    "MigrationError",
     "MigrationResult",
+    "MissingExtraError",
     "Offering",
     "OfferingStatus",
     "OfferingType",
@@ -126,45 +152,35 @@ __all__ = [
     "Person",
     "Problem",
     "ProcessCoaching",
-    "Program",
     "ProgramError",
     "Reading",
     "Record",
-    "Rule",
-    "ServiceOffice",
+    "RuleError",
     "Severity",
     "State",
-    "StepResult",
     "TagError",
     "Theme",
+    "UnsupportedType",
+    "UntaggedSubclassError",
     "ValidationError",
     "WillkommenError",
     "__version__",
     "check",
-    "coaching_budget",
-    "coaching_hours_left",
     "dump",
     "dumps",
-    "finding",
-    "get_program",
     "json_schema",
     "load",
     "loads",
     "migrate",
+    "migrations",
     "programs",
     "read",
     "read_files",
     "read_stream",
     "reads",
-    "register_migration",
-    "register_program",
-    "register_rule",
     "registry_scope",
-    "responsible_office",
-    "rule",
     "rules",
     "tagged",
-    "tighten",
     "typed_fields",
     "validate",
 ]

@@ -34,7 +34,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from willkommen._enums import OfferingStatus
-from willkommen._errors import WillkommenError
+from willkommen._errors import UntaggedSubclassError
 from willkommen._limits import MAX_LIST_PROBLEMS
 from willkommen._model import Offering, offering_dates_error
 from willkommen._problems import (
@@ -258,16 +258,6 @@ def _class_unstructure_hook(conv: cattrs.Converter) -> Callable[[type], Callable
         return unstructure_object
 
     return factory
-
-
-class UntaggedSubclassError(WillkommenError, TypeError):
-    """A subclass without a tag where its base class is expected: it could not be read back."""
-
-    def __init__(self, cls: type, base: type) -> None:
-        super().__init__(
-            f"{cls.__qualname__} stands where a {base.__qualname__} is expected but declares no tag,"
-            f" so it would be read back as a {base.__qualname__}: declare one with @willkommen.tagged(...)"
-        )
 
 
 def make_converter() -> cattrs.Converter:

@@ -98,7 +98,7 @@ def rule(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     """Register the decorated function as the check behind *code*.
 
     The function takes an object of *applies_to* and a :class:`Context`, and
-    yields :func:`~willkommen.finding` values. *reads* names the top-level
+    yields :func:`~willkommen.rules.finding` values. *reads* names the top-level
     fields of the document the rule needs (``"program"`` for the program);
     None means it needs the whole document to have been read. *fix* and
     *fix_de* say how to correct the data (reports show them). *severity_for*,

@@ -34,3 +34,21 @@ class MissingExtraError(WillkommenError, ImportError):
 
     def __init__(self, module: str, extra: str = "spreadsheets") -> None:
         super().__init__(f"this needs {module!r}: install the extra with pip install 'willkommen[{extra}]'")
+
+
+class LayoutError(WillkommenError, TypeError):
+    """A model class whose fields a spreadsheet cannot hold (a field type without a cell form)."""
+
+
+class MigrationError(WillkommenError):
+    """A migration step that cannot be registered (a step must go from one version to the next)."""
+
+
+class UntaggedSubclassError(WillkommenError, TypeError):
+    """A subclass without a tag where its base class is expected: it could not be read back."""
+
+    def __init__(self, cls: type, base: type) -> None:
+        super().__init__(
+            f"{cls.__qualname__} stands where a {base.__qualname__} is expected but declares no tag,"
+            f" so it would be read back as a {base.__qualname__}: declare one with @willkommen.tagged(...)"
+        )

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import attrs
 
-from willkommen._errors import WillkommenError
+from willkommen._errors import LayoutError
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
 
 Kind = Literal["text", "integer", "number", "decimal", "date", "code", "boolean"]
@@ -113,10 +113,6 @@ _NUMBER = ("No.", "Nr.")
 # Excel's rules for a sheet name: at most 31 characters, none of these.
 _SHEET_NAME_LIMIT = 31
 _SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
-
-
-class LayoutError(WillkommenError, TypeError):
-    """A model class whose fields a spreadsheet cannot hold (a field type without a cell form)."""
 
 
 def label(name: str) -> tuple[str, str]:

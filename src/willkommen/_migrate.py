@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from willkommen._errors import MigrationError
 from willkommen._german import number_de
 from willkommen._problems import INVALID_VALUE, MIGRATION_ASSUMED, MIGRATION_CONFLICT, MISSING, TYPE, Problem
 from willkommen._programs import find_program
@@ -96,7 +97,7 @@ def register_migration(from_version: int, to_version: int, *, type: str | None =
     """
     if to_version != from_version + 1:
         msg = f"a step goes from one version to the next, not from {from_version} to {to_version}"
-        raise ValueError(msg)
+        raise MigrationError(msg)
 
     def register(step: Step) -> Step:
         _STEPS.setdefault((from_version, type), []).append(step)

@@ -22,7 +22,7 @@ def registry_scope() -> Iterator[None]:
     ::
 
         with willkommen.registry_scope():
-            willkommen.register_program(my_test_program)
+            willkommen.programs.register_program(my_test_program)
             ...  # checks see my_test_program
         # ... and here it is gone again
 

@@ -6,6 +6,16 @@ A step is a pure function from a document of one version to a
 :func:`moved` cover the common case, a key renamed in place.
 """
 
+from willkommen._errors import MigrationError
 from willkommen._migrate import MigrationResult, StepResult, conflict, migrate, moved, register_migration, rename_key
 
-__all__ = ["MigrationResult", "StepResult", "conflict", "migrate", "moved", "register_migration", "rename_key"]
+__all__ = [
+    "MigrationError",
+    "MigrationResult",
+    "StepResult",
+    "conflict",
+    "migrate",
+    "moved",
+    "register_migration",
+    "rename_key",
+]

@@ -27,25 +27,10 @@ from typing import Any
 
 import attrs
 
-from willkommen import (
-    Alliance,
-    Context,
-    Finding,
-    LabelledEnum,
-    OfferingType,
-    PartnerKind,
-    Program,
-    Severity,
-    State,
-    finding,
-    register_program,
-    rule,
-    tagged,
-    tighten,
-    typed_fields,
-)
-from willkommen._text import quote
+from willkommen import Alliance, LabelledEnum, OfferingType, PartnerKind, State, tagged, typed_fields
 from willkommen.migrations import StepResult, moved, register_migration, rename_key
+from willkommen.programs import Program, register_program
+from willkommen.rules import Context, Finding, Severity, finding, quote, rule, tighten
 
 __all__ = [
     "GEMEINSAM_KLAPPTS",

@@ -30,9 +30,9 @@ import attrs
 from willkommen._api import dump
 from willkommen._api import load as load_document
 from willkommen._api import read as read_document
-from willkommen._errors import MissingExtraError, ValidationError, WillkommenError
+from willkommen._errors import LayoutError, MissingExtraError, ValidationError, WillkommenError
 from willkommen._example import example_document
-from willkommen._layout import Lang, LayoutError, fold, layout
+from willkommen._layout import Lang, fold, layout
 from willkommen._migrate import SCHEMA_VERSION
 from willkommen._model import Alliance
 from willkommen._problems import Problem

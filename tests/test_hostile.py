@@ -821,11 +821,11 @@ class Mutable:
 
 
 def test_an_object_that_contains_itself_is_a_problem() -> None:
-    """A cycle: invalid_value where it closes; dump() refuses it instead of a RecursionError."""
+    """A cycle: ``cycle`` where it closes; dump() refuses it instead of a RecursionError."""
     outer = Mutable()
     inner = Mutable(parts=[1, outer])
     outer.parts.append(inner)
-    assert [(p.code, p.path) for p in check(outer)] == [("invalid_value", "/parts/0/parts/1")]
+    assert [(p.code, p.path) for p in check(outer)] == [("cycle", "/parts/0/parts/1")]
     with pytest.raises(ValidationError):
         dump(outer)
 

@@ -69,12 +69,21 @@ def _salvage(body: dict[Any, Any], cls: type, failed: frozenset[str]) -> Any:
     partial: Any = object.__new__(cls)
     for field in attrs.fields(cls):
         if field.name in failed:
+            # Absent: a rule that reads it does not run (the engine's failed set).
             continue
         # Read alone, a field reads as it did in the full attempt: without error.
         # A required field that is absent is among the failed ones (missing).
-        value = conv.structure(body[field.name], field.type) if field.name in body else field.default
+        value = conv.structure(body[field.name], field.type) if field.name in body else _default(field, partial)
         object.__setattr__(partial, field.name, value)
     return partial
+
+
+def _default(field: "attrs.Attribute[Any]", partial: object) -> Any:
+    """The value __init__ would give an absent field: a factory's product, never the factory."""
+    default: Any = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # a class, typed as a function
+        return default.factory(partial) if default.takes_self else default.factory()
+    return default
 
 
 def _rule_problems(document: Any, failed: frozenset[str]) -> Checked:

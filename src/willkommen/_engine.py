@@ -358,8 +358,8 @@ def _mark(exc: BaseException, entry: Rule, path: str) -> None:
         setattr(exc, _RULE_ATTRIBUTE, entry.code)
 
 
-def _visit(obj: Any, path: str, run: _Run, *, top: bool) -> None:
-    """Run the rules on *obj*, then visit the objects in it that rules may check."""
+def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, bool], ...]:
+    """Run the rules on *obj*; the fields of it worth a visit."""
     context = run.context
     failed = context.failed
     has_program = context.program is not None
@@ -385,18 +385,42 @@ def _visit(obj: Any, path: str, run: _Run, *, top: bool) -> None:
             # It goes on up, saying which rule it was (sys.exit too: it must not end a run as if all were checked).
             _mark(exc, entry, path)
             raise
-    for name, is_sequence in fields:
-        if top and name in failed:
+    return fields
+
+
+def _visit(document: Any, run: _Run) -> None:
+    """Run the rules on *document* and every object in it that rules may check, in document order.
+
+    A stack, not recursion, so that no depth ends the interpreter; and each
+    object once, at the first place it is found: an object that contains
+    itself (reported by the writable scan) ends there, and a part shared by
+    many places costs one visit, so the walk is linear in the objects.
+    """
+    failed = run.context.failed
+    stack: list[tuple[Any, str]] = [(document, "")]
+    seen: set[int] = set()
+    while stack:
+        obj, path = stack.pop()
+        if id(obj) in seen:
             continue
-        value = getattr(obj, name)
-        if value is None:
+        seen.add(id(obj))
+        top = not path  # the document itself: every other place has a path
+        fields = _apply(obj, path, run)
+        if not fields:
             continue
-        if is_sequence:
-            prefix = f"{path}/{name}/"
-            for index, item in enumerate(value):
-                _visit(item, f"{prefix}{index}", run, top=False)
-        else:
-            _visit(value, f"{path}/{name}", run, top=False)
+        parts: list[tuple[Any, str]] = []
+        for name, is_sequence in fields:
+            if top and name in failed:
+                continue
+            value = getattr(obj, name)
+            if value is None:
+                continue
+            if is_sequence:
+                prefix = f"{path}/{name}/"
+                parts.extend((item, f"{prefix}{index}") for index, item in enumerate(value))
+            else:
+                parts.append((value, f"{path}/{name}"))
+        stack.extend(reversed(parts))
 
 
 def run_rules(document: Any, program: Program | None, failed: frozenset[str] = frozenset()) -> Checked:
@@ -407,5 +431,5 @@ def run_rules(document: Any, program: Program | None, failed: frozenset[str] = f
     An exception raised by a rule goes on up with a note naming the rule.
     """
     run = _Run(Context(document=document, program=program, failed=failed), current())
-    _visit(document, "", run, top=True)
+    _visit(document, run)
     return Checked(run.problems, tuple(run.skipped), failed)

@@ -211,6 +211,19 @@ INVALID_JSON = _structural(
     ),
 )
 
+CYCLE = _structural(
+    "cycle",
+    "An object built in code that contains itself: no document can hold it, and it is not written.",
+    "Ein im Code gebautes Objekt, das sich selbst enthält: kein Dokument kann es aufnehmen, es wird nicht geschrieben.",
+    "{value} contains itself: a document holds each object at one place, with an end",
+    "{value} enthält sich selbst: ein Dokument enthält jedes Objekt an einer Stelle, mit einem Ende",
+    fix="Build the object as a tree: put a new object at each place, or refer to the other object by its id.",
+    fix_de=(
+        "Bauen Sie das Objekt als Baum: setzen Sie an jede Stelle ein neues Objekt, oder verweisen Sie auf das"
+        " andere Objekt über seine ID."
+    ),
+)
+
 TOO_MANY_PROBLEMS = _structural(
     "too_many_problems",
     "A document with so many failing list items that the rest is not read; the first ones are reported.",
@@ -523,6 +536,7 @@ STRUCTURAL_CODES: tuple[Rule, ...] = (
     DUPLICATE_KEY,
     INVALID_JSON,
     TOO_MANY_PROBLEMS,
+    CYCLE,
     UNREADABLE_FILE,
     FILE_TOO_LARGE,
     DUPLICATE_ALLIANCE_ID,

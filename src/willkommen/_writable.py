@@ -30,7 +30,7 @@ import attrs
 from willkommen._fast import fitting_decimals
 from willkommen._limits import MAX_DEPTH
 from willkommen._numbers import fits_json
-from willkommen._problems import INVALID_VALUE, Problem
+from willkommen._problems import CYCLE, INVALID_VALUE, Problem
 from willkommen._strict import (
     StructureProblem,
     fits_float,
@@ -48,12 +48,17 @@ def unwritable(obj: object) -> list[Problem]:
     """The values in *obj* that no document can carry, each with the reader's problem at its path.
 
     An object reached twice (shared, or in a cycle) is looked at once, at the
-    first path it is found at. An object that contains itself, or nests deeper
-    than a document may (MAX_DEPTH), is ``invalid_value`` where that happens:
-    no document could carry it, nor could it be written.
+    first path it is found at. An object that contains itself is ``cycle``
+    where it does, one that nests deeper than a document may (MAX_DEPTH)
+    ``invalid_value`` where it gets too deep: no document could carry it, so
+    it is not written either. Every walk here is a loop over a stack, linear
+    in the objects, so no depth ends the interpreter.
     """
-    problems = _walk(obj) if _suspect(obj) else []
-    if _may_nest_deeply(type(obj)):
+    suspect = _suspect(obj)
+    problems = _walk(obj) if suspect else []
+    # Annotations say whether a class can hold itself; a value they do not describe (put
+    # there past the checks, with object.__setattr__ say) may hold anything, its holder too.
+    if suspect or _may_nest_deeply(type(obj)):
         nesting = _nesting_problem(obj)
         if nesting is not None:
             problems.append(nesting)
@@ -135,12 +140,7 @@ def _nesting_problem(obj: object) -> Problem | None:
             if parts is None:
                 continue
             if id(child) in on_path:
-                return _nesting(
-                    (*tokens, token),
-                    child,
-                    "an object that does not contain itself",
-                    "ein Objekt, das sich nicht selbst enthält",
-                )
+                return CYCLE.problem(_place((*tokens, token)), value=quote(child))
             height = heights.get(id(child))
             if (len(frames) + height if height is not None else len(frames) + 1) > MAX_DEPTH:
                 return _nesting(
@@ -166,10 +166,13 @@ def _nesting_problem(obj: object) -> Problem | None:
     return None
 
 
-def _nesting(tokens: tuple[str, ...], value: object, expected: str, expected_de: str) -> Problem:
+def _place(tokens: tuple[str, ...]) -> str:
     # The tokens are escaped already (see _children).
-    place = "".join(f"/{token}" for token in tokens)
-    return INVALID_VALUE.problem(place, value=quote(value), expected=expected, expected_de=expected_de)
+    return "".join(f"/{token}" for token in tokens)
+
+
+def _nesting(tokens: tuple[str, ...], value: object, expected: str, expected_de: str) -> Problem:
+    return INVALID_VALUE.problem(_place(tokens), value=quote(value), expected=expected, expected_de=expected_de)
 
 
 # --- the walk: any value, every path ------------------------------------------------------
@@ -247,8 +250,12 @@ def _walk(obj: object) -> list[Problem]:
 
 
 def _any_suspect(value: object) -> bool:
-    """The slow answer for any value: walk it."""
-    return bool(_walk(value))
+    """Whether a value its annotation does not describe may be unwritable.
+
+    A leaf answers by its own test; a list, dict or object may hold anything,
+    even what holds it: the whole object is walked then.
+    """
+    return _children(value) is not None or _problem(value) is not None
 
 
 def _leaf_suspect(value: object) -> bool:

@@ -55,7 +55,8 @@ class Catalogue:
     rules: dict[str, Rule] = attrs.field(factory=dict)
     tag_generation: int = -1
     by_class: dict[type, tuple[Rule, ...]] = attrs.field(factory=dict, eq=False)
-    plans: "dict[tuple[type, bool], _Plan]" = attrs.field(factory=dict, eq=False)
+    plans: "dict[tuple[type, bool, bool], _Plan]" = attrs.field(factory=dict, eq=False)
+    fused: "dict[type, tuple[_Fused | None, bool]]" = attrs.field(factory=dict, eq=False)
 
 
 _LOCK = threading.RLock()
@@ -254,8 +255,10 @@ def _model_type(annotation: Any) -> tuple[type, bool] | None:
     return None
 
 
-def _subtree_has_rules(cls: type, catalogue: Catalogue, seen: frozenset[type] = frozenset()) -> bool:
-    """Whether an object declared as *cls* can hold, or be, something a rule checks.
+def _subtree_has_rules(
+    cls: type, catalogue: Catalogue, *, users_only: bool = False, seen: frozenset[type] = frozenset()
+) -> bool:
+    """Whether an object declared as *cls* can hold, or be, something a rule checks (a user's rule, if *users_only*).
 
     Subclasses count: a tagged subclass with rules may stand where *cls* is declared.
     """
@@ -263,9 +266,25 @@ def _subtree_has_rules(cls: type, catalogue: Catalogue, seen: frozenset[type] = 
         return False
     seen = seen | {cls}
     classes = [cls, *_all_subclasses(cls)]
-    return any(rules_for(c, catalogue) for c in classes) or any(
-        _subtree_has_rules(child, catalogue, seen) for c in classes for _, child, _ in _children(c)
+    return any(_rules_of(c, catalogue, users_only=users_only) for c in classes) or any(
+        _subtree_has_rules(child, catalogue, users_only=users_only, seen=seen)
+        for c in classes
+        for _, child, _ in _children(c)
     )
+
+
+def _shipped(entry: Rule) -> bool:
+    """Whether *entry* is one of the shipped rules: pure functions of the object and the context."""
+    return getattr(entry.check, "__module__", None) == _SHIPPED_MODULE
+
+
+# The module that defines the shipped rules (willkommen._rules imports this one: named, not imported).
+_SHIPPED_MODULE = "willkommen._rules"
+
+
+def _rules_of(cls: type, catalogue: Catalogue, *, users_only: bool) -> tuple[Rule, ...]:
+    every = rules_for(cls, catalogue)
+    return tuple(r for r in every if not _shipped(r)) if users_only else every
 
 
 def _all_subclasses(cls: type) -> list[type]:
@@ -300,18 +319,88 @@ def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
     return not failed.intersection(reads) and (has_program or "program" not in reads)
 
 
-def _plan(cls: type, has_program: bool, catalogue: Catalogue) -> _Plan:
-    plan = catalogue.plans.get((cls, has_program))
+def _plan(cls: type, has_program: bool, catalogue: Catalogue, *, users_only: bool = False) -> _Plan:
+    plan = catalogue.plans.get((cls, has_program, users_only))
     if plan is None:
-        plan = catalogue.plans[cls, has_program] = (
-            tuple(r for r in rules_for(cls, catalogue) if _runs(r, has_program, frozenset())),
+        plan = catalogue.plans[cls, has_program, users_only] = (
+            tuple(r for r in _rules_of(cls, catalogue, users_only=users_only) if _runs(r, has_program, frozenset())),
             tuple(
                 (name, is_sequence)
                 for name, child, is_sequence in _children(cls)
-                if _subtree_has_rules(child, catalogue)
+                if _subtree_has_rules(child, catalogue, users_only=users_only)
             ),
         )
     return plan
+
+
+# --- the fused pass: the shipped rules over a whole document, decided once per class ---------------
+
+# For one declared class: the checks of the shipped rules that run on it, and its fields worth a
+# visit, each with the same for the class it declares.
+_Fused = tuple[type, tuple[Check[Any], ...], tuple[tuple[str, bool, "_Fused"], ...]]
+
+
+def _fused(cls: type, catalogue: Catalogue) -> "tuple[_Fused | None, bool]":
+    """The fused pass for documents of *cls*, and whether a user's rule may run on one.
+
+    The pass is None where a class holds itself: such a walk has no end to plan.
+    """
+    found = catalogue.fused.get(cls)
+    if found is None:
+        found = catalogue.fused[cls] = (
+            _fuse(cls, catalogue, frozenset()),
+            # The document is of *cls* exactly; the objects inside may be of subclasses.
+            bool(_rules_of(cls, catalogue, users_only=True))
+            or any(_subtree_has_rules(child, catalogue, users_only=True) for _, child, _ in _children(cls)),
+        )
+    return found
+
+
+def _fuse(cls: type, catalogue: Catalogue, above: frozenset[type]) -> "_Fused | None":
+    if cls in above:
+        return None
+    runnable, fields = _plan(cls, has_program=True, catalogue=catalogue)
+    checks = tuple(r.check for r in runnable if _shipped(r) and r.check is not None)
+    declared = {name: (child, is_sequence) for name, child, is_sequence in _children(cls)}
+    parts = []
+    for name, is_sequence in fields:
+        part = _fuse(declared[name][0], catalogue, above | {cls})
+        if part is None:
+            return None
+        parts.append((name, is_sequence, part))
+    return cls, checks, tuple(parts)
+
+
+def _clear(obj: Any, fused: _Fused, context: Context) -> bool:
+    """Whether no shipped rule finds anything in *obj*; False also where unsure (an object of another class).
+
+    One pass without paths, problems or a stack: the rules are called straight
+    on the objects the plan names. Anything else is the engine's to answer.
+    """
+    cls, checks, parts = fused
+    # A subclass may have rules and fields of its own.
+    if type(obj) is not cls or _finds(checks, obj, context):
+        return False
+    for name, is_sequence, part in parts:
+        value = getattr(obj, name)
+        if value is not None and not (
+            _all_clear(value, part, context) if is_sequence else _clear(value, part, context)
+        ):
+            return False
+    return True
+
+
+def _finds(checks: tuple[Check[Any], ...], obj: Any, context: Context) -> bool:
+    """Whether one of the *checks* finds something in *obj*."""
+    return any(True for check in checks for _ in check(obj, context))
+
+
+def _all_clear(items: Iterable[Any], fused: _Fused, context: Context) -> bool:
+    cls, checks, parts = fused
+    if parts:
+        return all(_clear(item, fused, context) for item in items)
+    # Items with nothing inside to visit (sessions, local authorities): one loop, no call per item.
+    return not any(type(item) is not cls or _finds(checks, item, context) for item in items)
 
 
 @attrs.frozen
@@ -334,6 +423,8 @@ class _Run:
     catalogue: Catalogue
     problems: list[Problem] = attrs.Factory(list)
     skipped: dict[str, None] = attrs.Factory(dict)
+    #: Only the users' rules: the fused pass found nothing for the shipped ones.
+    users_only: bool = False
 
 
 def rule_failure_note(entry: Rule, path: str) -> str:
@@ -363,7 +454,7 @@ def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, bool], ...]:
     context = run.context
     failed = context.failed
     has_program = context.program is not None
-    runnable, fields = _plan(type(obj), has_program, run.catalogue)
+    runnable, fields = _plan(type(obj), has_program, run.catalogue, users_only=run.users_only)
     if failed:
         every = rules_for(type(obj), run.catalogue)
         runnable = tuple(r for r in every if _runs(r, has_program, failed))
@@ -430,6 +521,27 @@ def run_rules(document: Any, program: Program | None, failed: frozenset[str] = f
     needs the program and there is none: what it would say is already said.
     An exception raised by a rule goes on up with a note naming the rule.
     """
-    run = _Run(Context(document=document, program=program, failed=failed), current())
+    context = Context(document=document, program=program, failed=failed)
+    catalogue = current()
+    run = _Run(context, catalogue)
+    # The fused pass runs on a whole document with its program (so no rule is skipped).
+    if not failed and program is not None:
+        fused, users_rules = _fused(type(document), catalogue)
+        if fused is not None and _shipped_rules_find_nothing(document, fused, context):
+            if not users_rules:
+                return Checked(run.problems)  # the common case: a valid document
+            run.users_only = True
     _visit(document, run)
     return Checked(run.problems, tuple(run.skipped), failed)
+
+
+def _shipped_rules_find_nothing(document: Any, fused: _Fused, context: Context) -> bool:
+    """Whether the fused pass shows that no shipped rule finds anything; False where it cannot tell.
+
+    What it cannot tell, or any exception a rule raises, is the engine's, which
+    then runs every rule as usual and reports.
+    """
+    try:
+        return _clear(document, fused, context)
+    except Exception:  # noqa: BLE001 - the engine runs the rule again and reports what it raises
+        return False

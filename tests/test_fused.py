@@ -1,0 +1,222 @@
+"""The fused pass: the shipped rules over a whole document in one pass, the same problems as the engine's walk.
+
+Where a document was read whole and its program is known, the engine first
+runs the shipped rules straight over the objects its plan names, without
+paths or problems (``_engine._clear``). Only if that finds something, or
+cannot tell, does the walk run them again and report; the users' rules always
+run in the walk. These tests run the same documents with the fused pass and
+without it and require the same problems (codes, paths, severities, messages,
+in order): the mutation corpus, a trigger of every code, the benchmark's
+invalid documents, generated alliances, a tagged document and a user's rules.
+"""
+
+import contextlib
+import copy
+import importlib.util
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from unittest import mock
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import willkommen
+from willkommen import Alliance, Partner, Problem, Severity
+from willkommen import _engine as engine
+from willkommen._engine import Context
+from willkommen._problems import Finding
+from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
+from willkommen.testing import alliances
+
+from .conftest import example
+from .test_mutations import _SETTINGS, MUTATIONS, Mutation
+
+
+def _benchmark_corpus() -> ModuleType:
+    """The benchmark's documents (benchmarks/corpus.py), which live beside the benchmarks, not in a package."""
+    folder = Path(__file__).parent.parent / "benchmarks"
+    spec = importlib.util.spec_from_file_location("corpus", folder / "corpus.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(folder))  # it imports its neighbour rival_rules
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+corpus = _benchmark_corpus()
+
+
+def _walk_only() -> contextlib.AbstractContextManager[object]:
+    """The fused pass switched off: every document goes to the engine's walk."""
+    return mock.patch.object(engine, "_shipped_rules_find_nothing", return_value=False)
+
+
+def _unfused(document: object, cls: type = Alliance) -> list[Problem]:
+    """check() with the engine's walk alone."""
+    with _walk_only():
+        return willkommen.check(copy.deepcopy(document), cls)
+
+
+def assert_same(document: object, cls: type = Alliance) -> list[Problem]:
+    """The problems of *document*, the same with the fused pass and without, in the same order."""
+    fused = willkommen.check(copy.deepcopy(document), cls)
+    assert fused == _unfused(document, cls)
+    return fused
+
+
+@pytest.mark.parametrize("mutate", MUTATIONS, ids=[m.__name__ for m in MUTATIONS])
+@_SETTINGS
+@given(alliance=alliances(), data=st.data())
+def test_the_mutation_corpus_gets_the_same_problems(
+    mutate: Callable[[dict[str, Any]], st.SearchStrategy[Mutation]], alliance: Alliance, data: st.DataObject
+) -> None:
+    """Every kind of mutation of a generated alliance, as data and as the object: the same problems either way."""
+    document = willkommen.dump(alliance)
+    document.setdefault("founded_on", "2017-01-15")
+    assert_same(alliance)
+    mutation = data.draw(mutate(document), label="mutation")
+    broken = copy.deepcopy(document)
+    mutation.apply(broken)
+    assert_same(broken)
+
+
+@pytest.mark.parametrize("trigger", [*TRIGGERS, *NRW_TRIGGERS], ids=lambda t: t.code)
+def test_a_trigger_of_every_code_gets_the_same_problems(trigger: Trigger) -> None:
+    """Each code's documented trigger, the rules' own and the NRW extension's: found alike either way."""
+    if trigger.text is not None:
+        return  # a problem of the text: no rule runs
+    problems = assert_same(trigger.document())
+    assert trigger.code in {p.code for p in problems}
+
+
+@pytest.mark.parametrize("make", [corpus.invalid, corpus.invalid_shape, corpus.small, corpus.large])
+def test_the_benchmark_documents_get_the_same_problems(make: Callable[[], dict[str, Any]]) -> None:
+    """The benchmark's invalid documents (rule errors, shape errors) and valid ones, as data and as objects."""
+    document = make()
+    problems = assert_same(document)
+    reading = willkommen.read(document)
+    if reading.value is not None:
+        assert assert_same(reading.value) == [p for p in problems if p.code not in {"type", "missing"}]
+
+
+@_SETTINGS
+@given(alliance=alliances(), data=st.data())
+def test_broken_rules_get_the_same_problems(alliance: Alliance, data: st.DataObject) -> None:
+    """A generated alliance with a few rule-level changes (ids, dates, counts, offices): the same either way."""
+    changes: dict[str, Callable[[Alliance], Alliance]] = {
+        "one partner": lambda a: attrs.evolve(a, partners=a.partners[:1]),
+        "no goal": lambda a: attrs.evolve(a, goals=()),
+        "unknown lead": lambda a: attrs.evolve(a, lead="nobody"),
+        "twice the first partner": lambda a: attrs.evolve(a, partners=(*a.partners, a.partners[0])),
+        "founded after everything": lambda a: attrs.evolve(a, founded_on=a.founded_on and a.founded_on.replace(2030)),
+        "no local authority": lambda a: attrs.evolve(a, local_authorities=()),
+    }
+    chosen = data.draw(st.lists(st.sampled_from(sorted(changes)), max_size=3, unique=True), label="changes")
+    for name in chosen:
+        alliance = changes[name](alliance)
+    assert_same(alliance)
+
+
+def test_a_valid_document_takes_no_walk(bautzen: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fused pass decides a valid document alone: the walk is not needed, and not taken."""
+    valid = willkommen.load(bautzen)
+
+    def no_walk(*_: object) -> None:
+        raise AssertionError
+
+    monkeypatch.setattr(engine, "_visit", no_walk)
+    assert willkommen.check(valid) == []
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class Registered(Partner):
+    """A partner with a register number, checked by a user's rule."""
+
+    register_no: str
+
+
+@pytest.fixture
+def registered() -> Iterator[list[str]]:
+    """The user's tagged partner and its rule, for one test; the rule records the numbers it saw."""
+    seen: list[str] = []
+    with willkommen.registry_scope():
+        willkommen.tagged("test-fused-registered")(Registered)
+
+        @willkommen.rule(
+            Registered,
+            "test_fused.register_no",
+            Severity.WARNING,
+            reads=(),
+            description="An empty register number.",
+            description_de="Eine leere Registernummer.",
+            message="empty register number",
+            message_de="leere Registernummer",
+            source="this test",
+        )
+        def register_no_is_given(partner: Registered, context: Context) -> Iterator[Finding]:
+            del context
+            seen.append(partner.register_no)
+            if not partner.register_no:
+                yield willkommen.finding("register_no")
+
+        yield seen
+
+
+@pytest.mark.parametrize("number", ["VR 1", ""], ids=["valid", "empty"])
+@pytest.mark.parametrize("lead", [None, "nobody"], ids=["no shipped finding", "a shipped finding"])
+def test_a_users_rule_runs_once_either_way(
+    registered: list[str], bautzen: dict[str, Any], number: str, lead: str | None
+) -> None:
+    """With a user's rule in the document: the same problems fused or not, and the user's rule ran once each time."""
+    document = copy.deepcopy(bautzen)
+    document["partners"][0] |= {"$type": "test-fused-registered", "register_no": number}
+    if lead is not None:
+        document["lead"] = lead
+    problems = willkommen.check(document)
+    assert registered == [number]
+    assert problems == _unfused(document)
+    assert [p.code for p in problems] == [
+        *(["alliance.unknown_lead"] if lead else []),
+        *(["test_fused.register_no"] if not number else []),
+    ]
+
+
+def test_a_rule_that_raises_is_reported_by_the_walk(bautzen: dict[str, Any]) -> None:
+    """An exception in a shipped rule during the fused pass: the walk runs the rule again, and it goes up named."""
+
+    def broken(*_: object) -> Iterator[Finding]:
+        raise ZeroDivisionError
+
+    entry = next(r for r in willkommen.rules() if r.code == "alliance.no_goals")
+    # The shipped rule, as a reloaded willkommen._rules would define it again (the registry takes that).
+    broken.__module__, broken.__qualname__ = "willkommen._rules", getattr(entry.check, "__qualname__", "")
+    with willkommen.registry_scope():
+        willkommen.register_rule(attrs.evolve(entry, check=broken))
+        with pytest.raises(ZeroDivisionError) as caught:
+            willkommen.check(bautzen)
+    assert engine.failed_rule(caught.value) == "alliance.no_goals"
+
+
+def test_the_json_of_the_benchmark_reads_the_same() -> None:
+    """The invalid benchmark document as JSON text, through reads: the same problems either way."""
+    text = json.dumps(corpus.invalid())
+    fused = willkommen.reads(text).problems
+    with _walk_only():
+        assert fused == willkommen.reads(text).problems
+    assert {(p.code, p.path) for p in fused} == set(corpus.INVALID_FINDINGS)
+
+
+def test_examples_are_valid_either_way() -> None:
+    """The shipped examples, as data: no problem, fused or not."""
+    for name in ("bautzen", "helmstedt", "leverkusen"):
+        assert assert_same(example(name)) == []

@@ -399,3 +399,29 @@ def test_a_rule_sees_the_default_a_factory_makes_and_never_a_field_that_failed()
     assert [(p.code, p.path) for p in reading.problems] == [("type", "/count")]
     assert reading.skipped == ("test_graphs.count",)
     assert seen == [((), frozenset({"plain"}))]
+
+
+# --- rule routing follows the type plan ----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class Shelf:
+    """Nodes in every kind of place the type plan knows: a mapping, a fixed tuple, an optional, a set."""
+
+    by_name: dict[str, Node] = attrs.Factory(dict)
+    pair: tuple[Node, str] | None = None
+    unique: frozenset[Node] = frozenset()
+
+
+def test_rules_reach_objects_wherever_the_plan_says_they_stand(counted: list[int]) -> None:
+    """A rule on Node runs on nodes held in a mapping (path by key, escaped), a fixed tuple and a set."""
+    shelf = Shelf(by_name={"a/b": Node(label="bad"), "c": Node(label="ok")}, unique=frozenset({Node(label="bad")}))
+    # Set directly: what the rules see is under test here, not the construction checks.
+    _holding_itself(shelf, "pair", (Node(label="bad"), "x"))
+    problems = check(shelf, Shelf)
+    assert [(p.code, p.path) for p in problems] == [
+        ("test_graphs.bad_label", "/by_name/a~1b/label"),
+        ("test_graphs.bad_label", "/pair/0/label"),
+        ("test_graphs.bad_label", "/unique/0/label"),
+    ]
+    assert len(counted) == 4

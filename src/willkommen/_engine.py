@@ -6,19 +6,31 @@ yields findings, which become problems with the rule's code and messages.
 """
 
 import threading
-import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
 from willkommen._enums import Severity
 from willkommen._errors import WillkommenError
+from willkommen._plan import (
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarNode,
+    SequenceNode,
+    UnsupportedType,
+    class_plan,
+    model_classes,
+)
 from willkommen._problems import STRUCTURAL_CODES, Finding, Problem, Rule
 from willkommen._programs import Program
 from willkommen._tags import generation
-from willkommen._text import pointer
+from willkommen._text import escape, pointer
 
 _T = TypeVar("_T")
 Check = Callable[[_T, "Context"], Iterable[Finding]]
@@ -240,21 +252,6 @@ def tighten(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     )
 
 
-def _model_type(annotation: Any) -> tuple[type, bool] | None:
-    """The model class an annotation can hold, and whether it holds a sequence of them."""
-    if isinstance(annotation, type) and attrs.has(annotation):
-        return annotation, False
-    origin = typing.get_origin(annotation)
-    arguments = typing.get_args(annotation)
-    if origin in (types.UnionType, typing.Union):
-        found = [m for m in map(_model_type, arguments) if m is not None]
-        return found[0] if len(found) == 1 else None
-    if origin in (tuple, list, frozenset) and arguments:
-        inner = _model_type(arguments[0])
-        return (inner[0], True) if inner is not None and not inner[1] else None
-    return None
-
-
 def _subtree_has_rules(
     cls: type, catalogue: Catalogue, *, users_only: bool = False, seen: frozenset[type] = frozenset()
 ) -> bool:
@@ -269,7 +266,8 @@ def _subtree_has_rules(
     return any(_rules_of(c, catalogue, users_only=users_only) for c in classes) or any(
         _subtree_has_rules(child, catalogue, users_only=users_only, seen=seen)
         for c in classes
-        for _, child, _ in _children(c)
+        for _, _, held in _children(c)
+        for child in held
     )
 
 
@@ -295,20 +293,25 @@ def _all_subclasses(cls: type) -> list[type]:
     return found
 
 
-def _children(cls: type) -> list[tuple[str, type, bool]]:
-    """The fields of *cls* that hold model objects: name, declared class, is a sequence."""
-    hints = typing.get_type_hints(cls)
-    children = []
-    for field in attrs.fields(cls):
-        found = _model_type(hints.get(field.name, field.type))
-        if found is not None:
-            children.append((field.name, *found))
-    return children
+def _children(cls: type) -> list[tuple[str, Node, tuple[type, ...]]]:
+    """The fields of *cls* that hold model objects, from its type plan: name, node, the model classes declared."""
+    try:
+        fields = class_plan(cls).fields
+    except UnsupportedType:
+        # No plan (a class without type checks, holding `object` say): no field routes to a rule.
+        # The writable scan and the nesting check still walk such an object by its values.
+        return []
+    found = []
+    for field in fields:
+        held = tuple(dict.fromkeys(model_classes(field.node)))
+        if held:
+            found.append((field.name, field.node, held))
+    return found
 
 
 # Per class and "is there a program": the rules that run on a whole document,
-# and the fields worth a visit. Kept in the catalogue, so rebuilt when rules or tags change.
-_Plan = tuple[tuple[Rule, ...], tuple[tuple[str, bool], ...]]
+# and the fields worth a visit with their nodes. Kept in the catalogue, so rebuilt when rules or tags change.
+_Plan = tuple[tuple[Rule, ...], tuple[tuple[str, Node], ...]]
 
 
 def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
@@ -325,9 +328,9 @@ def _plan(cls: type, has_program: bool, catalogue: Catalogue, *, users_only: boo
         plan = catalogue.plans[cls, has_program, users_only] = (
             tuple(r for r in _rules_of(cls, catalogue, users_only=users_only) if _runs(r, has_program, frozenset())),
             tuple(
-                (name, is_sequence)
-                for name, child, is_sequence in _children(cls)
-                if _subtree_has_rules(child, catalogue, users_only=users_only)
+                (name, node)
+                for name, node, held in _children(cls)
+                if any(_subtree_has_rules(child, catalogue, users_only=users_only) for child in held)
             ),
         )
     return plan
@@ -351,7 +354,9 @@ def _fused(cls: type, catalogue: Catalogue) -> "tuple[_Fused | None, bool]":
             _fuse(cls, catalogue, frozenset()),
             # The document is of *cls* exactly; the objects inside may be of subclasses.
             bool(_rules_of(cls, catalogue, users_only=True))
-            or any(_subtree_has_rules(child, catalogue, users_only=True) for _, child, _ in _children(cls)),
+            or any(
+                _subtree_has_rules(child, catalogue, users_only=True) for _, _, held in _children(cls) for child in held
+            ),
         )
     return found
 
@@ -361,14 +366,28 @@ def _fuse(cls: type, catalogue: Catalogue, above: frozenset[type]) -> "_Fused | 
         return None
     runnable, fields = _plan(cls, has_program=True, catalogue=catalogue)
     checks = tuple(r.check for r in runnable if _shipped(r) and r.check is not None)
-    declared = {name: (child, is_sequence) for name, child, is_sequence in _children(cls)}
     parts = []
-    for name, is_sequence in fields:
-        part = _fuse(declared[name][0], catalogue, above | {cls})
+    for name, node in fields:
+        match _one_or_many(node):
+            case (child, is_sequence):
+                part = _fuse(child, catalogue, above | {cls})
+            case None:
+                part = None  # a mapping or a fixed tuple of objects: the walk knows those
         if part is None:
             return None
         parts.append((name, is_sequence, part))
     return cls, checks, tuple(parts)
+
+
+def _one_or_many(node: Node) -> tuple[type, bool] | None:
+    """The model class of a field holding one object (or None) or a sequence of them, and which; None otherwise."""
+    if isinstance(node, OptionalNode):
+        node = node.inner
+    if isinstance(node, ModelNode):
+        return node.cls, False
+    if isinstance(node, SequenceNode) and isinstance(node.item, ModelNode):
+        return node.item.cls, True
+    return None
 
 
 def _clear(obj: Any, fused: _Fused, context: Context) -> bool:
@@ -449,7 +468,7 @@ def _mark(exc: BaseException, entry: Rule, path: str) -> None:
         setattr(exc, _RULE_ATTRIBUTE, entry.code)
 
 
-def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, bool], ...]:
+def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, Node], ...]:
     """Run the rules on *obj*; the fields of it worth a visit."""
     context = run.context
     failed = context.failed
@@ -500,18 +519,40 @@ def _visit(document: Any, run: _Run) -> None:
         if not fields:
             continue
         parts: list[tuple[Any, str]] = []
-        for name, is_sequence in fields:
-            if top and name in failed:
-                continue
-            value = getattr(obj, name)
-            if value is None:
-                continue
-            if is_sequence:
-                prefix = f"{path}/{name}/"
-                parts.extend((item, f"{prefix}{index}") for index, item in enumerate(value))
-            else:
-                parts.append((value, f"{path}/{name}"))
+        for name, node in fields:
+            if not (top and name in failed):
+                _objects_in(getattr(obj, name), node, f"{path}/{name}", parts)
         stack.extend(reversed(parts))
+
+
+def _objects_in(value: Any, node: Node, path: str, found: list[tuple[Any, str]]) -> None:
+    """Add the model objects *value* holds as *node* declares, each with its path, in document order."""
+    match node:
+        case ModelNode():
+            found.append((value, path))
+        case OptionalNode(inner=inner):
+            if value is not None:
+                _objects_in(value, inner, path, found)
+        case SequenceNode() | FixedTupleNode() | MappingNode():
+            for token, element, item in _elements(value, node):
+                _objects_in(element, item, f"{path}/{token}", found)
+        case ScalarNode() | ChoiceNode():
+            pass
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
+
+
+def _elements(value: Any, node: SequenceNode | FixedTupleNode | MappingNode) -> Iterable[tuple[str, Any, Node]]:
+    """The path token, value and node of each element of a collection; none for a value of another shape."""
+    match node:
+        case SequenceNode(item=item) if isinstance(value, tuple | list | frozenset):
+            return ((str(index), element, item) for index, element in enumerate(value))
+        case FixedTupleNode(items=items) if isinstance(value, tuple | list):
+            return ((str(index), *pair) for index, pair in enumerate(zip(value, items, strict=False)))
+        case MappingNode(value=item) if isinstance(value, Mapping):
+            return ((escape(str(key)), element, item) for key, element in value.items())
+    # Put there past the checks: it holds nothing the rules can route to.
+    return ()
 
 
 def run_rules(document: Any, program: Program | None, failed: frozenset[str] = frozenset()) -> Checked:

@@ -27,11 +27,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import willkommen
+import willkommen.rules
 from willkommen import Alliance, Partner, Problem, Severity
 from willkommen import _engine as engine
-from willkommen._engine import Context
-from willkommen._problems import Finding
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
+from willkommen.rules import Context, Finding
 from willkommen.testing import alliances
 
 from .conftest import example
@@ -160,7 +160,7 @@ def registered() -> Iterator[list[str]]:
     with willkommen.registry_scope():
         willkommen.tagged("test-fused-registered")(Registered)
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             Registered,
             "test_fused.register_no",
             Severity.WARNING,
@@ -175,7 +175,7 @@ def registered() -> Iterator[list[str]]:
             del context
             seen.append(partner.register_no)
             if not partner.register_no:
-                yield willkommen.finding("register_no")
+                yield willkommen.rules.finding("register_no")
 
         yield seen
 
@@ -205,11 +205,11 @@ def test_a_rule_that_raises_is_reported_by_the_walk(bautzen: dict[str, Any]) -> 
     def broken(*_: object) -> Iterator[Finding]:
         raise ZeroDivisionError
 
-    entry = next(r for r in willkommen.rules() if r.code == "alliance.no_goals")
+    entry = next(r for r in willkommen.rules.catalogue() if r.code == "alliance.no_goals")
     # The shipped rule, as a reloaded willkommen._rules would define it again (the registry takes that).
     broken.__module__, broken.__qualname__ = "willkommen._rules", getattr(entry.check, "__qualname__", "")
     with willkommen.registry_scope():
-        willkommen.register_rule(attrs.evolve(entry, check=broken))
+        willkommen.rules.register_rule(attrs.evolve(entry, check=broken))
         with pytest.raises(ZeroDivisionError) as caught:
             willkommen.check(bautzen)
     assert engine.failed_rule(caught.value) == "alliance.no_goals"

@@ -19,10 +19,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import willkommen
+import willkommen.rules
 from willkommen import Severity, ValidationError, check, dump, dumps, loads, validate
-from willkommen._engine import Context
 from willkommen._limits import MAX_DEPTH
-from willkommen._problems import Finding
+from willkommen.rules import Context, Finding
 
 
 @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
@@ -74,7 +74,7 @@ def counted() -> Iterator[list[int]]:
     """A rule on Node that records each call and finds every node labelled "bad", for one test."""
     with willkommen.registry_scope():
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             Node,
             "test_graphs.bad_label",
             Severity.ERROR,
@@ -89,7 +89,7 @@ def counted() -> Iterator[list[int]]:
             del context
             _visits.append(id(node))
             if node.label == "bad":
-                yield willkommen.finding("label")
+                yield willkommen.rules.finding("label")
 
         _visits.clear()
         yield _visits
@@ -289,7 +289,7 @@ def test_the_rules_see_each_object_of_an_acyclic_graph_once(graph: tuple[list[No
     with willkommen.registry_scope():
         seen: list[int] = []
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             Node,
             "test_graphs.seen",
             Severity.WARNING,
@@ -365,7 +365,7 @@ def test_a_rule_sees_the_default_a_factory_makes_and_never_a_field_that_failed()
     seen: list[tuple[object, object]] = []
     with willkommen.registry_scope():
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             Defaults,
             "test_graphs.defaults",
             Severity.WARNING,
@@ -381,7 +381,7 @@ def test_a_rule_sees_the_default_a_factory_makes_and_never_a_field_that_failed()
             seen.append((obj.names, obj.tags))
             return iter(())
 
-        @willkommen.rule(
+        @willkommen.rules.rule(
             Defaults,
             "test_graphs.count",
             Severity.WARNING,

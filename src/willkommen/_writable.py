@@ -19,7 +19,6 @@ with validators disabled) it hands to the walk, which takes any value.
 import datetime as dt
 import enum
 import math
-import types
 import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -30,6 +29,20 @@ import attrs
 from willkommen._fast import fitting_decimals
 from willkommen._limits import MAX_DEPTH
 from willkommen._numbers import fits_json
+from willkommen._plan import (
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarKind,
+    ScalarNode,
+    SequenceNode,
+    UnsupportedType,
+    class_plan,
+    model_classes,
+)
 from willkommen._problems import CYCLE, INVALID_VALUE, Problem
 from willkommen._strict import (
     StructureProblem,
@@ -81,8 +94,8 @@ _NESTS: dict[tuple[type, int], bool] = {}
 
 
 def _has_cycle_or_anything(root: type) -> bool:
-    # Classes reachable through the annotations (and their subclasses, which may stand in their place);
-    # an annotation that is not a class, a collection of one or an optional one may hold anything.
+    # Classes reachable through the type plans (and their subclasses, which may stand in their place);
+    # a class without a plan (no type checks, a field of object) may hold anything.
     on_path: set[type] = set()
     done: set[type] = set()
 
@@ -93,30 +106,18 @@ def _has_cycle_or_anything(root: type) -> bool:
             return False
         on_path.add(cls)
         try:
-            hints = typing.get_type_hints(cls)
-        except Exception:  # noqa: BLE001 - unresolvable: assume the worst
+            fields = class_plan(cls).fields
+        except UnsupportedType:
             return True
-        for field in attrs.fields(cls):
-            for inner in _held_classes(hints.get(field.name, field.type)):
-                if inner is None or any(visit(c) for c in (inner, *inner.__subclasses__())):
+        for field in fields:
+            for inner in model_classes(field.node):
+                if any(visit(c) for c in (inner, *inner.__subclasses__())):
                     return True
         on_path.discard(cls)
         done.add(cls)
         return False
 
     return visit(root)
-
-
-def _held_classes(tp: Any) -> list[type | None]:
-    """The model classes an annotation can hold; None for "anything" (``object``, ``Any``, a dict)."""
-    if tp in _LEAF_TESTS or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
-        return []
-    if isinstance(tp, type) and attrs.has(tp):
-        return [tp]
-    origin = typing.get_origin(tp)
-    if origin in (types.UnionType, typing.Union) or origin in _SEQUENCES:
-        return [c for argument in typing.get_args(tp) if argument is not Ellipsis for c in _held_classes(argument)]
-    return [None]
 
 
 def _nesting_problem(obj: object) -> Problem | None:
@@ -297,51 +298,52 @@ def _writable_enum(cls: type[enum.Enum]) -> bool:
     return all(_problem(member) is None for member in cls)
 
 
-# For each leaf annotation, a test that is true if the value in ``{v}`` may be unwritable: the
+# For each kind of leaf, a test that is true if the value in ``{v}`` may be unwritable: the
 # common case inline for a value of exactly that type, any other value to the walk. The int
 # bound: 2,000 bits are 602 digits, under any int/str limit Python allows (640 or more).
-_LEAF_TESTS: dict[Any, str] = {
-    str: "((not {v}.isascii() and not _utf8({v})) if type({v}) is str else _any({v}))",
-    int: "(({v}.bit_length() > 2000 and _leaf({v})) if type({v}) is int else _any({v}))",
-    Decimal: "(({v} not in _fitting and _leaf({v})) if type({v}) is Decimal else _any({v}))",
-    float: "_any({v})",
-    bool: "(type({v}) is not bool and _any({v}))",
-    dt.date: "(type({v}) is not date and _any({v}))",
-    dt.datetime: "(type({v}) is not datetime and _any({v}))",
-    type(None): "({v} is not None and _any({v}))",
+_LEAF_TESTS: dict[ScalarKind, str] = {
+    ScalarKind.STR: "((not {v}.isascii() and not _utf8({v})) if type({v}) is str else _any({v}))",
+    ScalarKind.INT: "(({v}.bit_length() > 2000 and _leaf({v})) if type({v}) is int else _any({v}))",
+    ScalarKind.DECIMAL: "(({v} not in _fitting and _leaf({v})) if type({v}) is Decimal else _any({v}))",
+    ScalarKind.FLOAT: "_any({v})",
+    ScalarKind.BOOL: "(type({v}) is not bool and _any({v}))",
+    ScalarKind.DATE: "(type({v}) is not date and _any({v}))",
+    ScalarKind.DATETIME: "(type({v}) is not datetime and _any({v}))",
 }
 
 _SEQUENCES = (tuple, list, frozenset)
 
 
-def _lines(tp: Any, v: str, depth: int, names: dict[str, Any]) -> list[str]:
-    """Statements that ``return True`` if the value in variable *v* of annotation *tp* may be unwritable."""
-    if tp in _LEAF_TESTS:
-        return [f"if {_LEAF_TESTS[tp].format(v=v)}: return True"]
-    if isinstance(tp, type) and issubclass(tp, enum.Enum) and _writable_enum(tp):
-        names[f"E{len(names)}"] = tp
-        return [f"if type({v}) is not E{len(names) - 1} and _any({v}): return True"]
-    if isinstance(tp, type) and attrs.has(tp):
-        # Scanned by its own class (a subclass has fields of its own), after this object.
-        return [f"todo.append({v})"]
-    origin = typing.get_origin(tp)
-    arguments = typing.get_args(tp)
-    if origin in (types.UnionType, typing.Union) and len(arguments) == 2 and type(None) in arguments:
-        (inner,) = (a for a in arguments if a is not type(None))
-        return [f"if {v} is not None:", *(f"    {line}" for line in _lines(inner, v, depth, names))]
-    if origin in _SEQUENCES and arguments and arguments[1:] in ((), (Ellipsis,)):
-        return _sequence_lines(arguments[0], v, depth, names)
-    return [f"if _any({v}): return True"]
+def _lines(node: Node, v: str, depth: int, names: dict[str, Any]) -> list[str]:
+    """Statements that ``return True`` if the value in variable *v*, planned as *node*, may be unwritable."""
+    match node:
+        case ScalarNode(kind=kind):
+            return [f"if {_LEAF_TESTS[kind].format(v=v)}: return True"]
+        case ChoiceNode(enum=cls) if cls is not None and _writable_enum(cls):
+            names[f"E{len(names)}"] = cls
+            return [f"if type({v}) is not E{len(names) - 1} and _any({v}): return True"]
+        case ModelNode():
+            # Scanned by its own class (a subclass has fields of its own), after this object.
+            return [f"todo.append({v})"]
+        case OptionalNode(inner=inner):
+            return [f"if {v} is not None:", *(f"    {line}" for line in _lines(inner, v, depth, names))]
+        case SequenceNode(item=item):
+            return _sequence_lines(item, v, depth, names)
+        case ChoiceNode() | FixedTupleNode() | MappingNode():
+            # Rare in models: the walk answers (a mapping's keys are written too).
+            return [f"if _any({v}): return True"]
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
 
 
-def _sequence_lines(item_tp: Any, v: str, depth: int, names: dict[str, Any]) -> list[str]:
-    """Like :func:`_lines`, for a tuple, list or frozenset of *item_tp*; any other value goes to the walk."""
-    if isinstance(item_tp, type) and attrs.has(item_tp):
+def _sequence_lines(item: Node, v: str, depth: int, names: dict[str, Any]) -> list[str]:
+    """Like :func:`_lines`, for a tuple, list or frozenset of *item*; any other value goes to the walk."""
+    if isinstance(item, ModelNode):
         # Objects only: each is scanned by its own class, so hand them all over at once.
         body = [f"    todo.extend({v})"]
     else:
-        item = f"i{depth}"
-        body = [f"    for {item} in {v}:", *(f"        {line}" for line in _lines(item_tp, item, depth + 1, names))]
+        name = f"i{depth}"
+        body = [f"    for {name} in {v}:", *(f"        {line}" for line in _lines(item, name, depth + 1, names))]
     return [f"if type({v}) in _sequences:", *body, f"elif _any({v}): return True"]
 
 
@@ -353,13 +355,13 @@ def _nothing_to_scan(value: object, todo: list[Any]) -> bool:
 
 def _compile_scan(cls: type) -> Callable[[Any, list[Any]], bool]:
     try:
-        hints = typing.get_type_hints(cls)
-    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: the walk needs none
+        fields = class_plan(cls).fields
+    except UnsupportedType:  # no plan (a field of object, an unresolvable name): the walk needs none
         return _scan_any
     names: dict[str, Any] = {}
     body: list[str] = []
-    for index, field in enumerate(attrs.fields(cls)):
-        body += [f"v{index} = o.{field.name}", *_lines(hints.get(field.name, field.type), f"v{index}", 0, names)]
+    for index, field in enumerate(fields):
+        body += [f"v{index} = o.{field.name}", *_lines(field.node, f"v{index}", 0, names)]
     if not body:
         return _nothing_to_scan
     # Should a value still break a line above, the walk answers, which takes anything.
@@ -375,6 +377,6 @@ def _compile_scan(cls: type) -> Callable[[Any, list[Any]], bool]:
         "date": dt.date,
         "datetime": dt.datetime,
     }
-    exec(source, names)  # noqa: S102 - built above from annotations, never from data
+    exec(source, names)  # noqa: S102 - built above from the type plan, never from data
     scan: Callable[[Any, list[Any]], bool] = names["scan"]
     return scan

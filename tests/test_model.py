@@ -31,7 +31,7 @@ def test_a_wrong_type_names_the_field() -> None:
         Partner(id="a", name="b", kind=PartnerKind.SCHOOL, contacts="Person")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="'contacts' must be a tuple of items that are each a Person"):
         Partner(id="a", name="b", kind=PartnerKind.SCHOOL, contacts=("x",))  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="'role' must be str or None"):
+    with pytest.raises(TypeError, match="'role' must be a str or None"):
         Person(name="x", role=1)  # type: ignore[arg-type]
 
 
@@ -160,7 +160,7 @@ def test_a_user_model_class_gets_type_checks_from_string_annotations() -> None:
     note_class = namespace["Note"]
     assert callable(note_class)
     note_class(text="ok", pages=3)
-    with pytest.raises(TypeError, match="'pages' must be int or None"):
+    with pytest.raises(TypeError, match="'pages' must be an int or None"):
         note_class(text="ok", pages="3")
 
 

@@ -23,6 +23,7 @@ from willkommen._migrate import SCHEMA_VERSION, VERSION_KEY, migrate, version_pr
 from willkommen._model import Alliance
 from willkommen._numbers import fits_caller, int_text
 from willkommen._plain import plain
+from willkommen._plan import UnsupportedType, class_plan
 from willkommen._problems import INVALID_VALUE, SCHEMA_OUTDATED, TYPE, Problem
 from willkommen._programs import Program, find_program, programs
 from willkommen._strict import unknown_tag
@@ -63,27 +64,23 @@ def _salvage(body: dict[Any, Any], cls: type, failed: frozenset[str]) -> Any:
     Only rules see it, and only the rules whose fields are all here run;
     it never leaves this module.
     """
-    from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
+    from willkommen._converter import converter, structure_hook  # noqa: PLC0415 - cattrs only where needed
 
     conv = converter()
     partial: Any = object.__new__(cls)
-    for field in attrs.fields(cls):
+    for field in class_plan(cls).fields:
         if field.name in failed:
             # Absent: a rule that reads it does not run (the engine's failed set).
             continue
         # Read alone, a field reads as it did in the full attempt: without error.
         # A required field that is absent is among the failed ones (missing).
-        value = conv.structure(body[field.name], field.type) if field.name in body else _default(field, partial)
+        value = (
+            structure_hook(conv, field.node)(body[field.name], None)
+            if field.name in body
+            else field.default_value(partial)
+        )
         object.__setattr__(partial, field.name, value)
     return partial
-
-
-def _default(field: "attrs.Attribute[Any]", partial: object) -> Any:
-    """The value __init__ would give an absent field: a factory's product, never the factory."""
-    default: Any = field.default
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # a class, typed as a function
-        return default.factory(partial) if default.takes_self else default.factory()
-    return default
 
 
 def _rule_problems(document: Any, failed: frozenset[str]) -> Checked:
@@ -189,12 +186,16 @@ def _read_current(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
         try:
             with count_failures():
                 value = converter().structure(body, target)
+        except UnsupportedType:
+            raise  # not the data's fault: a class that cannot be read at all, refused by name
         except Exception as exc:  # noqa: BLE001 - every failure to read becomes problems
+            # First, since it raises the refusal of a class met deeper inside (UnsupportedType).
+            found = tuple(problems_from(exc))
             failed = failed_fields(exc)
             checked = _rule_problems(_salvage(body, target, failed), failed)
             return Reading(
                 value=None,
-                problems=(*problems_from(exc), *checked.problems),
+                problems=(*found, *checked.problems),
                 skipped=checked.skipped,
                 unread=tuple(sorted(checked.failed)),
             )

@@ -1,8 +1,10 @@
 """The cattrs converter: strict structuring with our codes and paths.
 
 cattrs does all the reading and writing. Its defaults are lenient (it calls
-``int(x)`` or ``str(x)`` on whatever comes), so every leaf type gets a strict
-hook here that raises :class:`StructureProblem` with one of our codes.
+``int(x)`` or ``str(x)`` on whatever comes), so every field gets hooks
+derived from its node in the type plan (``_plan.py``): strict structure hooks
+that raise :class:`StructureProblem` with one of our codes, and unstructure
+hooks that write what those read back equal.
 cattrs collects those, with the attribute or index each came from, into
 exception groups; :func:`problems_from` walks the groups and turns them into
 :class:`~willkommen.Problem` objects with JSON Pointer paths.
@@ -17,7 +19,7 @@ import datetime as dt
 import enum
 import json
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -31,12 +33,27 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from willkommen._enums import OfferingStatus
 from willkommen._errors import UntaggedSubclassError
 from willkommen._limits import MAX_LIST_PROBLEMS
-from willkommen._model import Offering, offering_dates_error
+from willkommen._plan import (
+    SCALAR_TYPES,
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarKind,
+    ScalarNode,
+    SequenceNode,
+    ShapeCheck,
+    UnsupportedType,
+    class_plan,
+    plan_of,
+)
 from willkommen._problems import (
     INVALID_VALUE,
     MISSING,
@@ -47,53 +64,126 @@ from willkommen._problems import (
 from willkommen._strict import (
     _LIST,
     _OBJECT,
+    LEAVES,
+    Hook,
     StructureProblem,
-    _is_collection,
-    _is_optional,
-    _structure_bool,
-    _structure_date,
-    _structure_datetime,
-    _structure_decimal,
     _structure_enum,
-    _structure_float,
-    _structure_int,
-    _structure_str,
     _wrong_type,
+    check_key,
+    choice_hook,
     unknown_tag,
 )
 from willkommen._suggest import key_for
 from willkommen._tags import TAG_KEY, class_for, generation, tag_of, tagged_classes
 from willkommen._text import escape, exception_text, quote
+from willkommen._typecheck import is_aware
+
+# --- structuring: a hook per node ---------------------------------------------------------------
 
 
-def _collection_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
-    def factory(tp: Any) -> Callable[[object, type], Any]:
-        container = typing.get_origin(tp)
-        item_type = typing.get_args(tp)[0]
-        structure_item = conv.get_structure_hook(item_type)
+def structure_hook(conv: cattrs.Converter, node: Node) -> Hook:  # noqa: PLR0911 - one hook per kind
+    """The strict hook that reads a JSON value as *node*; it raises what says what is wrong."""
+    match node:
+        case ScalarNode(kind=kind):
+            return LEAVES[kind]
+        case ChoiceNode():
+            return choice_hook(node)
+        case OptionalNode(inner=inner):
+            return _optional_hook(structure_hook(conv, inner))
+        case SequenceNode(item=item, unique=unique):
+            return _sequence_hook(structure_hook(conv, item), node, unique=unique)
+        case FixedTupleNode(items=items):
+            return _fixed_tuple_hook([structure_hook(conv, item) for item in items], node)
+        case MappingNode(value=value):
+            return _mapping_hook(structure_hook(conv, value), node)
+        case ModelNode(cls=cls):
+            return _model_hook(conv, cls)
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
 
-        def structure_collection(value: object, _: type) -> Any:
-            if not isinstance(value, list | tuple):
-                raise _wrong_type(_LIST, value)
-            # Once, collecting every failure: reading again after a failure would
-            # double the work at each level of a nested document (2**depth).
-            items = _structure_items(value, structure_item, item_type, tp)
-            if container is frozenset:
-                result = frozenset(items)
-                if len(result) != len(items):
-                    # A set drops repeats: say so rather than lose them unnoticed.
-                    raise StructureProblem(
-                        INVALID_VALUE,
-                        value=quote(value),
-                        expected="a list without repeated items",
-                        expected_de="eine Liste ohne Wiederholungen",
-                    )
-                return result
-            return container(items)
 
-        return structure_collection
+def _optional_hook(structure_inner: Hook) -> Hook:
+    def structure_optional(value: object, _: object) -> Any:
+        return None if value is None else structure_inner(value, None)
 
-    return factory
+    return structure_optional
+
+
+def _sequence_hook(structure_item: Hook, node: Node, *, unique: bool) -> Hook:
+    def structure_sequence(value: object, _: object) -> Any:
+        if not isinstance(value, list | tuple):
+            raise _wrong_type(_LIST, value)
+        # Once, collecting every failure: reading again after a failure would
+        # double the work at each level of a nested document (2**depth).
+        items = _structure_items(enumerate(value), structure_item, node)
+        if not unique:
+            return tuple(items)
+        result = frozenset(items)
+        if len(result) != len(items):
+            # A set drops repeats: say so rather than lose them unnoticed.
+            raise StructureProblem(
+                INVALID_VALUE,
+                value=quote(value),
+                expected="a list without repeated items",
+                expected_de="eine Liste ohne Wiederholungen",
+            )
+        return result
+
+    return structure_sequence
+
+
+def _fixed_tuple_hook(structure_items: list[Hook], node: Node) -> Hook:
+    length = len(structure_items)
+
+    def structure_fixed_tuple(value: object, _: object) -> Any:
+        if not isinstance(value, list | tuple):
+            raise _wrong_type(_LIST, value)
+        if len(value) != length:
+            raise StructureProblem(
+                INVALID_VALUE,
+                value=quote(value),
+                expected=f"a list of exactly {length} items",
+                expected_de=f"eine Liste mit genau {length} Einträgen",
+            )
+        pairs = enumerate(zip(structure_items, value, strict=True))
+        return tuple(_structure_items(pairs, _apply, node))
+
+    return structure_fixed_tuple
+
+
+def _apply(pair: object, _: object) -> Any:
+    """Structure an item by its own hook: *pair* is the hook and the item."""
+    hook, item = typing.cast("tuple[Hook, object]", pair)
+    return hook(item, None)
+
+
+def _mapping_hook(structure_value: Hook, node: Node) -> Hook:
+    def structure_entry(entry: object, _: object) -> tuple[str, Any]:
+        key, item = typing.cast("tuple[object, object]", entry)
+        if not isinstance(key, str):
+            # Only a caller's dict has such a key: JSON's keys are text.
+            raise _wrong_type(("text as the key", "Text als Schlüssel"), key)
+        return check_key(key), structure_value(item, None)
+
+    def structure_mapping(value: object, _: object) -> Any:
+        if not isinstance(value, dict):
+            raise _wrong_type(_OBJECT, value)
+        entries = ((_key_text(key), (key, item)) for key, item in value.items())
+        return dict(_structure_items(entries, structure_entry, node))
+
+    return structure_mapping
+
+
+def _model_hook(conv: cattrs.Converter, cls: type) -> Hook:
+    # Looked up on first use, not now: a class may hold itself (the plan is lazy for the same reason).
+    found: list[Hook] = []
+
+    def structure_model(value: object, _: object) -> Any:
+        if not found:
+            found.append(conv.get_structure_hook(cls))
+        return found[0](value, cls)
+
+    return structure_model
 
 
 # Failing list items in the document being read (a fresh count per read, see count_failures).
@@ -110,19 +200,17 @@ def count_failures() -> Iterator[None]:
         _failures.reset(token)
 
 
-def _structure_items(
-    value: list[Any] | tuple[Any, ...], structure_item: Callable[[object, Any], Any], item_type: Any, tp: Any
-) -> list[Any]:
-    """Structure every item, collecting each failure with its index."""
+def _structure_items(entries: Iterable[tuple[int | str, object]], structure_item: Hook, node: Node) -> list[Any]:
+    """Structure every item, collecting each failure with its index (or key)."""
     items = []
     errors: list[Exception] = []
-    for index, item in enumerate(value):
+    for index, item in entries:
         try:
-            items.append(structure_item(item, item_type))
+            items.append(structure_item(item, None))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a problem
             exc.__notes__ = [
                 *getattr(exc, "__notes__", []),
-                IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type),
+                IterableValidationNote(f"Structuring {node} @ index {index}", index, object),
             ]
             errors.append(exc)
             # Outside a read (the converter used on its own) nothing is counted.
@@ -133,22 +221,8 @@ def _structure_items(
                 errors.append(StructureProblem(TOO_MANY_PROBLEMS, limit=MAX_LIST_PROBLEMS, index=index))
                 break
     if errors:
-        raise IterableValidationError(f"While structuring {tp}", errors, tp)
+        raise IterableValidationError(f"While structuring {node}", errors, object)
     return items
-
-
-def _optional_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[object, type], Any]]:
-    def factory(tp: Any) -> Callable[[object, type], Any]:
-        (inner,) = (arg for arg in typing.get_args(tp) if arg is not type(None))
-        # Resolved once here; cattrs' own optional hook dispatches on every value.
-        structure_inner = conv.get_structure_hook(inner)
-
-        def structure_optional(value: object, _: type) -> Any:
-            return None if value is None else structure_inner(value, inner)
-
-        return structure_optional
-
-    return factory
 
 
 def _at(exc: Exception, name: str, tp: Any, cls: type) -> Exception:
@@ -159,29 +233,21 @@ def _at(exc: Exception, name: str, tp: Any, cls: type) -> Exception:
     return exc
 
 
-def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
-    """Checks of a whole object that no single field can make: an offering's dates."""
-    error = offering_dates_error(
-        has_date=data.get("date") is not None,
-        has_start=data.get("start") is not None,
-        has_end=data.get("end") is not None,
-        planned=data.get("status") == OfferingStatus.PLANNED.value,
-    )
+def _shape_problems(cls: type, shape: ShapeCheck, data: Mapping[str, Any]) -> list[Exception]:
+    """The class's check of its whole shape, which no single field can make (an offering's dates)."""
+    error = shape.error_in_data(data)
     if error is None:
         return []
     field, reason = error
     if reason == "missing":
-        return [_at(StructureProblem(MISSING, key=quote(field)), field, dt.date, cls)]
+        return [_at(StructureProblem(MISSING, key=quote(field)), field, object, cls)]
     return [
         _at(
             StructureProblem(
-                INVALID_VALUE,
-                value=quote(data[field]),
-                expected="either a date, or a start and an end",
-                expected_de="entweder ein Datum oder Beginn und Ende",
+                INVALID_VALUE, value=quote(data[field]), expected=shape.expected, expected_de=shape.expected_de
             ),
             field,
-            dt.date,
+            object,
             cls,
         )
     ]
@@ -189,9 +255,14 @@ def _shape_problems(cls: type, data: Mapping[str, Any]) -> list[Exception]:
 
 def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, type], Any]]:
     def factory(cls: type) -> Callable[[object, type], Any]:
+        # Refuses, by name, a class whose annotations cannot be resolved or are not supported.
+        plan = class_plan(cls)
         attrs.resolve_types(cls)
-        structure_fields: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(cls, conv)
-        has_shape = issubclass(cls, Offering)
+        hooks: dict[str, Any] = {
+            field.name: override(struct_hook=structure_hook(conv, field.node)) for field in plan.fields
+        }
+        structure_fields: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(cls, conv, **hooks)
+        shape_check = plan.shape_check
 
         def structure_object(value: object, _: type) -> Any:
             if not isinstance(value, dict):
@@ -207,7 +278,7 @@ def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, ty
                 if target is not cls:
                     return conv.get_structure_hook(target)(untagged, target)
                 value = untagged
-            shape = _shape_problems(cls, value) if has_shape else None
+            shape = _shape_problems(cls, shape_check, value) if shape_check is not None else None
             if not shape:
                 return structure_fields(value, cls)
             try:
@@ -223,6 +294,58 @@ def _class_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[object, ty
     return factory
 
 
+# --- unstructuring (writing): a hook per node, so that what is written reads back equal ---------
+
+
+def unstructure_hook(conv: cattrs.Converter, node: Node) -> Callable[[Any], Any]:  # noqa: PLR0911 - one per kind
+    """The hook that writes a value of *node* as plain JSON data."""
+    match node:
+        case ScalarNode(kind=kind):
+            return _WRITE_LEAVES.get(kind, identity)
+        case ChoiceNode(enum=None):
+            return identity
+        case ChoiceNode():
+            return _unstructure_enum
+        case OptionalNode(inner=inner):
+            return _optional_writer(unstructure_hook(conv, inner))
+        case SequenceNode(item=item, unique=unique):
+            return _sequence_writer(unstructure_hook(conv, item), unique=unique)
+        case FixedTupleNode(items=items):
+            writers = [unstructure_hook(conv, item) for item in items]
+            return lambda values: [write(value) for write, value in zip(writers, values, strict=True)]
+        case MappingNode(value=value):
+            write_value = unstructure_hook(conv, value)
+            return lambda mapping: {key: write_value(item) for key, item in mapping.items()}
+        case ModelNode(cls=cls):
+            return _model_writer(conv, cls)
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
+
+
+def _optional_writer(write_inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    if write_inner is identity:
+        return identity
+    return lambda value: None if value is None else write_inner(value)
+
+
+def _sequence_writer(write_item: Callable[[Any], Any], *, unique: bool) -> Callable[[Any], Any]:
+    if unique:
+        # Sorted, so that the same set always writes the same file.
+        return lambda items: sorted((write_item(item) for item in items), key=str)
+    return list if write_item is identity else lambda items: [write_item(item) for item in items]
+
+
+def _model_writer(conv: cattrs.Converter, cls: type) -> Callable[[Any], Any]:
+    found: list[Callable[[Any], Any]] = []  # looked up on first use: a class may hold itself
+
+    def unstructure_model(obj: Any) -> Any:
+        if not found:
+            found.append(conv.get_unstructure_hook(cls))
+        return found[0](obj)
+
+    return unstructure_model
+
+
 def _unstructure_enum(member: enum.Enum) -> Any:
     return member.value
 
@@ -234,14 +357,33 @@ def _unstructure_decimal(value: Decimal) -> int | float:
     return float(value)
 
 
+def _unstructure_datetime(value: dt.datetime) -> str:
+    if not is_aware(value):
+        # The construction check refuses it; an object built around it must not write what reads back otherwise.
+        msg = f"a datetime without a time zone names no moment, and is not written: {value!r}"
+        raise ValueError(msg)
+    return value.isoformat()
+
+
+_WRITE_LEAVES: dict[ScalarKind, Callable[[Any], Any]] = {
+    ScalarKind.DECIMAL: _unstructure_decimal,
+    ScalarKind.DATE: dt.date.isoformat,
+    ScalarKind.DATETIME: _unstructure_datetime,
+}
+
+
 def _class_unstructure_hook(conv: cattrs.Converter) -> Callable[[type], Callable[[Any], dict[str, Any]]]:
     def factory(cls: type) -> Callable[[Any], dict[str, Any]]:
+        plan = class_plan(cls)
         attrs.resolve_types(cls)
         # An absent optional value is left out, the way a person writes the file.
-        omitted: dict[str, Any] = {
-            a.name: override(omit_if_default=True) for a in attrs.fields(cls) if a.default is None
+        hooks: dict[str, Any] = {
+            field.name: override(
+                omit_if_default=field.default is None, unstruct_hook=unstructure_hook(conv, field.node)
+            )
+            for field in plan.fields
         }
-        unstructure_fields: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, conv, **omitted)
+        unstructure_fields: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(cls, conv, **hooks)
         tag = tag_of(cls)
 
         def unstructure_object(obj: Any) -> dict[str, Any]:
@@ -260,57 +402,40 @@ def _class_unstructure_hook(conv: cattrs.Converter) -> Callable[[type], Callable
     return factory
 
 
+def _planned_generic(tp: Any) -> bool:
+    """Whether *tp* is a generic annotation the plan supports (``tuple[int, ...]``, ``X | None``, ...)."""
+    if typing.get_origin(tp) is None:
+        return False
+    try:
+        plan_of(tp)
+    except UnsupportedType:
+        return False
+    return True
+
+
 def make_converter() -> cattrs.Converter:
-    """Build a strict converter for the model classes (and any attrs subclasses)."""
+    """Build a strict converter for the model classes (and any attrs subclasses).
+
+    The fields of model classes get their hooks from the plan; the hooks
+    registered by type serve the converter asked directly for one
+    (``converter().structure(value, int)``), from the same plan.
+    """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     # cattrs' own hooks for these sit in a singledispatch that it consults before
     # any factory, so ours must replace them there. StrEnum members are str
     # too: StrEnum gets its own entry, which singledispatch prefers to str's.
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(float, _structure_float)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook(Decimal, _structure_decimal)
-    conv.register_structure_hook(dt.date, _structure_date)
-    conv.register_structure_hook(dt.datetime, _structure_datetime)
+    for tp, kind in SCALAR_TYPES.items():
+        conv.register_structure_hook(tp, LEAVES[kind])
+        conv.register_unstructure_hook(tp, _WRITE_LEAVES.get(kind, identity))
     conv.register_structure_hook(enum.Enum, _structure_enum)
     conv.register_structure_hook(enum.StrEnum, _structure_enum)
-    conv.register_structure_hook_factory(_is_collection, _collection_hook(conv))
-    conv.register_structure_hook_factory(attrs.has, _class_hook(conv))
-    conv.register_structure_hook_factory(_is_optional, _optional_hook(conv))
-
-    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
-    conv.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
-    conv.register_unstructure_hook(Decimal, _unstructure_decimal)
     conv.register_unstructure_hook(enum.Enum, _unstructure_enum)
     conv.register_unstructure_hook(enum.StrEnum, _unstructure_enum)
-    conv.register_unstructure_hook_factory(
-        _is_list_or_tuple, lambda tp: _list_unstructurer(conv, typing.get_args(tp)[0])
-    )
-    conv.register_unstructure_hook_factory(_is_frozenset, lambda tp: _set_unstructurer(conv, typing.get_args(tp)[0]))
+    conv.register_structure_hook_factory(_planned_generic, lambda tp: structure_hook(conv, plan_of(tp)))
+    conv.register_structure_hook_factory(attrs.has, _class_hook(conv))
+    conv.register_unstructure_hook_factory(_planned_generic, lambda tp: unstructure_hook(conv, plan_of(tp)))
     conv.register_unstructure_hook_factory(attrs.has, _class_unstructure_hook(conv))
     return conv
-
-
-def _is_list_or_tuple(tp: Any) -> bool:
-    origin: object = typing.get_origin(tp)
-    return origin is list or origin is tuple
-
-
-def _is_frozenset(tp: Any) -> bool:
-    origin: object = typing.get_origin(tp)
-    return origin is frozenset
-
-
-def _list_unstructurer(conv: cattrs.Converter, item_type: Any) -> Callable[[Any], list[Any]]:
-    unstructure_item = conv.get_unstructure_hook(item_type)
-    return lambda items: [unstructure_item(item) for item in items]
-
-
-def _set_unstructurer(conv: cattrs.Converter, item_type: Any) -> Callable[[Any], list[Any]]:
-    unstructure_item = conv.get_unstructure_hook(item_type)
-    # Sorted, so that the same set always writes the same file.
-    return lambda items: sorted((unstructure_item(item) for item in items), key=str)
 
 
 def _note_of(exc: BaseException) -> AttributeValidationNote | IterableValidationNote | None:
@@ -353,6 +478,9 @@ def _key_hint(key: object, cls: type) -> tuple[str, str]:
 
 def problems_from(exc: BaseException, path: str = "") -> Iterator[Problem]:
     """Turn what a structure hook raised into problems with JSON Pointer paths."""
+    if isinstance(exc, UnsupportedType):
+        # Not the data's fault: a class that cannot be read at all, refused by name.
+        raise exc
     if isinstance(exc, StructureProblem):
         yield exc.rule.problem(path, **exc.values)
     elif isinstance(exc, ForbiddenExtraKeysError):

@@ -4,8 +4,11 @@ Reading through cattrs costs about a thousand small Python calls for a
 typical document: a strict hook per value, a generated function per class,
 and attrs' ``__init__`` with a type check per field. Almost every document
 read is valid, so this module generates, per model class, one plain Python
-function that reads a valid body straight into objects, with the checks of
-the strict hooks of ``_strict.py`` written inline.
+function that reads a valid body straight into objects. Each field is read
+as its node in the type plan (``_plan.py``) says: an inlined guard settles the
+common case (``type(v) is str and v.isascii()``), and anything else goes to
+the strict hook of ``_strict.py`` that the detailed path uses too, whose
+refusal hands over. No leaf is written twice.
 
 **The hand-over contract.** The reader :func:`fast_reader` returns either an
 object equal to what ``converter().structure(body, cls)`` returns (the same
@@ -15,9 +18,8 @@ body the detailed path refuses, so that path finds and reports every problem
 with its code and path: the fast path reports nothing itself and never
 accepts what the detailed path refuses. It also returns None for valid but
 unusual input it does not bother with: a ``$type`` key in a nested object, a
-dict subclass, a class or annotation it does not know. ``tests/test_fast.py``
-checks it against the detailed path, and pins the hooks mirrored here by a
-digest of their source: a changed hook must be changed here too.
+dict subclass, a class it cannot generate code for. ``tests/test_fast.py``
+checks it against the detailed path.
 
 **Building objects.** ``object.__new__`` and one ``object.__setattr__`` per
 field do all that attrs' ``__init__`` would do when the class is frozen and
@@ -25,18 +27,17 @@ slotted, every field validator is the type check of
 :func:`~willkommen.typed_fields` (the inlined checks already guarantee the
 types), no field has a converter but the natural ones of ``typed_fields``
 (which leave values of the right type unchanged), no factory default, and the class has no
-hash cache, no ``__attrs_pre_init__`` and no ``__attrs_post_init__`` but
-Offering's (whose check is inlined). Any other class is built by calling it,
-so its own validators run as they do in the detailed path.
+hash cache, no ``__attrs_pre_init__`` and no ``__attrs_post_init__`` but the
+plan's shape check (:func:`~willkommen._plan.enforce_shape`, whose check is
+inlined). Any other class is built by calling it, so its own validators run
+as they do in the detailed path.
 
 :func:`read_fast` is what ``_api.read`` calls: it turns any fault of the fast
 path into a hand-over.
 """
 
 import datetime as dt
-import enum
 import linecache
-import math
 import types
 import typing
 from collections.abc import Callable
@@ -45,17 +46,23 @@ from typing import Any
 
 import attrs
 
-from willkommen._model import Offering, offering_dates_error
-from willkommen._numbers import _SAFE_BITS, fits_json
-from willkommen._strict import (
-    _CALENDAR_DATE,
-    _enum_values,
-    _is_collection,
-    _is_optional,
-    is_utf8,
+from willkommen._numbers import _SAFE_BITS
+from willkommen._plan import (
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarKind,
+    ScalarNode,
+    SequenceNode,
+    class_plan,
+    enforce_shape,
 )
+from willkommen._strict import LEAVES, check_key, choice_hook
 from willkommen._tags import generation
-from willkommen._typecheck import _compile, check_type, is_natural
+from willkommen._typecheck import accepts, is_natural, is_type_check
 
 #: Switch the fast path off to read everything the detailed way (tests compare both).
 ENABLED = True
@@ -71,38 +78,15 @@ class Unsupported(Exception):  # noqa: N818 - a signal to the generator
     """A class or annotation the generator does not handle."""
 
 
-# --- Checks too long to inline, each the twin of a hook in _strict.py. ---
-# The generated code inlines the common case (``type(v) is str``) and calls
-# these for everything else.
+# --- What the inlined guards leave to the hooks. ---
 
 
 def _hand_over() -> Any:
     raise HandOver
 
 
-def _as_str(value: object) -> str:
-    if isinstance(value, str) and (value.isascii() or is_utf8(value)):
-        return str.__str__(value)
-    raise HandOver
-
-
-def _as_int(value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and fits_json(value):
-        return int(value)
-    raise HandOver
-
-
-def _as_float(value: object) -> float:
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = float(value)  # an int beyond float range: OverflowError, which hands over
-        # Not beyond float range, nor below it (1E-400 would become 0).
-        if math.isfinite(number) and (number != 0 or value == 0):
-            return number
-    raise HandOver
-
-
-# Values seen to pass the checks below, so that the next one is a lookup: a
-# document repeats its dates and hours. Bounded, since the values come from data.
+# Values seen to pass their hook, so that the next one is a lookup: a document
+# repeats its dates and hours. Bounded, since the values come from data.
 _CACHE_SIZE = 4096
 _DATES: dict[str, dt.date] = {}
 _FITTING_DECIMALS: dict[Decimal, None] = {}
@@ -119,41 +103,40 @@ def _remember(cache: dict[Any, Any], key: object, value: object) -> None:
     cache[key] = value
 
 
-def _as_decimal(value: object) -> Decimal:
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number = Decimal(value)
-    else:
-        raise HandOver
-    if not number.is_finite() or Decimal(repr(float(number))) != number:
-        raise HandOver
+_read_decimal_hook = LEAVES[ScalarKind.DECIMAL]
+_read_date_hook = LEAVES[ScalarKind.DATE]
+
+
+def _read_decimal(value: object) -> Decimal:
+    number: Decimal = _read_decimal_hook(value, None)
     if type(number) is Decimal:
-        # The check compares numbers: it holds for every Decimal equal to this one.
+        # The hook compares numbers: its answer holds for every Decimal equal to this one.
         _remember(_FITTING_DECIMALS, number, None)
     return number
 
 
-def _as_date(value: object) -> dt.date:
-    if isinstance(value, str) and _CALENDAR_DATE.fullmatch(value):
-        day = dt.date.fromisoformat(value)  # its ValueError hands over too
-        if type(value) is str:
-            # Dates are immutable: one read before may stand for an equal one.
-            _remember(_DATES, value, day)
-        return day
-    raise HandOver
-
-
-def _as_enum(members: dict[object, enum.Enum], value: object) -> enum.Enum:
-    if isinstance(value, str):
-        return members[value]  # an unknown value: KeyError, which hands over
-    raise HandOver
+def _read_date(value: object) -> dt.date:
+    day: dt.date = _read_date_hook(value, None)
+    if type(value) is str:
+        # Dates are immutable: one read before may stand for an equal one.
+        _remember(_DATES, value, day)
+    return day
 
 
 def _as_sequence(value: object) -> list[Any] | tuple[Any, ...]:
     if isinstance(value, list | tuple):
+        return value
+    raise HandOver
+
+
+def _as_fixed(value: object, length: int) -> list[Any] | tuple[Any, ...]:
+    if isinstance(value, list | tuple) and len(value) == length:
+        return value
+    raise HandOver
+
+
+def _as_mapping(value: object) -> dict[str, Any]:
+    if type(value) is dict:
         return value
     raise HandOver
 
@@ -165,38 +148,41 @@ def _unique(items: list[Any]) -> frozenset[Any]:
     return result
 
 
-# Source expressions that read a value ``{v}`` as the hook named does; each
-# returns the value or raises. Only for the exact annotation the hook is
-# registered for, so that the field's type check holds for the result.
-_LEAVES: dict[Any, str] = {
+# Source expressions that read a value ``{v}`` as the leaf's hook does: the guard
+# settles values the hook would return unchanged, the hook reads the rest (or refuses).
+_LEAVES: dict[ScalarKind, str] = {
     # ASCII text needs no check for lone surrogates; small integers none for their digits.
-    str: "({v} if type({v}) is str and {v}.isascii() else _as_str({v}))",
-    int: "({v} if type({v}) is int and -_SMALL_INT < {v} < _SMALL_INT else _as_int({v}))",
+    ScalarKind.STR: "({v} if type({v}) is str and {v}.isascii() else _str({v}, None))",
+    ScalarKind.INT: "({v} if type({v}) is int and -_SMALL_INT < {v} < _SMALL_INT else _int({v}, None))",
     # x - x is 0.0 for a finite float, NaN for NaN and the infinities.
-    float: "({v} if type({v}) is float and {v} - {v} == 0.0 else _as_float({v}))",
-    bool: "({v} if type({v}) is bool else _hand_over())",
-    Decimal: "({v} if type({v}) is Decimal and {v} in _fitting_decimals else _as_decimal({v}))",
+    ScalarKind.FLOAT: "({v} if type({v}) is float and {v} - {v} == 0.0 else _float({v}, None))",
+    ScalarKind.BOOL: "({v} if type({v}) is bool else _bool({v}, None))",
+    ScalarKind.DECIMAL: "({v} if type({v}) is Decimal and {v} in _fitting_decimals else _read_decimal({v}))",
     # A date is never false, so "or" falls through only where the cache has none.
-    dt.date: "((type({v}) is str and _dates.get({v})) or _as_date({v}))",
+    ScalarKind.DATE: "((type({v}) is str and _dates.get({v})) or _read_date({v}))",
+    ScalarKind.DATETIME: "_datetime({v}, None)",
 }
 
 _HELPERS: dict[str, Any] = {
     "HandOver": HandOver,
     "_hand_over": _hand_over,
-    "_as_str": _as_str,
+    "_str": LEAVES[ScalarKind.STR],
+    "_int": LEAVES[ScalarKind.INT],
+    "_float": LEAVES[ScalarKind.FLOAT],
+    "_bool": LEAVES[ScalarKind.BOOL],
+    "_datetime": LEAVES[ScalarKind.DATETIME],
     "_SMALL_INT": 2**_SAFE_BITS,
-    "_as_int": _as_int,
-    "_as_float": _as_float,
-    "_as_decimal": _as_decimal,
-    "_as_date": _as_date,
-    "_as_enum": _as_enum,
+    "_read_decimal": _read_decimal,
+    "_read_date": _read_date,
     "_as_sequence": _as_sequence,
+    "_as_fixed": _as_fixed,
+    "_as_mapping": _as_mapping,
+    "_key": check_key,
     "_unique": _unique,
     "_dates": _DATES,
     "_fitting_decimals": _FITTING_DECIMALS,
     "Decimal": Decimal,
     "_new": object.__new__,
-    "_dates_error": offering_dates_error,
 }
 
 
@@ -206,20 +192,6 @@ class _Frozen:
 
 
 _FROZEN_SETATTR: object = _Frozen.__setattr__
-
-
-def _is_string_enum(tp: Any) -> bool:
-    """Whether *tp* is an enumeration of strings read by the enum hook (not by the str or int hook)."""
-    return (
-        isinstance(tp, type)
-        and issubclass(tp, enum.Enum)
-        and (issubclass(tp, enum.StrEnum) or not issubclass(tp, str | int))
-        and all(type(member.value) is str for member in tp)
-    )
-
-
-def _is_type_check(validator: object) -> bool:
-    return validator is check_type or getattr(validator, "willkommen_type_check", False) is True
 
 
 def _builds_directly(cls: type) -> bool:
@@ -238,14 +210,15 @@ def _builds_directly(cls: type) -> bool:
         # A hash cache is a slot that __init__ fills.
         and not hasattr(cls, "_attrs_cached_hash")
         and not hasattr(cls, "__attrs_pre_init__")
-        and (post_init is None or (issubclass(cls, Offering) and post_init is Offering.__attrs_post_init__))
+        # The plan's shape check, which the generated code makes on the dict instead.
+        and (post_init is None or post_init is enforce_shape)
         and all(
             field.init
             # The converters of typed_fields turn a list into a tuple, a code into a member, an
             # int into a Decimal: the inlined checks give those types already, so they would do nothing.
             and (field.converter is None or is_natural(field.converter))
             and not isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]  # a class, typed as a function
-            and (field.validator is None or _is_type_check(field.validator))
+            and (field.validator is None or is_type_check(field.validator))
             # A slot, so that setting it through its descriptor is what object.__setattr__ does.
             and type(getattr(cls, field.name, None)) is types.MemberDescriptorType
             for field in attrs.fields(cls)
@@ -289,32 +262,51 @@ class _Source:
         function: Callable[[dict[str, Any]], object] = self.namespace[name]
         return function
 
-    def expression(self, tp: Any, v: str, depth: int = 0) -> str:
-        """A source expression that reads the value named *v* as *tp* or raises."""
-        if _is_optional(tp):
-            (inner,) = (arg for arg in typing.get_args(tp) if arg is not types.NoneType)
-            return f"(None if {v} is None else {self.expression(inner, v, depth)})"
-        if _is_collection(tp):
-            return self.collection(typing.get_origin(tp), typing.get_args(tp)[0], v, depth)
-        if isinstance(tp, type) and attrs.has(tp):
-            return f"{self.reader_of(tp)}({v})"
-        leaf = _LEAVES.get(tp)
-        if leaf is not None:
-            return leaf.format(v=v)
-        if _is_string_enum(tp):
-            members = self.bind(_enum_values(tp)[0], "members")
-            return f"({members}[{v}] if type({v}) is str else _as_enum({members}, {v}))"
-        # An annotation of the user's (a Mapping, a union, Any) or a hook we did not write.
-        raise Unsupported(tp)
+    def expression(self, node: Node, v: str, depth: int = 0) -> str:  # noqa: PLR0911 - one per kind
+        """A source expression that reads the value named *v* as *node* or raises."""
+        match node:
+            case ScalarNode(kind=kind):
+                return _LEAVES[kind].format(v=v)
+            case ChoiceNode():
+                hook = self.bind(choice_hook(node), "choice")
+                (only, *others) = node.json_types
+                if others:
+                    return f"{hook}({v}, None)"
+                members = self.bind(node.members(), "members")
+                # An unknown value raises KeyError, which hands over.
+                return f"({members}[{v}] if type({v}) is {only.__name__} else {hook}({v}, None))"
+            case OptionalNode(inner=inner):
+                return f"(None if {v} is None else {self.expression(inner, v, depth)})"
+            case SequenceNode(item=item, unique=unique):
+                each = f"i{depth}"
+                items = f"[{self.expression(item, each, depth + 1)} for {each} in {_sequence(v)}]"
+                return f"_unique({items})" if unique else f"tuple({items})"
+            case FixedTupleNode(items=items):
+                # A function of its own, so that the list is named once.
+                name = self.helper(
+                    f"x = _as_fixed(x, {len(items)})",
+                    "return ("
+                    + "".join(f"{self.expression(item, f'x[{i}]', depth)}, " for i, item in enumerate(items))
+                    + ")",
+                )
+                return f"{name}({v})"
+            case MappingNode(value=value):
+                each = f"i{depth}"
+                key = f"k{depth}"
+                read = self.expression(value, each, depth + 1)
+                # The key as the hook reads it (a key that is no str raises, and hands over).
+                return f"{{_key({key}): {read} for {key}, {each} in _as_mapping({v}).items()}}"
+            case ModelNode(cls=cls):
+                return f"{self.reader_of(cls)}({v})"
+            case _:  # pragma: no cover - every kind is handled above
+                typing.assert_never(node)
 
-    def collection(self, container: type, item_type: Any, v: str, depth: int) -> str:
-        item = f"i{depth}"
-        items = f"[{self.expression(item_type, item, depth + 1)} for {item} in {_sequence(v)}]"
-        if container is tuple:
-            return f"tuple({items})"
-        if container is frozenset:
-            return f"_unique({items})"
-        return items
+    def helper(self, *body: str) -> str:
+        """A function of one argument ``x`` with *body*, added to the source; its name."""
+        name = f"_helper{len(self.chunks)}_{len(self.namespace)}"
+        self.namespace[name] = None  # reserves the name
+        self.chunks.append(f"def {name}(x):\n" + "".join(f"    {line}\n" for line in body))
+        return name
 
     def class_source(self, cls: type) -> str:
         """The function that reads one model class from a dict."""
@@ -323,10 +315,11 @@ class _Source:
         # there is no fast reader either.
         if not cls.__name__.isidentifier():
             raise Unsupported(cls)
-        typing.get_type_hints(cls)
+        plan = class_plan(cls)
         direct = _builds_directly(cls)
         cls_name = self.bind(cls, "cls")
         fields = [field for field in attrs.fields(cls) if field.init]
+        nodes = {field.name: field.node for field in plan.fields}
         required = sum(1 for field in fields if field.default is attrs.NOTHING)
         lines = [
             f"def {self.functions[cls]}(o):",
@@ -340,17 +333,14 @@ class _Source:
         if not direct:
             lines.append("    kwargs = {}")
         for index, field in enumerate(fields):
-            lines.extend(self.field_lines(field, index, direct=direct))
+            lines.extend(self.field_lines(field, nodes[field.name], index, direct=direct))
         # Every key was read, or the body holds one the class lacks (an unknown key, or a $type).
         counted = f"{required} + present" if required < len(fields) else str(required)
         lines += [f"    if len(o) != {counted}:", "        raise HandOver"]
-        if issubclass(cls, Offering):
+        if plan.shape_check is not None:
             # The check the class hook makes on the raw dict before structuring.
-            has = ", ".join(f"has_{key}=o.get({key!r}) is not None" for key in ("date", "start", "end"))
-            lines += [
-                f"    if _dates_error({has}, planned=o.get('status') == 'planned') is not None:",
-                "        raise HandOver",
-            ]
+            shape = self.bind(plan.shape_check.error_in_data, "shape")
+            lines += [f"    if {shape}(o) is not None:", "        raise HandOver"]
         if direct:
             lines.append(f"    self = _new({cls_name})")
             lines.extend(
@@ -363,17 +353,17 @@ class _Source:
             lines.append(f"    return {cls_name}(**kwargs)")
         return "\n".join(lines) + "\n"
 
-    def field_lines(self, field: "attrs.Attribute[Any]", index: int, *, direct: bool) -> list[str]:
+    def field_lines(self, field: "attrs.Attribute[Any]", node: Node, index: int, *, direct: bool) -> list[str]:
         """Read one field: ``f<index>`` when building directly, else an entry of ``kwargs``."""
         key = repr(field.name)  # cattrs reads the attribute name, and passes the alias to __init__
         target = f"f{index}" if direct else f"kwargs[{field.alias!r}]"
-        read = f"{target} = {self.expression(field.type, 'v')}"
+        read = f"{target} = {self.expression(node, 'v')}"
         if field.default is attrs.NOTHING:
             return [f"    v = o[{key}]", f"    {read}"]
         lines = [f"    if {key} in o:", "        present += 1", f"        v = o[{key}]", f"        {read}"]
         if direct:
             lines.append("    else:")
-            if _compile(field.type)(field.default) is None:
+            if accepts(node)(field.default):
                 lines.append(f"        {target} = {self.bind(field.default, 'default')}")
             else:
                 # attrs' __init__ refuses this default by its type check.

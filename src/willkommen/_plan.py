@@ -35,6 +35,7 @@ import attrs
 from willkommen._errors import WillkommenError
 
 __all__ = [
+    "SCALAR_TYPES",
     "SHAPE_ATTRIBUTE",
     "SUPPORTED",
     "ChoiceNode",
@@ -192,7 +193,8 @@ class _Refusal(Exception):  # noqa: N818 - a signal within this module, turned i
 
 # --- annotations to nodes -------------------------------------------------------------------
 
-_SCALARS: dict[object, ScalarKind] = {
+#: The type of each leaf, as annotations name it.
+SCALAR_TYPES: dict[object, ScalarKind] = {
     str: ScalarKind.STR,
     int: ScalarKind.INT,
     float: ScalarKind.FLOAT,
@@ -249,7 +251,7 @@ def _node(tp: Any) -> Node:
     if typing.get_origin(tp) is typing.Annotated:
         # Metadata is for other tools; the type is what is read and written.
         return _node(tp.__origin__)
-    kind = _SCALARS.get(tp) if isinstance(tp, type) else None
+    kind = SCALAR_TYPES.get(tp) if isinstance(tp, type) else None
     if kind is not None:
         return ScalarNode(kind)
     if isinstance(tp, type) and issubclass(tp, Enum):
@@ -283,7 +285,7 @@ def _why_not(tp: Any, origin: Any) -> str:  # noqa: PLR0911 - one reason per kin
     if tp is Any or tp is object:
         return "it says nothing about what a value is, so nothing could be checked, read or written"
     if tp is None or tp is types.NoneType:
-        return "a field that can only be None holds nothing: use X | None"
+        return "a field without a type, or one that can only be None, holds nothing: annotate it (X | None if optional)"
     if isinstance(tp, str | typing.ForwardRef):
         return "the annotation was not resolved"
     if isinstance(tp, typing.TypeVar):

@@ -1,25 +1,25 @@
 """Strict reading of single values, with our codes: the leaves of the reader.
 
-Each function reads one JSON value as one type, or raises
+Each function reads one JSON value as one leaf of the type plan (a
+:class:`~willkommen._plan.ScalarKind`, or a choice), or raises
 :class:`StructureProblem` carrying the catalogue entry that says what is
-wrong. The cattrs converter (``_converter.py``) registers them as its hooks
-and the generated fast path (``_fast.py``) mirrors them; this module needs
-neither cattrs nor attrs, so that reading valid data does not load cattrs.
+wrong. The cattrs converter (``_converter.py``) registers them as its hooks,
+and the generated fast path (``_fast.py``) calls them for whatever its
+inlined guard does not settle; this module needs neither cattrs nor attrs,
+so that reading valid data does not load cattrs.
 """
 
 import datetime as dt
 import enum
-import functools
 import math
 import re
-import types
-import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from willkommen._limits import MAX_INT_DIGITS
 from willkommen._numbers import OutOfRange, fits_json
+from willkommen._plan import ChoiceNode, ScalarKind, plan_of
 from willkommen._problems import INVALID_DATE, INVALID_VALUE, TYPE, Rule
 from willkommen._suggest import member_hint
 from willkommen._tags import TAG_KEY, tagged_classes
@@ -51,9 +51,12 @@ def _wrong_type(expected: tuple[str, str], value: object) -> StructureProblem:
     return StructureProblem(TYPE, expected=expected[0], expected_de=expected[1], value=quote(value))
 
 
-def _structure_str(value: object, cls: type) -> Any:
-    if cls is not str and issubclass(cls, enum.Enum):
-        # A (str, Enum) class: singledispatch finds str before Enum in its MRO.
+Hook = Callable[[object, Any], Any]
+
+
+def _structure_str(value: object, cls: Any) -> Any:
+    if cls is not str and cls is not None and issubclass(cls, enum.Enum):
+        # A (str, Enum) class asked for directly: singledispatch finds str before Enum in its MRO.
         return _structure_enum(value, cls)
     if isinstance(value, str):
         if not value.isascii() and not is_utf8(value):
@@ -82,9 +85,9 @@ def is_utf8(text: str) -> bool:
     return True
 
 
-def _structure_int(value: object, cls: type) -> Any:
-    if cls is not int and issubclass(cls, enum.Enum):
-        # An IntEnum: singledispatch finds int before Enum in its MRO.
+def _structure_int(value: object, cls: Any) -> Any:
+    if cls is not int and cls is not None and issubclass(cls, enum.Enum):
+        # An IntEnum asked for directly: singledispatch finds int before Enum in its MRO.
         return _structure_enum(value, cls)
     if isinstance(value, int) and not isinstance(value, bool):
         if not fits_json(value):
@@ -103,11 +106,15 @@ def integer_problem(value: int) -> StructureProblem:
     )
 
 
-def _structure_float(value: object, _: type) -> float:
+def _structure_float(value: object, _: object) -> float:
     if isinstance(value, OutOfRange):
         raise _beyond_float(value)
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise non_finite_problem(value)
+        return value
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if isinstance(value, Decimal) and not value.is_finite():
             raise non_finite_problem(value)
         try:
             number = float(value)
@@ -117,6 +124,9 @@ def _structure_float(value: object, _: type) -> float:
         # below it (1E-400) it would silently become 0.
         if math.isinf(number) or (number == 0 and value != 0):
             raise _beyond_float(value)
+        # Nor may it become another number, as a Decimal field refuses it: 2**53 + 1 is no float.
+        if number != value if isinstance(value, int) else not fits_float(value):
+            raise number_problem(value)
         return number
     raise _wrong_type(_NUMBER, value)
 
@@ -135,13 +145,13 @@ def non_finite_problem(value: object) -> StructureProblem:
     return _wrong_type(_NUMBER, value)
 
 
-def _structure_bool(value: object, _: type) -> bool:
+def _structure_bool(value: object, _: object) -> bool:
     if isinstance(value, bool):
         return value
     raise _wrong_type(_BOOLEAN, value)
 
 
-def _structure_decimal(value: object, _: type) -> Decimal:
+def _structure_decimal(value: object, _: object) -> Decimal:
     if isinstance(value, OutOfRange):
         # An exponent beyond what decimal holds (1e9999999999999999999): no float holds it either.
         raise number_problem(value)
@@ -180,7 +190,7 @@ def number_problem(value: object) -> StructureProblem:
     )
 
 
-def _structure_date(value: object, _: type) -> dt.date:
+def _structure_date(value: object, _: object) -> dt.date:
     if not isinstance(value, str):
         raise _wrong_type(_DATE, value)
     if _CALENDAR_DATE.fullmatch(value):
@@ -201,7 +211,7 @@ _DATETIME = (
 )
 
 
-def _structure_datetime(value: object, _: type) -> dt.datetime:
+def _structure_datetime(value: object, _: object) -> dt.datetime:
     # Without this hook, the date hook would answer for datetime, its subclass,
     # and a datetime field would silently hold a date.
     if not isinstance(value, str):
@@ -214,41 +224,71 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
     raise StructureProblem(INVALID_VALUE, value=quote(value), expected=_DATETIME[0], expected_de=_DATETIME[1])
 
 
-@functools.cache
-def _enum_values(cls: type[enum.Enum]) -> tuple[dict[object, enum.Enum], str]:
-    members = {member.value: member for member in cls}
-    return members, ", ".join(repr(v) for v in members)
+#: The hook of each leaf of the type plan.
+LEAVES: dict[ScalarKind, Hook] = {
+    ScalarKind.STR: _structure_str,
+    ScalarKind.INT: _structure_int,
+    ScalarKind.FLOAT: _structure_float,
+    ScalarKind.BOOL: _structure_bool,
+    ScalarKind.DECIMAL: _structure_decimal,
+    ScalarKind.DATE: _structure_date,
+    ScalarKind.DATETIME: _structure_datetime,
+}
+
+_CHOICES: dict[ChoiceNode, Hook] = {}
 
 
-def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
-    members, allowed = _enum_values(cls)
-    if all(type(v) is int for v in members):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _wrong_type(_INTEGER, value)
-    elif not isinstance(value, str):
-        raise _wrong_type(_STRING, value)
-    try:
-        return members[value]
-    except KeyError:
-        hint, hint_de = member_hint(cls, value)
-        raise StructureProblem(
-            INVALID_VALUE,
-            value=quote(value),
-            expected=f"one of {allowed}{hint}",
-            expected_de=f"einer der Werte {allowed}{hint_de}",
-        ) from None
+def choice_hook(node: ChoiceNode) -> Hook:
+    """The hook that reads one of *node*'s values: by JSON type first (True is not 1), then by value."""
+    hook = _CHOICES.get(node)
+    if hook is None:
+        hook = _CHOICES[node] = _choice_hook(node)
+    return hook
 
 
-def _is_collection(tp: Any) -> bool:
-    return typing.get_origin(tp) in (tuple, list, frozenset) and (
-        typing.get_origin(tp) is not tuple or typing.get_args(tp)[1:] == (Ellipsis,)
-    )
+def _choice_hook(node: ChoiceNode) -> Hook:
+    members = node.members()
+    takes_str, takes_int = str in node.json_types, int in node.json_types
+    if takes_str and takes_int:
+        expected = ("a string or an integer", "eine Zeichenkette oder eine ganze Zahl")
+    else:
+        expected = _STRING if takes_str else _INTEGER
+    allowed = ", ".join(repr(value) for value in node.values)
+    cls = node.enum
+
+    def structure_choice(value: object, _: object) -> Any:
+        if not (
+            (takes_str and isinstance(value, str))
+            or (takes_int and isinstance(value, int) and not isinstance(value, bool))
+        ):
+            raise _wrong_type(expected, value)
+        try:
+            return members[value]
+        except KeyError:
+            hint, hint_de = member_hint(cls, value) if cls is not None else ("", "")
+            raise StructureProblem(
+                INVALID_VALUE,
+                value=quote(value),
+                expected=f"one of {allowed}{hint}",
+                expected_de=f"einer der Werte {allowed}{hint_de}",
+            ) from None
+
+    return structure_choice
 
 
-def _is_optional(tp: Any) -> bool:
-    origin: object = typing.get_origin(tp)
-    arguments = typing.get_args(tp)
-    return (origin is types.UnionType or origin is typing.Union) and len(arguments) == 2 and type(None) in arguments
+def _structure_enum(value: object, cls: type[enum.Enum]) -> Any:
+    """An enumeration asked for by its class (the converter used directly): as its plan says."""
+    node = plan_of(cls)
+    if not isinstance(node, ChoiceNode):  # pragma: no cover - plan_of gives every enumeration a choice
+        raise TypeError(cls)
+    return choice_hook(node)(value, cls)
+
+
+def check_key(key: str) -> str:
+    """A key of a mapping field, as read: text that UTF-8 can carry, as a plain str."""
+    if not key.isascii() and not is_utf8(key):
+        raise text_problem(key)
+    return str.__str__(key)
 
 
 def unknown_tag(value: Mapping[str, Any], base: type) -> StructureProblem:

@@ -1,174 +1,202 @@
 """Type checks for model fields, so that a wrong value names its field.
 
 attrs runs these as field validators whenever a model object is built, from
-Python code or from data. They are derived from the annotations by the field
-transformer :func:`typed_fields`, which a user's subclass can use too.
+Python code or from data. The field transformer :func:`typed_fields`, which
+a user's subclass can use too, derives them from the type plan
+(``_plan.py``): one check per field, compiled from the field's node, and one
+natural conversion (what a person writes in code, turned into what the field
+holds). An annotation the plan does not support is refused here, when the
+class is defined.
 """
 
 import datetime as dt
-import enum
-import types
+import math
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from willkommen._plan import (
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarKind,
+    ScalarNode,
+    SequenceNode,
+    UnsupportedType,
+    check_field_name,
+    class_plan,
+    plan_of,
+    resolve_annotation,
+)
 from willkommen._suggest import member_hint
 from willkommen._text import quote
 
-# A check returns None when the value fits, else a phrase saying what was expected.
-_Check = Callable[[Any], str | None]
+_Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
-_SCALARS: dict[Any, tuple[str, Callable[[Any], bool]]] = {
-    str: ("a str", lambda v: isinstance(v, str)),
-    int: ("an int", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-    bool: ("a bool", lambda v: isinstance(v, bool)),
-    float: ("a float", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
-    Decimal: ("a Decimal", lambda v: isinstance(v, Decimal)),
-    dt.date: ("a date", lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)),
-    dt.datetime: ("a datetime", lambda v: isinstance(v, dt.datetime)),
+
+# --- what a node accepts: one source expression per node, compiled per annotation ---------------
+#
+# A generic checker costs about ten times as much as a small compiled function,
+# and these run for every field of every object built.
+
+_SCALAR_TESTS: dict[ScalarKind, str] = {
+    ScalarKind.STR: "isinstance({v}, str)",
+    ScalarKind.INT: "(isinstance({v}, int) and not isinstance({v}, bool))",
+    ScalarKind.BOOL: "isinstance({v}, bool)",
+    # An int stands for a float where a float holds it exactly (the natural conversion makes it one).
+    ScalarKind.FLOAT: "(isinstance({v}, float) or (isinstance({v}, int) and not isinstance({v}, bool)))",
+    ScalarKind.DECIMAL: "isinstance({v}, Decimal)",
+    ScalarKind.DATE: "(isinstance({v}, date) and not isinstance({v}, datetime))",
+    ScalarKind.DATETIME: "(isinstance({v}, datetime) and _aware({v}))",
 }
 
 
-def _compile(tp: Any) -> _Check:
-    """Build a check for one annotation; unknown annotations accept anything."""
-    if tp is type(None):
-        return lambda v: None if v is None else "None"
-    if tp in _SCALARS:
-        expected, fits = _SCALARS[tp]
-        return lambda v: None if fits(v) else expected
-    if isinstance(tp, type) and (issubclass(tp, enum.Enum) or attrs.has(tp)):
-        return lambda v: None if isinstance(v, tp) else f"a {tp.__name__}"
-    origin = typing.get_origin(tp)
-    if origin in (types.UnionType, typing.Union):
-        return _compile_union(typing.get_args(tp))
-    if origin in (tuple, list, frozenset) and typing.get_args(tp):
-        return _compile_collection(origin, typing.get_args(tp)[0])
-    return lambda _: None
+def is_aware(value: dt.datetime) -> bool:
+    """Whether *value* names a moment that a document can carry: a UTC offset of whole minutes (RFC 3339)."""
+    offset = value.utcoffset()
+    return offset is not None and offset.seconds % 60 == 0 and offset.microseconds == 0
 
 
-def _compile_union(members: tuple[Any, ...]) -> _Check:
-    checks = [_compile(member) for member in members]
-    expected = " or ".join("None" if m is type(None) else getattr(m, "__name__", str(m)) for m in members)
+def _test(node: Node, v: str, names: dict[str, Any], depth: int = 0) -> str:  # noqa: PLR0911 - one per kind
+    """A source expression that is true if the value *v* fits *node*."""
+    match node:
+        case ScalarNode(kind=kind):
+            return _SCALAR_TESTS[kind].format(v=v)
+        case ChoiceNode(enum=None, values=values):
+            # By type and value: True is not 1, 1.0 is not 1.
+            allowed = _bind(names, frozenset((type(value), value) for value in values))
+            return f"((type({v}), {v}) in {allowed} if type({v}) in (str, int) else False)"
+        case ChoiceNode(enum=cls) | ModelNode(cls=cls):
+            return f"isinstance({v}, {_bind(names, cls)})"
+        case OptionalNode(inner=inner):
+            return f"({v} is None or {_test(inner, v, names, depth)})"
+        case SequenceNode(item=item, unique=unique):
+            container = "frozenset" if unique else "tuple"
+            each = f"i{depth}"
+            return f"(isinstance({v}, {container}) and all({_test(item, each, names, depth + 1)} for {each} in {v}))"
+        case FixedTupleNode(items=items):
+            parts = [_test(item, f"{v}[{index}]", names, depth) for index, item in enumerate(items)]
+            return "(" + " and ".join([f"isinstance({v}, tuple)", f"len({v}) == {len(items)}", *parts]) + ")"
+        case MappingNode(value=held):
+            key, each = f"k{depth}", f"i{depth}"
+            fits = f"isinstance({key}, str) and {_test(held, each, names, depth + 1)}"
+            return f"(isinstance({v}, dict) and all({fits} for {key}, {each} in {v}.items()))"
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
 
-    def check_union(v: Any) -> str | None:
-        return None if any(c(v) is None for c in checks) else expected
 
-    return check_union
-
-
-def _compile_collection(container: type[Iterable[Any]], item_type: Any) -> _Check:
-    check_item = _compile(item_type)
-
-    def check_collection(v: Any) -> str | None:
-        if not isinstance(v, container):
-            return f"a {container.__name__}"
-        for item in v:
-            wrong = check_item(item)
-            if wrong is not None:
-                return f"a {container.__name__} of items that are each {wrong}"
-        return None
-
-    return check_collection
+def _bind(names: dict[str, Any], value: object) -> str:
+    name = f"_c{len(names)}"
+    names[name] = value
+    return name
 
 
-_CHECKS: dict[tuple[type, str], _Check] = {}
+_ACCEPTS: dict[Node, Callable[[Any], bool]] = {}
+
+
+def accepts(node: Node) -> Callable[[Any], bool]:
+    """A function that says whether a value fits *node* (compiled once per node)."""
+    test = _ACCEPTS.get(node)
+    if test is None:
+        names = _namespace()
+        source = f"def accepts(v):\n    return {_test(node, 'v', names)}\n"
+        exec(source, names)  # noqa: S102 - the source is built above from the plan, never from data
+        test = _ACCEPTS[node] = names["accepts"]
+    return test
+
+
+def _namespace() -> dict[str, Any]:
+    return {"Decimal": Decimal, "date": dt.date, "datetime": dt.datetime, "_aware": is_aware}
+
+
+def describe(node: Node) -> str:  # noqa: PLR0911 - one phrase per kind
+    """What *node* accepts, as a message says it: ``a tuple of items that are each a Person``."""
+    match node:
+        case ScalarNode(kind=ScalarKind.INT):
+            return "an int"
+        case ScalarNode(kind=ScalarKind.DATETIME):
+            return "a datetime with a time zone (a UTC offset of whole minutes)"
+        case ScalarNode(kind=kind):
+            return f"a {kind.value}"
+        case ChoiceNode(enum=None, values=values):
+            return "one of " + ", ".join(repr(value) for value in values)
+        case ChoiceNode(enum=cls) | ModelNode(cls=cls):
+            return f"a {getattr(cls, '__name__', cls)}"
+        case OptionalNode(inner=inner):
+            return f"{describe(inner)} or None"
+        case SequenceNode(item=item, unique=unique):
+            return f"a {'frozenset' if unique else 'tuple'} of items that are each {describe(item)}"
+        case FixedTupleNode(items=items):
+            return f"a tuple of {len(items)} items: " + ", ".join(describe(item) for item in items)
+        case MappingNode(value=value):
+            return f"a dict with str keys and values that are each {describe(value)}"
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
+
+
+def _node_of(instance: Any, name: str) -> Node:
+    """The node of field *name* of *instance*'s class: looked up in the class's plan (resolved on first use)."""
+    return class_plan(type(instance)).field(name).node
+
+
+def _fail(instance: Any, attribute: "attrs.Attribute[Any]", value: Any, node: Node) -> None:
+    # The slow path, only for a wrong value: say what was expected.
+    del instance
+    msg = f"'{attribute.name}' must be {describe(node)} (got {quote(value)} that is a {type(value).__name__})"
+    raise TypeError(msg)
+
+
+_LATE: dict[tuple[type, str], _Validator] = {}
 
 
 def check_type(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
-    """Raise TypeError naming the field if *value* has the wrong type (an attrs validator)."""
+    """Raise TypeError naming the field if *value* has the wrong type (an attrs validator).
+
+    The validator of a field whose annotation is resolved on first use: then
+    the class's plan gives the node, and its compiled check is kept.
+    """
     key = (type(instance), attribute.name)
-    check = _CHECKS.get(key)
-    if check is None:
-        # Annotations may be strings (PEP 563) in a user's module: resolve them once.
-        hints = typing.get_type_hints(type(instance))
-        check = _CHECKS[key] = _compile(hints.get(attribute.name, attribute.type))
-    expected = check(value)
-    if expected is not None:
-        msg = f"'{attribute.name}' must be {expected} (got {quote(value)} that is a {type(value).__name__})"
-        raise TypeError(msg)
+    validator = _LATE.get(key)
+    if validator is None:
+        validator = _LATE[key] = _compiled_validator(_node_of(instance, attribute.name))
+    validator(instance, attribute, value)
 
 
-# Source expressions that test a value ``{v}`` against an annotation, compiled
-# into one small function per field: a generic checker costs about ten times
-# as much, and these run for every field of every object built.
-_SCALAR_TESTS: dict[Any, str] = {
-    str: "isinstance({v}, str)",
-    int: "(isinstance({v}, int) and not isinstance({v}, bool))",
-    bool: "isinstance({v}, bool)",
-    float: "(isinstance({v}, (int, float)) and not isinstance({v}, bool))",
-    Decimal: "isinstance({v}, Decimal)",
-    dt.date: "(isinstance({v}, date) and not isinstance({v}, datetime))",
-    dt.datetime: "isinstance({v}, datetime)",
-}
+_VALIDATORS: dict[Node, _Validator] = {}
 
 
-def _test(tp: Any, v: str, names: dict[str, Any]) -> str | None:
-    """A source expression testing *v* against *tp*; None if *tp* cannot be tested (accept)."""
-    if tp is type(None):
-        return f"{v} is None"
-    if tp in _SCALAR_TESTS:
-        return _SCALAR_TESTS[tp].format(v=v)
-    if isinstance(tp, type) and (issubclass(tp, enum.Enum) or attrs.has(tp)):
-        name = f"_c{len(names)}"
-        names[name] = tp
-        return f"isinstance({v}, {name})"
-    origin = typing.get_origin(tp)
-    if origin in (types.UnionType, typing.Union):
-        tests = [_test(arg, v, names) for arg in typing.get_args(tp)]
-        return None if None in tests else "(" + " or ".join(t for t in tests if t) + ")"
-    if origin in (tuple, list, frozenset) and typing.get_args(tp):
-        item = "i" if v == "v" else f"{v}_"
-        inner = _test(typing.get_args(tp)[0], item, names)
-        each = "" if inner is None else f" and all({inner} for {item} in {v})"
-        return f"(isinstance({v}, {origin.__name__}){each})"
-    return None
-
-
-_VALIDATORS: dict[Any, Callable[[Any, "attrs.Attribute[Any]", Any], None] | None] = {}
-
-
-def _compiled_validator(tp: Any) -> Callable[[Any, "attrs.Attribute[Any]", Any], None] | None:
-    # Many fields share an annotation (str, str | None): compile each one once.
-    try:
-        return _VALIDATORS[tp]
-    except KeyError:
-        validator = _VALIDATORS[tp] = _compile_validator(tp)
-        return validator
-    except TypeError:  # an annotation that cannot be hashed
-        return _compile_validator(tp)
-
-
-def _compile_validator(tp: Any) -> Callable[[Any, "attrs.Attribute[Any]", Any], None] | None:
-    names: dict[str, Any] = {"Decimal": Decimal, "date": dt.date, "datetime": dt.datetime, "_fail": _fail}
-    test = _test(tp, "v", names)
-    if test is None:
-        return None
-    source = f"def validate(instance, attribute, v):\n    if not {test}:\n        _fail(instance, attribute, v)\n"
-    exec(source, names)  # noqa: S102 - the source is built above from annotations, never from data
-    validator: Callable[[Any, attrs.Attribute[Any], Any], None] = names["validate"]
-    validator.__doc__ = "Raise TypeError naming the field if the value has the wrong type."
-    # Lets the fast reader (_fast.py) know this check adds nothing to its own.
-    validator.willkommen_type_check = True  # type: ignore[attr-defined]
+def _compiled_validator(node: Node) -> _Validator:
+    # Many fields share a node (str, str | None): compile each one once.
+    validator = _VALIDATORS.get(node)
+    if validator is None:
+        names = _namespace() | {"_fail": _fail, "_node": node}
+        test = _test(node, "v", names)
+        source = (
+            f"def validate(instance, attribute, v):\n    if not {test}:\n        _fail(instance, attribute, v, _node)\n"
+        )
+        exec(source, names)  # noqa: S102 - the source is built above from the plan, never from data
+        validator = _VALIDATORS[node] = names["validate"]
+        validator.__doc__ = "Raise TypeError naming the field if the value has the wrong type."
+        # Lets the fast reader (_fast.py) know this check adds nothing to its own.
+        validator.willkommen_type_check = True
     return validator
-
-
-def _fail(instance: Any, attribute: "attrs.Attribute[Any]", value: Any) -> None:
-    # The slow path, only for a wrong value: say what was expected.
-    check_type(instance, attribute, value)
-    raise AssertionError  # pragma: no cover - check_type raised for the same value
 
 
 # --- natural construction: what a person writes in code, turned into what the field holds ---------
 #
-# A converter per field, derived from the annotation like the check: a list (any
-# sequence) for a tuple, a set for a frozenset, an int for a Decimal, a code string
-# for an enumeration member. Each returns a value of the right type unchanged, so
-# the reader's values (already tuples, members, Decimals) pass straight through;
-# the fast reader knows these converters (``natural``) and builds objects without them.
+# A converter per field, derived from the node like the check: a list (any
+# sequence) for a tuple, a set for a frozenset, an int for a Decimal or a float, a
+# code for an enumeration member, any mapping for a dict. Each returns a value of
+# the right type unchanged, so the reader's values (already tuples, members,
+# Decimals) pass straight through; the fast reader knows these converters
+# (``natural``) and builds objects without them.
 
 _Convert = Callable[[Any, str], Any]
 _NOT_SEQUENCES = (str, bytes, bytearray, Mapping)
@@ -187,12 +215,29 @@ def _convert_decimal(value: Any, name: str) -> Any:
     return value
 
 
-def _enum_converter(cls: type[enum.Enum]) -> _Convert:
-    members = {member.value: member for member in cls}
+def _convert_float(value: Any, name: str) -> Any:
+    if type(value) is not int:
+        return value  # a float, or what the check refuses
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if number != value:  # exact comparison: 2**53 + 1 is no float
+        msg = f"'{name}' must be a float: {quote(value)} is an int that no float holds exactly"
+        raise ValueError(msg)
+    return number
+
+
+def _choice_converter(node: ChoiceNode) -> _Convert | None:
+    cls = node.enum
+    if cls is None:
+        return None
+    members = node.members()
+    json_types = node.json_types
 
     def convert(value: Any, name: str) -> Any:
-        if isinstance(value, cls) or not isinstance(value, str):
-            return value
+        if isinstance(value, cls) or type(value) not in json_types:
+            return value  # a member, or what the check refuses
         try:
             return members[value]
         except KeyError:
@@ -203,20 +248,45 @@ def _enum_converter(cls: type[enum.Enum]) -> _Convert:
     return convert
 
 
-def _sequence_converter(container: type, item: _Convert | None) -> _Convert:
+def _sequence_converter(node: SequenceNode) -> _Convert:
+    item = converter_of(node.item)
+    unique = node.unique
+
     def convert(value: Any, name: str) -> Any:
         # A set has no order, so it may stand for a frozenset but not for a tuple.
-        accepted = Sequence | AbstractSet if container is frozenset else Sequence
+        accepted = Sequence | AbstractSet if unique else Sequence
         if isinstance(value, _NOT_SEQUENCES) or not isinstance(value, accepted):
             return value  # the type check says what is wrong
         items = value if item is None else [item(v, name) for v in value]
-        if container is frozenset:
+        if unique:
             result = frozenset(items)
             if len(result) != len(value):
                 msg = f"'{name}' must hold each item once (got {quote(value)})"
                 raise ValueError(msg)
             return result
         return value if type(value) is tuple and item is None else tuple(items)
+
+    return convert
+
+
+def _fixed_tuple_converter(node: FixedTupleNode) -> _Convert | None:
+    items = [converter_of(item) for item in node.items]
+
+    def convert(value: Any, name: str) -> Any:
+        if isinstance(value, _NOT_SEQUENCES) or not isinstance(value, Sequence) or len(value) != len(items):
+            return value  # the type check says what is wrong
+        return tuple(v if item is None else item(v, name) for item, v in zip(items, value, strict=True))
+
+    return convert
+
+
+def _mapping_converter(node: MappingNode) -> _Convert:
+    item = converter_of(node.value)
+
+    def convert(value: Any, name: str) -> Any:
+        if not isinstance(value, Mapping) or (type(value) is dict and item is None):
+            return value
+        return {key: v if item is None else item(v, name) for key, v in value.items()}
 
     return convert
 
@@ -228,33 +298,65 @@ def _optional_converter(inner: _Convert) -> _Convert:
     return convert
 
 
-def _converter(tp: Any) -> _Convert | None:
-    """The conversion for one annotation, or None if values are taken as they are."""
-    if tp is Decimal:
-        return _convert_decimal
-    if isinstance(tp, type) and issubclass(tp, enum.Enum) and all(isinstance(m.value, str) for m in tp):
-        return _enum_converter(tp)
-    origin = typing.get_origin(tp)
-    arguments = typing.get_args(tp)
-    if origin in (types.UnionType, typing.Union) and len(arguments) == 2 and type(None) in arguments:
-        (inner_type,) = (a for a in arguments if a is not type(None))
-        inner = _converter(inner_type)
-        return None if inner is None else _optional_converter(inner)
-    if origin in (tuple, frozenset) and arguments and arguments[1:] in ((), (Ellipsis,)):
-        return _sequence_converter(origin, _converter(arguments[0]))
-    return None
+_CONVERTERS: dict[Node, _Convert | None] = {}
 
 
-def _field_converter(convert: _Convert, tp: Any, name: str) -> "attrs.Converter[Any, Any]":
+def converter_of(node: Node) -> _Convert | None:
+    """The natural conversion for *node*, or None if values are taken as they are."""
+    if node in _CONVERTERS:
+        return _CONVERTERS[node]
+    match node:
+        case ScalarNode(kind=ScalarKind.DECIMAL):
+            convert: _Convert | None = _convert_decimal
+        case ScalarNode(kind=ScalarKind.FLOAT):
+            convert = _convert_float
+        case ScalarNode() | ModelNode():
+            convert = None
+        case ChoiceNode():
+            convert = _choice_converter(node)
+        case OptionalNode(inner=inner):
+            inner_convert = converter_of(inner)
+            convert = None if inner_convert is None else _optional_converter(inner_convert)
+        case SequenceNode():
+            convert = _sequence_converter(node)
+        case FixedTupleNode():
+            convert = _fixed_tuple_converter(node)
+        case MappingNode():
+            convert = _mapping_converter(node)
+        case _:  # pragma: no cover - every kind is handled above
+            typing.assert_never(node)
+    _CONVERTERS[node] = convert
+    return convert
+
+
+def _exact_type(node: Node) -> type | None:
+    """A type whose values need no conversion for *node* (``type(value) is it``), or None."""
+    match node:
+        case ScalarNode(kind=ScalarKind.DECIMAL):
+            return Decimal
+        case ScalarNode(kind=ScalarKind.FLOAT):
+            return float
+        case ChoiceNode(enum=cls) if cls is not None:
+            return cls
+        case SequenceNode(item=item, unique=unique) if converter_of(item) is None:
+            return frozenset if unique else tuple
+        case MappingNode(value=value) if converter_of(value) is None:
+            return dict
+        case _:
+            return None
+
+
+def _field_converter(convert: _Convert, node: Node, name: str) -> "attrs.Converter[Any, Any]":
     # Called for every field of every object built in code: a value already of the
     # stored type returns at the first line (a member, a Decimal, a tuple of objects).
-    exact = tp if isinstance(tp, type) else typing.get_origin(tp)
-    if exact is tuple and isinstance(typing.get_args(tp)[0], type) and attrs.has(typing.get_args(tp)[0]):
+    optional = isinstance(node, OptionalNode)
+    exact = _exact_type(node.inner if isinstance(node, OptionalNode) else node)
+    if exact is not None and optional:
 
         def natural(value: Any) -> Any:
-            return value if type(value) is tuple else convert(value, name)
+            return value if value is None or type(value) is exact else convert(value, name)
 
-    elif isinstance(exact, type) and exact is not tuple and exact is not frozenset:
+    elif exact is not None:
 
         def natural(value: Any) -> Any:
             return value if type(value) is exact else convert(value, name)
@@ -268,18 +370,11 @@ def _field_converter(convert: _Convert, tp: Any, name: str) -> "attrs.Converter[
     return attrs.Converter(natural)
 
 
-_LATE: dict[tuple[type, str], _Convert | None] = {}
-
-
 def _late_converter() -> "attrs.Converter[Any, Any]":
-    """For an annotation written as a string (PEP 563): resolved on first use, once per class and field."""
+    """For an annotation not resolved at definition: resolved on first use, by the class's plan."""
 
     def natural(value: Any, instance: Any, field: "attrs.Attribute[Any]") -> Any:
-        key = (type(instance), field.name)
-        if key not in _LATE:
-            hints = typing.get_type_hints(type(instance))
-            _LATE[key] = _converter(hints.get(field.name, field.type))
-        convert = _LATE[key]
+        convert = converter_of(_node_of(instance, field.name))
         return value if convert is None else convert(value, field.name)
 
     natural.willkommen_natural = True  # type: ignore[attr-defined]
@@ -291,20 +386,32 @@ def is_natural(converter: object) -> bool:
     return getattr(getattr(converter, "converter", None), "willkommen_natural", False) is True
 
 
-def _natural(field: "attrs.Attribute[Any]") -> "attrs.Converter[Any, Any] | None":
-    if field.converter is not None:
-        return None  # the user's own converter stays the only one
-    annotation: object = field.type  # a str where the module uses PEP 563
-    if isinstance(annotation, str):
-        return _late_converter()
-    convert = _converter(annotation)
-    return None if convert is None else _field_converter(convert, annotation, field.name)
+def is_type_check(validator: object) -> bool:
+    """Whether *validator* is the type check :func:`typed_fields` gave."""
+    return validator is check_type or getattr(validator, "willkommen_type_check", False) is True
 
 
 def _has_type_check(validator: object) -> bool:
     """Whether a field already has its type check: a subclass inherits its base's transformed fields."""
     parts = getattr(validator, "_validators", (validator,))
-    return any(part is check_type or getattr(part, "willkommen_type_check", False) is True for part in parts)
+    return any(is_type_check(part) for part in parts)
+
+
+def _node_at_definition(cls: type, field: "attrs.Attribute[Any]") -> Node | None:
+    """The field's node; None where the annotation is a string (PEP 563), resolved on first use.
+
+    A string annotation that resolves now is planned all the same, so that
+    what the plan does not support is refused now; but its node may name an
+    older definition of a class (a module run again), so the check waits.
+    """
+    try:
+        annotation = resolve_annotation(field.type, cls, field.name)
+    except UnsupportedType:
+        # A class defined later in the module, or the class itself: the plan
+        # resolves it on first use, and refuses it then if it still cannot.
+        return None
+    node = plan_of(annotation, owner=cls, field=field.name)
+    return None if annotation is not field.type else node
 
 
 def typed_fields(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs.Attribute[Any]]":
@@ -320,17 +427,33 @@ def typed_fields(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs
     ``instance_of`` but derived from the annotation. What a person naturally
     writes is taken and stored as the field's type: any sequence (a list) for
     a tuple, a set or sequence for a frozenset, an ``int`` for a ``Decimal``
-    (exactly), a code string (``"youth_office"``) for an enumeration. A
+    (exactly) or a ``float`` (where a float holds it exactly), a code
+    (``"youth_office"``) for an enumeration, any mapping for a dict. A
     ``float`` for a ``Decimal`` is refused: it may not hold the digits meant.
+
+    An annotation willkommen cannot read and write (``Any``, ``list[str]``,
+    ``int | str``, ...) or a field named ``schema_version`` raises
+    :class:`~willkommen.UnsupportedType` (a ``TypeError``) here, when the
+    class is defined; one that names something not defined yet, when the
+    class is first used.
     """
-    del cls
     typed = []
     for field in fields:
-        # Annotations written as strings (PEP 563) are resolved on first use instead.
-        check = check_type if isinstance(field.type, str) else _compiled_validator(field.type)
-        if check is not None and not _has_type_check(field.validator):
+        check_field_name(cls, field.name)
+        node = _node_at_definition(cls, field)
+        check = check_type if node is None else _compiled_validator(node)
+        if not _has_type_check(field.validator):
             validator = check if field.validator is None else attrs.validators.and_(check, field.validator)
             field = field.evolve(validator=validator)  # noqa: PLW2901 - the field, transformed
-        converter = _natural(field)
+        converter = _natural(field, node)
         typed.append(field if converter is None else field.evolve(converter=converter))
     return typed
+
+
+def _natural(field: "attrs.Attribute[Any]", node: Node | None) -> "attrs.Converter[Any, Any] | None":
+    if field.converter is not None:
+        return None  # the user's own converter stays the only one
+    if node is None:
+        return _late_converter()
+    convert = converter_of(node)
+    return None if convert is None else _field_converter(convert, node, field.name)

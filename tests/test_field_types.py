@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 import willkommen
 from tests.conftest import example
-from willkommen._plan import SUPPORTED, UnsupportedType
+from willkommen import UnsupportedType
+from willkommen._plan import SUPPORTED
 
 
 class Rank(enum.IntEnum):

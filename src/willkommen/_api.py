@@ -18,6 +18,7 @@ from willkommen._engine import Checked, run_rules
 from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
 from willkommen._headroom import headroom
+from willkommen._indented import indented
 from willkommen._json import parse
 from willkommen._migrate import SCHEMA_VERSION, VERSION_KEY, migrate, version_problem
 from willkommen._model import Alliance
@@ -299,6 +300,9 @@ def dumps(obj: object, *, indent: int | None = 2) -> str:
     document = dump(obj)
     with headroom():
         try:
+            if type(indent) is int:
+                # The default: json's indented writing is its slow pure-Python encoder.
+                return indented(document, indent)
             return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
         except ValueError:
             # Only the caller's int/str limit, set below ours, refuses here (dump() checked the rest).

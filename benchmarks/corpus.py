@@ -137,7 +137,7 @@ def _measure(rng: random.Random, index: int, goal_ids: list[str]) -> Document:
 
 def _offering(rng: random.Random, index: int) -> Document:
     kind = _OFFERING_TYPES[index % len(_OFFERING_TYPES)]
-    offering: Document = {"type": kind, "title": _title(rng, 3)}
+    offering: Document = {"type": kind, "status": "held", "title": _title(rng, 3)}
     if kind == "training":
         start = _day(rng, FOUNDED_ON, dt.date(2018, 6, 30))
         offering["start"] = start
@@ -235,6 +235,46 @@ def with_sessions(count: int, seed: int = SEED) -> Document:
     return alliance(seed=seed, partners=10, goals=5, measures=10, offerings=5, sessions=count, consultations=2)
 
 
+# The NRW initiative "Gemeinsam klappt's" (willkommen.nrw): its runtime starts on 2018-09-11.
+NRW_SHIFT = dt.date(2018, 9, 11) - RUNTIME_START
+_DATE_KEYS = frozenset({"date", "start", "end", "founded_on", "signed_on"})
+
+
+def _shifted(value: Any) -> Any:
+    # Every date moved by NRW_SHIFT: the WbF runtime mapped into the NRW one.
+    if isinstance(value, dict):
+        return {
+            key: (dt.date.fromisoformat(item) + NRW_SHIFT).isoformat() if key in _DATE_KEYS else _shifted(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_shifted(item) for item in value]
+    return value
+
+
+def tagged_nrw(seed: int = SEED) -> Document:
+    """The typical document as a tagged NRW alliance (``"$type": "nrw-alliance"``, willkommen.nrw).
+
+    The same partners, goals, measures and sessions, dated inside the NRW runtime, in
+    Nordrhein-Westfalen, with the initiative's only offering type and its two extra
+    fields; it reads into the user subclass ``NrwAlliance`` (import willkommen.nrw).
+    """
+    doc = _shifted(typical(seed))
+    doc = {"schema_version": doc.pop("schema_version"), "$type": "nrw-alliance", **doc}
+    doc["program"] = "gemeinsam-klappts"
+    doc["local_authorities"] = [
+        {**authority, "state": "DE-NW", "ags": "05" + authority["ags"][2:]} for authority in doc["local_authorities"]
+    ]
+    doc["offerings"] = [o for o in doc["offerings"] if o["type"] == "analysis_workshop"]
+    # The initiative names no service offices (willkommen.nrw): no consultations.
+    # The coordinating office is normally the Kommunales Integrationszentrum.
+    doc["partners"][0]["kind"] = "integration_office"
+    doc["coordinating_office"] = doc["lead"]
+    doc["consultations"] = []
+    doc["target_group"] = {"age_min": 18, "age_max_exclusive": 27, "focus_statuses": ["toleration"], "count": 1048}
+    return doc
+
+
 def by_size(size: str, seed: int = SEED) -> Document:
     """The document of one of :data:`SIZES`."""
     return {"small": small, "typical": typical, "large": large}[size](seed)
@@ -317,15 +357,19 @@ def encode(doc: Document) -> bytes:
 def sanity_check() -> list[str]:
     """Check the corpus against willkommen; return what is wrong (empty: all good)."""
     import willkommen  # noqa: PLC0415 - only the check needs the library under test
+    import willkommen.nrw  # noqa: PLC0415 - registers the tag of tagged_nrw()
 
     failures = []
     valid = {size: by_size(size) for size in SIZES} | {f"sessions={n}": with_sessions(n) for n in GROWTH_SESSIONS}
+    valid["tagged NRW"] = tagged_nrw()
     for name, doc in valid.items():
         problems = willkommen.check(doc)
         if problems:
             failures.append(f"{name}: {[(p.code, p.path) for p in problems]}")
         elif willkommen.dump(willkommen.load(doc)) != doc:
             failures.append(f"{name}: dump(load(doc)) differs from doc")
+        elif name == "tagged NRW" and type(willkommen.load(doc)) is not willkommen.nrw.NrwAlliance:
+            failures.append(f"{name}: not read as an NrwAlliance")
     for name, doc, expected in (
         ("invalid", invalid(), set(INVALID_FINDINGS)),
         ("invalid_shape", invalid_shape(), set(SHAPE_FINDINGS)),

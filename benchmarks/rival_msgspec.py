@@ -5,13 +5,17 @@ from typing import Any, Literal
 
 import msgspec
 from rival_rules import (
+    HELD,
+    NRW_PROGRAM,
     AllianceOrigin,
     CoachingTask,
     Horizon,
     LocalAuthorityKind,
     MeasureStatus,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
+    ResidenceStatus,
     RuleError,
     State,
     Theme,
@@ -66,6 +70,7 @@ class Measure(_Struct, kw_only=True):
 
 class Offering(_Struct, kw_only=True):
     type: OfferingType
+    status: OfferingStatus = HELD
     title: str | None = None
     date: dt.date | None = None
     start: dt.date | None = None
@@ -122,13 +127,34 @@ class Alliance(_Struct, kw_only=True):
             raise RuleError(findings)
 
 
+class TargetGroup(_Struct, kw_only=True):
+    age_min: int
+    age_max_exclusive: int
+    focus_statuses: tuple[ResidenceStatus, ...] = ()
+    count: int | None = None
+
+
+class NrwAlliance(Alliance, kw_only=True, tag_field="$type", tag="nrw-alliance"):
+    # The tagged NRW document (willkommen.nrw): decoded as this class directly, the rival
+    # is told the type that willkommen finds from "$type" among every registered tag.
+    program: str = NRW_PROGRAM
+    coordinating_office: str
+    target_group: TargetGroup
+
+
 _DECODER = msgspec.json.Decoder(Alliance)
+_NRW_DECODER = msgspec.json.Decoder(NrwAlliance)
 _ENCODER = msgspec.json.Encoder()
 
 
 def loads(data: bytes) -> Alliance:
     """Read and check JSON bytes the way a msgspec user would."""
     return _DECODER.decode(data)
+
+
+def loads_nrw(data: bytes) -> NrwAlliance:
+    """Read and check a tagged NRW document, its class known in advance."""
+    return _NRW_DECODER.decode(data)
 
 
 def dumps(alliance: Alliance) -> bytes:

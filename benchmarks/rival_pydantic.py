@@ -6,13 +6,17 @@ from typing import Any, Literal, Self
 import pydantic
 from pydantic import ConfigDict, model_validator
 from rival_rules import (
+    HELD,
+    NRW_PROGRAM,
     AllianceOrigin,
     CoachingTask,
     Horizon,
     LocalAuthorityKind,
     MeasureStatus,
+    OfferingStatus,
     OfferingType,
     PartnerKind,
+    ResidenceStatus,
     RuleError,
     State,
     Theme,
@@ -66,6 +70,7 @@ class Measure(_Model):
 
 class Offering(_Model):
     type: OfferingType
+    status: OfferingStatus = HELD
     title: str | None = None
     date: dt.date | None = None
     start: dt.date | None = None
@@ -123,9 +128,30 @@ class Alliance(_Model):
         return self
 
 
+class TargetGroup(_Model):
+    age_min: int
+    age_max_exclusive: int
+    focus_statuses: tuple[ResidenceStatus, ...] = ()
+    count: int | None = None
+
+
+class NrwAlliance(Alliance):
+    # The tagged NRW document (willkommen.nrw): validated as this class directly, the rival
+    # is told the type that willkommen finds from "$type" among every registered tag.
+    type_: Literal["nrw-alliance"] = pydantic.Field(alias="$type")
+    program: str = NRW_PROGRAM
+    coordinating_office: str
+    target_group: TargetGroup
+
+
 def loads(data: bytes) -> Alliance:
     """Read and check JSON bytes the way a pydantic user would."""
     return Alliance.model_validate_json(data)
+
+
+def loads_nrw(data: bytes) -> NrwAlliance:
+    """Read and check a tagged NRW document, its class known in advance."""
+    return NrwAlliance.model_validate_json(data)
 
 
 def dumps(alliance: Alliance) -> bytes:

@@ -20,6 +20,14 @@ RUNTIME_START = dt.date(2015, 5, 28)
 RUNTIME_END = dt.date(2018, 12, 31)
 MIN_PARTNERS = 3
 HOURS_CAP = Decimal(100)
+# The NRW initiative "Gemeinsam klappt's" (willkommen.nrw): its runtime, and no cap on coaching hours.
+NRW_PROGRAM = "gemeinsam-klappts"
+NRW_RUNTIME = (dt.date(2018, 9, 11), dt.date(2022, 12, 31))
+# Each program's runtime and cap on coaching hours, by program id.
+PROGRAMS: dict[str, tuple[tuple[dt.date, dt.date], Decimal | None]] = {
+    "willkommen-bei-freunden": ((RUNTIME_START, RUNTIME_END), HOURS_CAP),
+    NRW_PROGRAM: (NRW_RUNTIME, None),
+}
 
 # The code lists with willkommen's values (the sanity test compares them with willkommen's).
 LAND_KEYS = {
@@ -85,8 +93,10 @@ VALUES: dict[str, tuple[str, ...]] = {
     "Horizon": ("short_term", "long_term"),
     "MeasureStatus": ("proposed", "under_review", "agreed", "in_progress", "completed", "dropped"),
     "OfferingType": ("analysis_workshop", "training", "process_coaching", "study_visit", "dialogue"),
+    "OfferingStatus": ("planned", "held"),
     "CoachingTask": ("goal_setting", "action_planning", "networking", "communication"),
     "AllianceOrigin": ("new", "existing"),
+    "ResidenceStatus": ("permission_to_stay", "toleration", "residence_permit", "other"),
 }
 
 
@@ -102,8 +112,11 @@ Theme = _enum("Theme")
 Horizon = _enum("Horizon")
 MeasureStatus = _enum("MeasureStatus")
 OfferingType = _enum("OfferingType")
+OfferingStatus = _enum("OfferingStatus")
+HELD = OfferingStatus("held")
 CoachingTask = _enum("CoachingTask")
 AllianceOrigin = _enum("AllianceOrigin")
+ResidenceStatus = _enum("ResidenceStatus")
 DISTRICT = LocalAuthorityKind("district")
 
 
@@ -123,8 +136,8 @@ class RuleError(ValueError):
         self.findings = findings
 
 
-def _outside(day: dt.date) -> bool:
-    return not RUNTIME_START <= day <= RUNTIME_END
+def _outside(day: dt.date, runtime: tuple[dt.date, dt.date]) -> bool:
+    return not runtime[0] <= day <= runtime[1]
 
 
 def _hours(value: float) -> Decimal:
@@ -161,9 +174,12 @@ def _coaching(alliance: Any) -> Iterator[Finding]:
     coaching = alliance.coaching
     if coaching is None:
         return
-    budget = HOURS_CAP if coaching.hours_budget is None else _hours(coaching.hours_budget)
-    if not 0 < budget <= HOURS_CAP:
-        yield Finding("coaching.budget_over_cap", "/coaching/hours_budget", f"budget {budget} not in (0, 100]")
+    cap = PROGRAMS[alliance.program][1]
+    budget = cap if coaching.hours_budget is None else _hours(coaching.hours_budget)
+    if budget is None:
+        return
+    if not 0 < budget <= (budget if cap is None else cap):
+        yield Finding("coaching.budget_over_cap", "/coaching/hours_budget", f"budget {budget} not in (0, {cap}]")
         return
     hours = [_hours(s.hours) for s in coaching.sessions]
     # As in willkommen: unusable hours are another rule's to report, not a sum's.
@@ -172,17 +188,18 @@ def _coaching(alliance: Any) -> Iterator[Finding]:
 
 
 def _runtime(alliance: Any) -> Iterator[Finding]:
+    runtime = PROGRAMS[alliance.program][0]
     for index, offering in enumerate(alliance.offerings):
         for field in ("date", "start", "end"):
             day = getattr(offering, field)
-            if day is not None and _outside(day):
+            if day is not None and _outside(day, runtime):
                 yield Finding("offering.outside_runtime", f"/offerings/{index}/{field}", f"{day} outside runtime")
     if alliance.coaching is not None:
         for index, session in enumerate(alliance.coaching.sessions):
-            if _outside(session.date):
+            if _outside(session.date, runtime):
                 path = f"/coaching/sessions/{index}/date"
                 yield Finding("coaching.session_outside_runtime", path, f"{session.date} outside runtime")
-    if alliance.agreement is not None and _outside(alliance.agreement.signed_on):
+    if alliance.agreement is not None and _outside(alliance.agreement.signed_on, runtime):
         yield Finding("agreement.outside_runtime", "/agreement/signed_on", "signed outside runtime")
 
 

@@ -75,16 +75,35 @@ def _same_code_lists() -> list[str]:
     import rival_rules  # noqa: PLC0415 - the sanity test's own imports stay inside it
 
     import willkommen  # noqa: PLC0415
+    import willkommen.nrw  # noqa: PLC0415
 
     failures = []
     for name, values in rival_rules.VALUES.items():
-        theirs = tuple(member.value for member in getattr(willkommen, name))
+        enum = getattr(willkommen, name, None) or getattr(willkommen.nrw, name)
+        theirs = tuple(member.value for member in enum)
         if values != theirs:
             failures.append(f"code list {name} differs from willkommen's: {set(values) ^ set(theirs)}")
     land_keys = {state.value: state.land_key for state in willkommen.State}
     if land_keys != rival_rules.LAND_KEYS:
         failures.append("Land keys differ from willkommen's")
     return failures
+
+
+def _tagged_failures(name: str, module: ModuleType) -> list[str]:
+    """The rival reads the tagged NRW document as willkommen does (its two extra fields included)."""
+    import corpus  # noqa: PLC0415
+
+    import willkommen  # noqa: PLC0415
+
+    tagged = corpus.encode(corpus.tagged_nrw())
+    try:
+        nrw = module.loads_nrw(tagged)
+    except module.ValidationError as exc:
+        return [f"{name} refuses the tagged NRW document: {str(exc)[:300]}"]
+    ours = willkommen.loads(tagged)
+    if (nrw.coordinating_office, nrw.target_group.count) != (ours.coordinating_office, ours.target_group.count):
+        return [f"{name} reads the tagged NRW document differently"]
+    return []
 
 
 def sanity_check() -> list[str]:
@@ -108,6 +127,7 @@ def sanity_check() -> list[str]:
             # What the rival writes must read back in willkommen as the same alliance.
             if willkommen.loads(module.dumps(obj)) != willkommen.loads(data):
                 failures.append(f"{name}: its dump of {label} reads back differently in willkommen")
+        failures += _tagged_failures(name, module)
         expected = set(corpus.INVALID_FINDINGS)
         refused, findings = _rejects(module, corpus.encode(corpus.invalid()))
         if not refused or findings != expected:

@@ -1,0 +1,149 @@
+"""The optional accelerator of ``willkommen[fast]``: JSON text parsed by msgspec's compiled parser.
+
+The standard library's parser with the hooks the format needs (repeated keys,
+exact decimals, ``NaN`` as a marker) is the largest single cost of reading a
+document. With msgspec installed (``pip install willkommen[fast]``), JSON text
+is parsed by msgspec instead, into exactly the values ``_json.parse`` gives:
+the same dicts, lists, str, int, bool and None, and every number with a
+fraction or an exponent read by the same function (``read_decimal``) from the
+same digits. What msgspec cannot tell, the text is checked for here:
+
+- a repeated key (msgspec keeps the last one without a word): the colons of
+  the text are counted and compared with those of msgspec's writing of what it
+  kept (text with a colon written as a Unicode escape is not parsed here);
+- an integer too long for Python's int-to-text limit, text nested deeper than
+  the format allows, a byte-order mark: these documents are not parsed here.
+
+Anything this parser is not sure about, or refuses, returns None: the document
+is parsed by ``_json.parse``, which reports its problems. So the accelerator
+never changes a result, only the time it takes; ``tests/test_accelerator.py``
+runs the mutation and invalid corpora both ways, and CI runs the suite with
+the accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
+
+``import willkommen`` never imports msgspec: it is imported at the first
+document read with the accelerator on.
+"""
+
+import contextlib
+import importlib.util
+import os
+import sys
+from typing import Any
+
+from willkommen._json import _too_deep
+from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
+from willkommen._numbers import read_decimal
+
+__all__ = ["ENVIRONMENT_VARIABLE", "active", "installed", "parse", "set_active"]
+
+#: Set to ``off`` to read without the accelerator although msgspec is installed.
+ENVIRONMENT_VARIABLE = "WILLKOMMEN_ACCELERATOR"
+
+# Digits become "0" and everything else a space: a run of MAX_INT_DIGITS zeros is then
+# an integer (or digits in a string: harmless) that might exceed the int-to-text limit.
+_DIGITS_ONLY = bytes(ord("0") if chr(byte).isdigit() and byte < 128 else ord(" ") for byte in range(256))
+_LONG_RUN = b"0" * MAX_INT_DIGITS
+# A colon written as an escape in a string: the colon count below would not see it.
+_ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
+
+_switch: bool | None = None  # None: as the environment says
+_decoder: Any = None
+_encoder: Any = None
+
+
+def installed() -> bool:
+    """Whether msgspec can be imported (without importing it)."""
+    return importlib.util.find_spec("msgspec") is not None
+
+
+def _from_environment() -> bool:
+    return os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() not in {"off", "0", "false", "no"}
+
+
+def active() -> bool:
+    """Whether documents are parsed by the accelerator: msgspec installed, and not switched off."""
+    global _switch  # noqa: PLW0603 - decided once per process, unless set_active says otherwise
+    if _switch is None:
+        _switch = _from_environment() and installed()
+    return _switch
+
+
+def set_active(*, active: bool | None) -> None:
+    """Switch the accelerator on or off in this process (None: as the environment says); for tests and benchmarks.
+
+    On needs msgspec installed: without it the accelerator stays off.
+    """
+    global _switch  # noqa: PLW0603
+    _switch = None if active is None else active and installed()
+
+
+def _msgspec_decoder() -> Any:
+    global _decoder  # noqa: PLW0603 - one decoder, built at first use
+    if _decoder is None:
+        import msgspec  # noqa: PLC0415 - only when a document is read with the accelerator on
+
+        # Numbers with a fraction or an exponent: the digits go to the same reader as in _json.
+        _decoder = msgspec.json.Decoder(float_hook=read_decimal)
+    return _decoder
+
+
+def _msgspec_encoder() -> Any:
+    global _encoder  # noqa: PLW0603 - one encoder, built at first use
+    if _encoder is None:
+        import msgspec  # noqa: PLC0415
+
+        _encoder = msgspec.json.Encoder()
+    return _encoder
+
+
+def parse(text: str | bytes) -> dict[str, Any] | None:
+    """The JSON object in *text* exactly as ``_json.parse`` reads it, when it has no problem; None otherwise.
+
+    None means: parse with ``_json.parse``, which finds and reports the problem
+    (or reads what this parser does not take on).
+    """
+    data = _checked_bytes(text)
+    if data is None:
+        return None
+    try:
+        value = _msgspec_decoder().decode(data)
+        again = _msgspec_encoder().encode(value)
+    except Exception:  # noqa: BLE001 - msgspec refuses: the full parser says why
+        return None
+    # Repeated keys: msgspec keeps one of each. Every colon of the text stands after a
+    # key or inside a string (no colon is escaped, see above), and so it does in
+    # msgspec's compact writing of what it kept: a key fewer is a colon fewer.
+    if type(value) is not dict or data.count(b":") != again.count(b":"):
+        return None
+    return value
+
+
+def _checked_bytes(text: str | bytes) -> bytes | None:
+    """*text* as UTF-8 bytes if this parser takes it on, else None."""
+    data: bytes | None = None
+    if type(text) is bytes:
+        data = text
+    elif type(text) is str:
+        # A lone surrogate cannot be encoded: _json reads it, and the reader reports it.
+        with contextlib.suppress(UnicodeEncodeError):
+            data = text.encode()
+    # Otherwise a bytearray or memoryview: rare, read as before.
+    if data is None or not _takes_on(data):
+        return None
+    return data
+
+
+def _takes_on(data: bytes) -> bool:
+    """Whether nothing in *data* needs what only _json does."""
+    if sys.get_int_max_str_digits() != MAX_INT_DIGITS:
+        return False  # _json reads integers by its own digits then
+    if any(escape in data for escape in _ESCAPED_COLONS):
+        return False
+    if len(data) >= MAX_INT_DIGITS and _LONG_RUN in data.translate(_DIGITS_ONLY):
+        return False
+    if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
+        return True
+    try:
+        return not _too_deep(data.decode())
+    except UnicodeDecodeError:
+        return False

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_load.py              # loads, 300 times
     .venv/bin/python benchmarks/profile_load.py --what dumps --top 30
+    WILLKOMMEN_ACCELERATOR=off .venv/bin/python benchmarks/profile_load.py   # the profile of the pure install
 
 First times the phases of ``loads`` directly, without a profiler (JSON text, reading
 into objects, rules), through willkommen's private functions where they exist. Then
@@ -80,6 +81,20 @@ def phases() -> None:
         ),
         "  rules: check(alliance)": lambda: willkommen.check(alliance),
     }
+    if run.ACCELERATOR is not None:
+        accelerator = run.ACCELERATOR
+
+        def fast_loads() -> object:
+            accelerator.set_active(active=True)
+            return willkommen.loads(data)
+
+        def pure_loads() -> object:
+            accelerator.set_active(active=False)
+            return willkommen.loads(data)
+
+        candidates["willkommen.loads, the whole"] = pure_loads
+        candidates[f"willkommen.loads, the whole, with {run.FAST}"] = fast_loads
+        candidates[f"JSON text with {run.FAST}: _accelerator.parse"] = lambda: accelerator.parse(data)
     if hasattr(willkommen_api, "read_fast"):
         read_fast = willkommen_api.read_fast
         candidates["  fast path: _fast.read_fast(body, Alliance)"] = lambda: read_fast(dict(body), willkommen.Alliance)
@@ -87,6 +102,35 @@ def phases() -> None:
     times = run.measure(candidates, run.Settings.make(quick=False, jsonl_records=None))
     whole = times["willkommen.loads, the whole"]
     print("phases of loads, typical document, timed directly (medians)")
+    for label, seconds in times.items():
+        print(f"{seconds * 1e6:8.1f} µs {seconds / whole:6.1%}  {label}")
+    print()
+
+
+def dump_phases() -> None:
+    """Time the phases of dumps() on the typical document, each on its own."""
+    from willkommen._indented import indented  # noqa: PLC0415 - this willkommen may predate it
+    from willkommen._writable import unwritable  # noqa: PLC0415
+
+    alliance = willkommen.loads(corpus.encode(corpus.typical()))
+    document = willkommen.dump(alliance)
+    unstructure = willkommen_converter.converter().unstructure
+    candidates: dict[str, Callable[[], object]] = {
+        "willkommen.dumps, the whole": lambda: willkommen.dumps(alliance).encode(),
+        "  dump(): object to document": lambda: willkommen.dump(alliance),
+        "    the writable scan: unwritable(obj)": lambda: unwritable(alliance),
+        "    cattrs: converter().unstructure(obj)": lambda: unstructure(alliance, unstructure_as=type(alliance)),
+        "  indented text: _indented.indented(document, 2)": lambda: indented(document, 2),
+        "  (json.dumps(document, indent=2), as before)": lambda: json.dumps(
+            document, ensure_ascii=False, indent=2, allow_nan=False
+        ),
+        "  (json.dumps(document), compact, the C encoder)": lambda: json.dumps(
+            document, ensure_ascii=False, allow_nan=False
+        ),
+    }
+    times = run.measure(candidates, run.Settings.make(quick=False, jsonl_records=None))
+    whole = times["willkommen.dumps, the whole"]
+    print("phases of dumps, typical document, timed directly (medians)")
     for label, seconds in times.items():
         print(f"{seconds * 1e6:8.1f} µs {seconds / whole:6.1%}  {label}")
     print()
@@ -100,6 +144,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "loads":
         phases()
+    elif args.what == "dumps":
+        dump_phases()
+    if run.ACCELERATOR is not None:
+        run.ACCELERATOR.set_active(active=None)  # the profile: as the environment says (on unless switched off)
     work = _workload(args.what)
     work()  # the first call builds cattrs' hooks: not what a long-running program pays
     profiler = cProfile.Profile()

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import willkommen
 from willkommen import Alliance, ValidationError
+from willkommen import _accelerator as accelerator
 from willkommen._example import example_document
 from willkommen._indented import indented
 from willkommen.testing import alliances
@@ -59,6 +60,16 @@ _PLAIN = st.recursive(
 def test_plain_values_are_written_as_json_writes_them(value: Any, indent: int) -> None:
     """Any plain JSON value, odd strings and big integers included, gives json's indented text."""
     assert indented(value, indent) == reference(value, indent)
+
+
+@pytest.mark.skipif(not accelerator.installed(), reason="msgspec is not installed: the accelerated writer is not used")
+@given(_PLAIN, st.sampled_from([2, 0, 4, 1]))
+def test_the_accelerated_writer_writes_as_json_writes(value: Any, indent: int) -> None:
+    """With willkommen[fast], msgspec indents the C encoder's text: byte for byte json's, or it declines."""
+    text = accelerator.indented(value, indent)
+    assert text is None or text == reference(value, indent)
+    if indent > 0 and not any(0xD800 <= ord(c) <= 0xDFFF for c in json.dumps(value, ensure_ascii=False)):
+        assert text is not None
 
 
 @given(alliances())

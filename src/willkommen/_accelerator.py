@@ -1,4 +1,4 @@
-"""The optional accelerator of ``willkommen[fast]``: JSON text parsed by msgspec's compiled parser.
+"""The optional accelerator of ``willkommen[fast]``: JSON text parsed, and indented, by msgspec.
 
 The standard library's parser with the hooks the format needs (repeated keys,
 exact decimals, ``NaN`` as a marker) is the largest single cost of reading a
@@ -20,12 +20,15 @@ never changes a result, only the time it takes; ``tests/test_accelerator.py``
 runs the mutation and invalid corpora both ways, and CI runs the suite with
 the accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
 
+Writing: ``dumps()`` indents the C encoder's compact text with msgspec's
+``format``, which copies strings and numbers as they are (:func:`indented`).
+
 ``import willkommen`` never imports msgspec: it is imported at the first
 document read with the accelerator on.
 """
 
 import contextlib
-import importlib.util
+import json
 import os
 import sys
 from typing import Any
@@ -34,7 +37,7 @@ from willkommen._json import _too_deep
 from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
 from willkommen._numbers import read_decimal
 
-__all__ = ["ENVIRONMENT_VARIABLE", "active", "installed", "parse", "set_active"]
+__all__ = ["ENVIRONMENT_VARIABLE", "active", "indented", "installed", "parse", "set_active"]
 
 #: Set to ``off`` to read without the accelerator although msgspec is installed.
 ENVIRONMENT_VARIABLE = "WILLKOMMEN_ACCELERATOR"
@@ -52,8 +55,12 @@ _encoder: Any = None
 
 
 def installed() -> bool:
-    """Whether msgspec can be imported (without importing it)."""
-    return importlib.util.find_spec("msgspec") is not None
+    """Whether msgspec is installed (this imports it: asked only where a document is read, or by tests)."""
+    try:
+        import msgspec  # noqa: F401, PLC0415 - the optional extra
+    except ImportError:
+        return False
+    return True
 
 
 def _from_environment() -> bool:
@@ -75,6 +82,12 @@ def set_active(*, active: bool | None) -> None:
     """
     global _switch  # noqa: PLW0603
     _switch = None if active is None else active and installed()
+
+
+def _msgspec() -> Any:
+    import msgspec  # noqa: PLC0415 - only when the accelerator is used
+
+    return msgspec
 
 
 def _msgspec_decoder() -> Any:
@@ -116,6 +129,25 @@ def parse(text: str | bytes) -> dict[str, Any] | None:
     if type(value) is not dict or data.count(b":") != again.count(b":"):
         return None
     return value
+
+
+def indented(document: Any, indent: int) -> str | None:
+    """``json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)``, written faster; None: not here.
+
+    The standard library's C encoder writes the compact text (every string and
+    number as json writes them), and msgspec's ``format`` only adds the line
+    breaks and indentation (``tests/test_indented.py`` compares the bytes).
+    Raises ValueError where json.dumps does (``NaN``, integers over the limit);
+    None where msgspec does not format the text (a lone surrogate).
+    """
+    if indent <= 0:
+        return None  # json writes line breaks without indentation for 0: not msgspec's layout
+    compact = json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    try:
+        text: str = _msgspec().json.format(compact, indent=indent)
+    except Exception:  # noqa: BLE001 - the pure writer writes it
+        return None
+    return text
 
 
 def _checked_bytes(text: str | bytes) -> bytes | None:

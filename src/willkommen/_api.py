@@ -8,7 +8,6 @@ is among the failed ones (see ``docs/decisions/0001-partial-documents.md``).
 """
 
 import json
-import secrets
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar, overload
 
@@ -305,7 +304,8 @@ def dumps(obj: object, *, indent: int | None = 2) -> str:
         try:
             if type(indent) is int:
                 # The default: json's indented writing is its slow pure-Python encoder.
-                return indented(document, indent)
+                text = accelerator.indented(document, indent) if accelerator.active() else None
+                return text if text is not None else indented(document, indent)
             return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
         except ValueError:
             # Only the caller's int/str limit, set below ours, refuses here (dump() checked the rest).
@@ -318,6 +318,8 @@ def _dumps_long_integers(document: object, indent: int | None) -> str:
     Each long integer stands in as a string holding a mark no data can hold
     (a fresh random token), which is then replaced by the number's digits.
     """
+    import secrets  # noqa: PLC0415 - rare, and costly at start-up (hashlib, random)
+
     token = secrets.token_hex(16)
     numbers: list[str] = []
 

@@ -92,16 +92,16 @@ _TEXT = st.text(
     st.one_of(st.characters(codec="utf-8"), st.sampled_from(['"', "\\", ":", "\x00", "\u2028", "é", "𝄞"])),
     max_size=8,
 )
-_JSON = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(min_value=-(10**30), max_value=10**30),
-        st.decimals(allow_nan=False, allow_infinity=False),
-        _TEXT,
-    ),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
-    max_leaves=25,
+_SCALAR = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    _TEXT,
+)
+# Nested lists and objects of those (st.deferred: a value refers to itself).
+_JSON: st.SearchStrategy[Any] = st.deferred(
+    lambda: _SCALAR | st.lists(_JSON, max_size=4) | st.dictionaries(_TEXT, _JSON, max_size=4)
 )
 
 

@@ -46,13 +46,9 @@ _SCALARS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     _ODD_TEXT,
 )
-_PLAIN = st.recursive(
-    _SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(_ODD_TEXT, inner, max_size=4),
-    ),
-    max_leaves=30,
+# Nested lists and objects of those (st.deferred: a value refers to itself).
+_PLAIN: st.SearchStrategy[Any] = st.deferred(
+    lambda: _SCALARS | st.lists(_PLAIN, max_size=4) | st.dictionaries(_ODD_TEXT, _PLAIN, max_size=4)
 )
 
 

@@ -60,9 +60,9 @@ class Settings:
     quick: bool
     block_seconds: float  # one timed block of calls lasts about this long
     repeats: int  # blocks per candidate; the fastest counts (the median with --median)
-    median: bool = False
     process_runs: int  # runs of each command in the start-up section
     jsonl_records: int
+    median: bool = False
 
     @classmethod
     def make(cls, *, quick: bool, jsonl_records: int | None, median: bool = False) -> "Settings":

@@ -7,6 +7,7 @@ code and a path, or a clear TypeError for a mistake in the call), within the
 bounds of ``willkommen._limits``, the same in every process.
 """
 
+import contextlib
 import decimal
 import io
 import json
@@ -31,6 +32,7 @@ from willkommen._cli import Progress, main
 from willkommen._json import parse
 from willkommen._limits import MAX_DEPTH, MAX_LIST_PROBLEMS, MAX_MESSAGE, MAX_QUOTE
 from willkommen._numbers import exact_sum
+from willkommen._run import SpooledInput
 from willkommen._text import quote
 
 from .conftest import example
@@ -583,6 +585,34 @@ def test_dev_zero_named_on_the_command_line_ends(tmp_path: Any) -> None:
         codes = [[p["code"] for r in f["records"] for p in r["problems"]] for f in files]
         assert codes == [["file_too_large"], []]
         assert result.returncode == 1
+
+
+class _Zeros(io.RawIOBase):
+    """An endless input, like /dev/zero, that counts the bytes taken from it."""
+
+    def __init__(self) -> None:
+        self.taken = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        buffer[:] = bytes(len(buffer))
+        self.taken += len(buffer)
+        return len(buffer)
+
+
+@pytest.mark.parametrize("lines", [False, True], ids=["document", "JSON Lines"])
+def test_the_copy_of_an_endless_input_read_twice_stops_at_the_bound(lines: bool) -> None:
+    """An input read once (a pipe) is copied for the id pass: never past the first document or line over the bound."""
+    zeros = _Zeros()
+    spool = SpooledInput(lambda: contextlib.nullcontext(io.BufferedReader(zeros)), limit=1000, lines=lines)
+    try:
+        copy = spool()
+        assert len(copy.read()) == 1001
+        assert zeros.taken < 1 << 20  # a buffer's worth, not the whole input
+    finally:
+        spool.close()
 
 
 def test_a_large_sparse_file_in_a_folder_is_refused_while_reading(tmp_path: Any) -> None:

@@ -7,7 +7,6 @@ on the command line) is copied to a temporary file for that.
 """
 
 import contextlib
-import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -24,22 +23,32 @@ from willkommen._problems import Problem
 
 
 class SpooledInput:
-    """An input that can be read only once, copied to a temporary file on first use so that it can be read twice."""
+    """An input that can be read only once, copied to a temporary file on first use so that it can be read twice.
 
-    def __init__(self, opener: Callable[[], AbstractContextManager[IO[bytes]]], at_most: int | None = None) -> None:
+    The copy holds no more than reading takes: a whole document up to *limit*
+    bytes and one more, or, for JSON Lines (*lines*), every line up to the
+    first longer than *limit*, where reading ends (``file_too_large``). So an
+    endless input (``/dev/zero``) never fills the disk.
+    """
+
+    def __init__(self, opener: Callable[[], AbstractContextManager[IO[bytes]]], *, limit: int, lines: bool) -> None:
         self.opener = opener
-        self.at_most = at_most
+        self.limit = limit
+        self.lines = lines
         self.file: IO[bytes] | None = None
 
     def __call__(self) -> IO[bytes]:
-        """The copy, from its start (of at most *at_most* bytes)."""
+        """The copy, from its start."""
         if self.file is None:
             self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             with self.opener() as stream:
-                if self.at_most is None:
-                    shutil.copyfileobj(stream, self.file)
+                if self.lines:
+                    while line := stream.readline(self.limit + 1):
+                        self.file.write(line)
+                        if len(line) > self.limit:
+                            break
                 else:
-                    left = self.at_most
+                    left = self.limit + 1
                     while left > 0 and (piece := stream.read(min(left, 1 << 20))):
                         self.file.write(piece)
                         left -= len(piece)
@@ -107,9 +116,8 @@ class Run:
         if check_ids and (len(sources) > 1 or any(s.lines for s in sources)):
             for source in sources:
                 if _readable_once(source):
-                    # A whole document is read up to the limit and a byte more (file_too_large): copy no more.
-                    at_most = None if source.lines else limit + 1
-                    self.spools.setdefault(source, SpooledInput(_opener(source, stdin), at_most))
+                    spool = SpooledInput(_opener(source, stdin), limit=limit, lines=source.lines)
+                    self.spools.setdefault(source, spool)
             reader = _IdReader(Alliance, catch=False, limit=limit)
             # A workbook's ids are checked within it (sheet.duplicate_id), not yet across files.
             for source in (s for s in sources if not s.workbook):

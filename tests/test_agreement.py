@@ -22,7 +22,6 @@ of their source: a leaf that one part reads differently shows here.
 
 import datetime as dt
 import enum
-import functools
 import json
 from decimal import Decimal
 from typing import Any, Literal
@@ -127,9 +126,14 @@ CLASSES: list[type] = [
 ]
 
 
-@functools.cache
+_VALIDATORS: dict[type, Any] = {}
+
+
 def _validator(cls: type) -> Any:
-    return Draft202012Validator(json_schema(cls), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    """The validator of *cls*'s schema, built once (after every class above is registered)."""
+    if cls not in _VALIDATORS:
+        _VALIDATORS[cls] = Draft202012Validator(json_schema(cls), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _VALIDATORS[cls]
 
 
 def _errors(problems: list[willkommen.Problem]) -> list[tuple[str, str]]:

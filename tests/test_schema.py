@@ -382,7 +382,7 @@ def test_a_fixed_tuple_is_an_array_of_exactly_its_items() -> None:
 
 
 def test_an_optional_value_may_be_null() -> None:
-    """float | None: a number or null, and nothing else."""
+    """An optional float (float | None) is a number or null, and nothing else."""
     validator = _reading_validator()
     assert validator.is_valid(READING | {"weight": None})
     assert validator.is_valid(READING | {"weight": 1.5})

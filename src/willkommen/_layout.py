@@ -302,6 +302,7 @@ class _Builder:
     def sheet(  # noqa: PLR0913 - where the sheet stands and what it holds
         self,
         base: type,
+        *,
         key: str,
         path: tuple[str, ...],
         parent: int | None,
@@ -368,7 +369,7 @@ class _Builder:
                 return
             case Sequence(item=Model(cls=item)) if item not in within:
                 key = ".".join([entry["key"], *path] if entry["key"] else path)
-                child = self.sheet(item, key, path, index, label(name), within)
+                child = self.sheet(item, key=key, path=path, parent=index, titles=label(name), within=within)
                 # A required list with no rows is an empty list, not a missing key.
                 self.sheets[child]["required"] = not optional and not prefix
                 return
@@ -380,7 +381,7 @@ class _Builder:
                     entry["columns"].append(Column((*path, TAG_KEY), "text", tag_en, tag_de, role="tag"))
                 self.fields(index, classes, path, nested, within | set(classes))
                 return
-            case Sequence() | FixedTuple() | Mapping() | Model() | Choice() | Scalar():
+            case Sequence() | FixedTuple() | Mapping() | Model() | Choice() | Scalar() | OptionalNode():
                 # No cell form of its own (or a class inside itself): the value as JSON text in one cell.
                 entry["columns"].append(Column(path, "json", en, de, optional=optional))
             case _:  # pragma: no cover - every kind of node is above
@@ -438,7 +439,7 @@ def _check_names(sheets: list[Sheet]) -> None:
 def _layout(root: type, generation: int) -> Layout:
     del generation  # part of the cache key only: a new tag may add columns
     builder = _Builder(root)
-    builder.sheet(root, "", (), None, _ROOT_TITLE)
+    builder.sheet(root, key="", path=(), parent=None, titles=_ROOT_TITLE)
     raw = builder.sheets
     parents = {entry["parent"] for entry in raw if entry["parent"] is not None}
     sheets: list[Sheet] = []

@@ -517,7 +517,8 @@ SHEET_DATE_EXPECTED = _sheet(
 SHEET_JSON_EXPECTED = _sheet(
     "sheet.json_expected",
     "A cell that holds a whole value as JSON text (a mapping, a fixed-length list, a nested tree) is not JSON.",
-    "Eine Zelle, die einen ganzen Wert als JSON-Text enthält (eine Zuordnung, eine feste Liste, einen Baum), ist kein JSON.",
+    "Eine Zelle, die einen ganzen Wert als JSON-Text enthält (eine Zuordnung, eine feste Liste, einen Baum),"
+    " ist kein JSON.",
     "{value} is not JSON text{hint}",
     "{value} ist kein JSON-Text{hint_de}",
 )

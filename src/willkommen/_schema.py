@@ -72,6 +72,7 @@ _NULL: JSONSchema = {"type": "null"}
 # $defs names become part of a JSON Pointer in "$ref": keep them to plain characters.
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
+
 def _summary(cls: type) -> str:
     """The first line of a class's docstring, the description of its schema."""
     doc = cls.__doc__ or ""
@@ -136,15 +137,14 @@ class _Builder:
         # "$type" only if it is tagged itself); a subclass must name its tag.
         return {"anyOf": [self.ref(cls), *({**self.ref(sub), "required": [TAG_KEY]} for sub in others)]}
 
-    def node(self, node: Node) -> JSONSchema:
+    def node(self, node: Node) -> JSONSchema:  # noqa: PLR0911 - one answer per kind of node
         """The schema of one node of a type plan."""
         match node:
             case Scalar(kind=kind):
                 return dict(_SCALARS[kind])
-            case Choice(enum=None, values=values):
-                return {"type": _json_type(values), "enum": list(values)}
-            case Choice(enum=codes):
-                return self.ref(codes)
+            case Choice(enum=codes, values=values):
+                # A code list is a definition of its own (with its labels); a Literal is its values in place.
+                return {"type": _json_type(values), "enum": list(values)} if codes is None else self.ref(codes)
             case OptionalNode(inner=inner):
                 return {"anyOf": [self.node(inner), dict(_NULL)]}
             case Sequence(item=item, unique=unique):

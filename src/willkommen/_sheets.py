@@ -27,9 +27,9 @@ from willkommen._layout import LIST_SEPARATOR, Column, Lang, Layout, Sheet, code
 from willkommen._problems import (
     INVALID_VALUE,
     SHEET_DATE_EXPECTED,
-    SHEET_JSON_EXPECTED,
     SHEET_DUPLICATE_COLUMN,
     SHEET_DUPLICATE_ID,
+    SHEET_JSON_EXPECTED,
     SHEET_MISSING,
     SHEET_NUMBER_EXPECTED,
     SHEET_TEXT_EXPECTED,

@@ -411,8 +411,8 @@ class _Derived:
         base = next((ancestor for ancestor in cls.__mro__[1:] if ancestor in self.using), None)
         inherited = {field.name for field in class_plan(base).fields} if base is not None else set()
         aliases = {field.name: field.alias for field in attrs.fields(cls)}
-        required = {}
-        optional = {}
+        required: dict[str, st.SearchStrategy[Any]] = {}
+        optional: dict[str, st.SearchStrategy[Any]] = {}
         for field in plan.fields:
             if field.name in inherited:
                 continue
@@ -428,16 +428,14 @@ class _Derived:
 
         return st.builds(build, self.using[base], own)
 
-    def node(self, node: Node, depth: int) -> st.SearchStrategy[Any]:  # noqa: C901, PLR0911 - one answer per kind of node
+    def node(self, node: Node, depth: int) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one answer per kind of node
         """Values of one node of a type plan; below *max_depth*, optional parts and collections stay empty."""
         deep = depth >= self.max_depth
         match node:
             case Scalar(kind=kind):
                 return _LEAVES[kind]
-            case Choice(enum=None, values=values):
-                return st.sampled_from(values)
-            case Choice(enum=codes):
-                return st.sampled_from(list(codes))
+            case Choice(enum=codes, values=values):
+                return st.sampled_from(values) if codes is None else st.sampled_from(list(codes))
             case OptionalNode(inner=inner):
                 return st.none() if deep else st.none() | self.node(inner, depth)
             case Sequence(item=item, unique=unique):

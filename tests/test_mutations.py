@@ -152,6 +152,17 @@ def _has_dates(document: dict[str, Any]) -> bool:
     return any(p.present and p.node in dates and _value(document, p) is not None for p in places(document))
 
 
+def give_it_a_place(mutate: Callable[..., st.SearchStrategy[Mutation]], document: dict[str, Any]) -> None:
+    """Make sure *document* has a place for *mutate*: dates and offerings are optional."""
+    from willkommen._example import example_document
+
+    if mutate is break_a_date and not _has_dates(document):
+        document["founded_on"] = "2017-01-15"
+    if mutate is drop_an_offering_date and not _offering_dates(document):
+        # A held offering of the example, in the runtime of the example's program.
+        document["offerings"] = [*document.get("offerings", []), example_document()["offerings"][0]]
+
+
 def _value(document: dict[str, Any], place: Place) -> Any:
     node: Any = document
     for token in _tokens(place.path):
@@ -170,12 +181,8 @@ def test_every_single_mutation_is_reported_where_it_is(
     Both for the data (check) and for its JSON text (loads).
     """
     document = willkommen.dump(alliance)
-    if mutate is break_a_date and not _has_dates(document):
-        # Every date of an alliance is optional: give it a founding date to break.
-        document["founded_on"] = "2017-01-15"
+    give_it_a_place(mutate, document)
     assert not any(p.is_error for p in willkommen.check(document))
-    if mutate is drop_an_offering_date and not _offering_dates(document):
-        document["offerings"] = [{"type": "training", "date": "2017-01-15"}]
     mutation = data.draw(mutate(document), label="mutation")
     broken = mutation.applied(document)
     for problems in (willkommen.check(broken), _errors_of_text(json.dumps(broken, ensure_ascii=False))):

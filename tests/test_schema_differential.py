@@ -35,7 +35,7 @@ from jsonschema import Draft202012Validator
 import willkommen
 import willkommen.nrw
 from tests.helpers import set_at
-from tests.test_mutations import MUTATIONS
+from tests.test_mutations import MUTATIONS, give_it_a_place
 from tests.test_robustness import JSON_VALUES, _nrw_alliances, _put
 from willkommen import Alliance, Problem
 from willkommen._example import example_document
@@ -127,8 +127,7 @@ def test_they_agree_on_every_single_mutation(
     mutate: Callable[[dict[str, Any]], st.SearchStrategy[Mutation]], document: dict[str, Any], data: st.DataObject
 ) -> None:
     """The mutations of test_mutations: structural ones both refuse, broken references and ids both pass."""
-    if mutate.__name__ == "break_a_date" and "founded_on" not in document:
-        document["founded_on"] = "2017-01-15"  # every date is optional: have one to break
+    give_it_a_place(mutate, document)
     mutation = data.draw(mutate(document), label="mutation")
     broken = mutation.applied(document)
     assert_agree(broken)

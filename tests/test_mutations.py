@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 
 import willkommen
 from willkommen import Alliance, Problem, ValidationError
-from willkommen._plan import Choice, Model, OptionalNode, Scalar, ScalarKind, Sequence
+from willkommen._plan import ChoiceNode, ModelNode, OptionalNode, ScalarKind, ScalarNode, SequenceNode, class_plan
 from willkommen._programs import find_program
 from willkommen.testing import (
     Mutation,
     Place,
+    _drops,
     add_an_unknown_key,
     alliances,
     break_a_date,
@@ -63,29 +64,6 @@ def _is_prefix(prefix: str, pointer: str) -> bool:
 
 
 # --- the alliance's own mutations, beside the public ones ------------------------------------------
-
-# An offering needs a date, or a start and an end: dropping one it has is missing too.
-_OFFERING_DATES = frozenset({"date", "start", "end"})
-
-
-def _offering_dates(document: dict[str, Any]) -> list[Place]:
-    """The dates of held offerings, which must have a date or a span (a planned one may have none)."""
-    found = []
-    for place in places(document):
-        if place.owner is willkommen.Offering and place.key in _OFFERING_DATES and place.present:
-            offering: Any = document
-            for token in _tokens(place.parent):
-                offering = offering[int(token)] if isinstance(offering, list) else offering[token]
-            if offering.get("status") != "planned":
-                found.append(place)
-    return found
-
-
-@st.composite
-def drop_an_offering_date(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
-    """Remove the date, start or end of a held offering."""
-    place = draw(st.sampled_from(_offering_dates(document)))
-    return Mutation("drop", place.path, "missing", delete_at(place.path))
 
 
 @st.composite
@@ -130,7 +108,6 @@ def duplicate_an_id(draw: st.DrawFn, document: dict[str, Any]) -> Mutation:
 
 MUTATIONS: list[Callable[[dict[str, Any]], st.SearchStrategy[Mutation]]] = [
     drop_a_required_key,
-    drop_an_offering_date,
     add_an_unknown_key,
     change_a_type,
     swap_an_enumeration_value,
@@ -148,7 +125,7 @@ def _errors_of_text(text: str) -> list[Problem]:
 
 def _has_dates(document: dict[str, Any]) -> bool:
     """Whether the document has a date to break (every date of an alliance is optional)."""
-    dates = (Scalar(ScalarKind.DATE), OptionalNode(Scalar(ScalarKind.DATE)))
+    dates = (ScalarNode(ScalarKind.DATE), OptionalNode(ScalarNode(ScalarKind.DATE)))
     return any(p.present and p.node in dates and _value(document, p) is not None for p in places(document))
 
 
@@ -158,9 +135,9 @@ def give_it_a_place(mutate: Callable[..., st.SearchStrategy[Mutation]], document
 
     if mutate is break_a_date and not _has_dates(document):
         document["founded_on"] = "2017-01-15"
-    if mutate is drop_an_offering_date and not _offering_dates(document):
-        # A held offering of the example, in the runtime of the example's program.
-        document["offerings"] = [*document.get("offerings", []), example_document()["offerings"][0]]
+    if mutate is drop_a_required_key and not document.get("offerings"):
+        # A held offering of the example (in the runtime of the example's program): its dates are needed.
+        document["offerings"] = [example_document()["offerings"][0]]
 
 
 def _value(document: dict[str, Any], place: Place) -> Any:
@@ -192,17 +169,14 @@ def test_every_single_mutation_is_reported_where_it_is(
         assert (mutation.code, mutation.path) in found, (mutation, found)
 
 
-def _droppable(place: Place) -> bool:
-    return place.present and place.required and place.owner is not None
+def _shaped(place: Place) -> bool:
+    """Whether *place* is a field its class's shape check counts (an offering's dates)."""
+    shape = class_plan(place.owner).shape_check if place.owner is not None else None
+    return shape is not None and any(place.key in group for group in shape.groups)
 
 
 def _optional_keys(document: dict[str, Any]) -> list[Place]:
-    dates = {p.path for p in _offering_dates(document)}
-    return [
-        p
-        for p in places(document)
-        if p.present and p.owner is not None and not p.required and p.path not in dates and p.key != "schema_version"
-    ]
+    return [p for p in places(document) if p.present and p.owner is not None and not p.required and not _shaped(p)]
 
 
 def _status_of_an_undated_plan(document: dict[str, Any], slot: Slot) -> bool:
@@ -233,13 +207,13 @@ def _kind(place: Place) -> str:
     """The kind of value at *place*, as the wrong types of change_a_type tell them apart."""
     node = place.node.inner if isinstance(place.node, OptionalNode) else place.node
     match node:
-        case Scalar(kind=kind):
+        case ScalarNode(kind=kind):
             return kind.name.lower()
-        case Choice():
+        case ChoiceNode():
             return "choice"
-        case Sequence():
+        case SequenceNode():
             return "list"
-        case Model():
+        case ModelNode():
             return "object"
         case _:  # pragma: no cover - the built-in model has no other kind
             raise AssertionError(node)
@@ -251,7 +225,7 @@ def test_the_walk_finds_every_kind_of_place() -> None:
 
     found = [p for p in places(example_document()) if p.present]
     assert {_kind(p) for p in found} == {"str", "int", "decimal", "date", "choice", "list", "object"}
-    assert {p.path for p in found if _droppable(p)} | {p.path for p in _offering_dates(example_document())} >= {
+    assert {key for key, _ in _drops(example_document(), Alliance)} >= {
         "/schema_version",
         "/id",
         "/partners",

@@ -35,15 +35,15 @@ import attrs
 
 from willkommen._errors import LayoutError
 from willkommen._plan import (
-    Choice,
-    FixedTuple,
-    Mapping,
-    Model,
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
     Node,
     OptionalNode,
-    Scalar,
     ScalarKind,
-    Sequence,
+    ScalarNode,
+    SequenceNode,
     class_plan,
 )
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
@@ -275,15 +275,15 @@ def leaf_kind(node: Node) -> tuple[Kind, type[enum.Enum] | None] | None:
     apart ("1" or 1), so it is JSON text (None here).
     """
     match node:
-        case Scalar(kind=kind):
+        case ScalarNode(kind=kind):
             return _LEAF_KINDS[kind], None
-        case Choice(enum=None, values=values):
+        case ChoiceNode(enum=None, values=values):
             if all(isinstance(value, str) for value in values):
                 return "text", None
             if all(isinstance(value, int) for value in values):
                 return "integer", None
             return None
-        case Choice(enum=codes):
+        case ChoiceNode(enum=codes):
             return "code", codes
         case _:
             return None
@@ -364,16 +364,16 @@ class _Builder:
             entry["columns"].append(Column(path, leaf[0], en, de, codes=leaf[1], optional=optional))
             return
         match node:
-            case Sequence(item=item) if (item_leaf := leaf_kind(item)) is not None:
+            case SequenceNode(item=item) if (item_leaf := leaf_kind(item)) is not None:
                 entry["columns"].append(Column(path, item_leaf[0], en, de, codes=item_leaf[1], joined=True))
                 return
-            case Sequence(item=Model(cls=item)) if item not in within:
+            case SequenceNode(item=ModelNode(cls=item)) if item not in within:
                 key = ".".join([entry["key"], *path] if entry["key"] else path)
                 child = self.sheet(item, key=key, path=path, parent=index, titles=label(name), within=within)
                 # A required list with no rows is an empty list, not a missing key.
                 self.sheets[child]["required"] = not optional and not prefix
                 return
-            case Model(cls=cls) if cls not in within:
+            case ModelNode(cls=cls) if cls not in within:
                 classes = _classes(cls)
                 nested = (*headings, label(name))
                 if len(classes) > 1 or tag_of(cls) is not None:
@@ -381,7 +381,15 @@ class _Builder:
                     entry["columns"].append(Column((*path, TAG_KEY), "text", tag_en, tag_de, role="tag"))
                 self.fields(index, classes, path, nested, within | set(classes))
                 return
-            case Sequence() | FixedTuple() | Mapping() | Model() | Choice() | Scalar() | OptionalNode():
+            case (
+                SequenceNode()
+                | FixedTupleNode()
+                | MappingNode()
+                | ModelNode()
+                | ChoiceNode()
+                | ScalarNode()
+                | OptionalNode()
+            ):
                 # No cell form of its own (or a class inside itself): the value as JSON text in one cell.
                 entry["columns"].append(Column(path, "json", en, de, optional=optional))
             case _:  # pragma: no cover - every kind of node is above
@@ -389,7 +397,7 @@ class _Builder:
 
 
 def _has_id(cls: type) -> bool:
-    return any(field.name == "id" and field.node == Scalar(ScalarKind.STR) for field in class_plan(cls).fields)
+    return any(field.name == "id" and field.node == ScalarNode(ScalarKind.STR) for field in class_plan(cls).fields)
 
 
 def _key_columns(raw: list[dict[str, Any]], index: int) -> list[Column]:

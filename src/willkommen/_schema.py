@@ -33,17 +33,18 @@ from typing import Any, assert_never
 
 from willkommen._enums import LabelledEnum
 from willkommen._migrate import SCHEMA_VERSION
-from willkommen._model import Alliance, Offering, offering_dates_error
+from willkommen._model import Alliance
 from willkommen._plan import (
-    Choice,
-    FixedTuple,
-    Mapping,
-    Model,
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
     Node,
     OptionalNode,
-    Scalar,
     ScalarKind,
-    Sequence,
+    ScalarNode,
+    SequenceNode,
+    ShapeCheck,
     class_plan,
 )
 from willkommen._programs import programs
@@ -85,23 +86,37 @@ def _labels_de(cls: type[enum.Enum]) -> str:
     return f" German labels: {'; '.join(labels)}." if labels else ""
 
 
-def _offering_dates(*, planned: bool) -> list[JSONSchema]:
-    """The allowed combinations of ``date``, ``start`` and ``end``, from the model's own check."""
+def _shape_variants(shape: ShapeCheck, *, exempt: bool) -> list[JSONSchema]:
+    """The combinations of present and absent fields a class's shape check allows, from the check itself."""
+    names = [name for group in shape.groups for name in group]
     variants = []
-    for has_date, has_start, has_end in itertools.product((True, False), repeat=3):
-        if offering_dates_error(has_date=has_date, has_start=has_start, has_end=has_end, planned=planned) is not None:
+    for presence in itertools.product((True, False), repeat=len(names)):
+        present = dict(zip(names, presence, strict=True))
+        if shape.error(present.__getitem__, exempt=exempt) is not None:
             continue
-        shown = {"date": has_date, "start": has_start, "end": has_end}
         variant: JSONSchema = {"properties": {}, "required": []}
-        for name, present in shown.items():
+        for name, there in present.items():
             # The reader treats null like an absent key (data.get(name) is not None).
-            if present:
+            if there:
                 variant["required"].append(name)
                 variant["properties"][name] = {"not": {"type": "null"}}
             else:
                 variant["properties"][name] = {"type": "null"}
         variants.append(variant)
     return variants
+
+
+def _shape_schema(shape: ShapeCheck) -> JSONSchema:
+    """What a class's shape check asks of an object: one allowed combination, or none where it is exempt."""
+    if shape.unless is None:
+        return {"oneOf": _shape_variants(shape, exempt=False)}
+    name, value = shape.unless
+    written = value.value if isinstance(value, enum.Enum) else value
+    return {
+        "if": {"properties": {name: {"const": written}}, "required": [name]},
+        "then": {"oneOf": _shape_variants(shape, exempt=True)},
+        "else": {"oneOf": _shape_variants(shape, exempt=False)},
+    }
 
 
 class _Builder:
@@ -140,30 +155,30 @@ class _Builder:
     def node(self, node: Node) -> JSONSchema:  # noqa: PLR0911 - one answer per kind of node
         """The schema of one node of a type plan."""
         match node:
-            case Scalar(kind=kind):
+            case ScalarNode(kind=kind):
                 return dict(_SCALARS[kind])
-            case Choice(enum=codes, values=values):
+            case ChoiceNode(enum=codes, values=values):
                 # A code list is a definition of its own (with its labels); a Literal is its values in place.
                 return {"type": _json_type(values), "enum": list(values)} if codes is None else self.ref(codes)
             case OptionalNode(inner=inner):
                 return {"anyOf": [self.node(inner), dict(_NULL)]}
-            case Sequence(item=item, unique=unique):
+            case SequenceNode(item=item, unique=unique):
                 array: JSONSchema = {"type": "array", "items": self.node(item)}
                 if unique:
                     # The reader refuses repeats rather than drop them.
                     array["uniqueItems"] = True
                 return array
-            case FixedTuple(items=items):
+            case FixedTupleNode(items=items):
                 return {
                     "type": "array",
                     "prefixItems": [self.node(item) for item in items],
                     "minItems": len(items),
                     "maxItems": len(items),
                 }
-            case Mapping(value=value):
+            case MappingNode(value=value):
                 # JSON object keys are strings, as the plan's mapping keys are.
                 return {"type": "object", "additionalProperties": self.node(value)}
-            case Model(cls=cls):
+            case ModelNode(cls=cls):
                 return self.expected(cls)
             case _:  # pragma: no cover - every kind of node is above
                 assert_never(node)
@@ -181,6 +196,8 @@ class _Builder:
         if tag is not None:
             properties[TAG_KEY] = {"const": tag}
         for field in class_plan(cls).fields:
+            if not field.init:
+                continue
             properties[field.name] = self.node(field.node)
             if issubclass(cls, Alliance) and field.name == "program" and properties[field.name] == {"type": "string"}:
                 # The reader refuses a program that is not registered (invalid_value).
@@ -194,11 +211,10 @@ class _Builder:
             "required": required,
             "additionalProperties": False,
         }
-        if issubclass(cls, Offering):
+        plan = class_plan(cls)
+        if plan.shape_check is not None:
             # A held offering has a date, or a start and an end; a planned one may have none (see ``Offering``).
-            schema["if"] = {"properties": {"status": {"const": "planned"}}, "required": ["status"]}
-            schema["then"] = {"oneOf": _offering_dates(planned=True)}
-            schema["else"] = {"oneOf": _offering_dates(planned=False)}
+            schema.update(_shape_schema(plan.shape_check))
         return schema
 
 

@@ -62,15 +62,15 @@ from willkommen._model import (
     ProcessCoaching,
 )
 from willkommen._plan import (
-    Choice,
-    FixedTuple,
-    Mapping,
-    Model,
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
     Node,
     OptionalNode,
-    Scalar,
     ScalarKind,
-    Sequence,
+    ScalarNode,
+    SequenceNode,
     class_plan,
 )
 from willkommen._programs import WILLKOMMEN_BEI_FREUNDEN, Program
@@ -432,24 +432,24 @@ class _Derived:
         """Values of one node of a type plan; below *max_depth*, optional parts and collections stay empty."""
         deep = depth >= self.max_depth
         match node:
-            case Scalar(kind=kind):
+            case ScalarNode(kind=kind):
                 return _LEAVES[kind]
-            case Choice(enum=codes, values=values):
+            case ChoiceNode(enum=codes, values=values):
                 return st.sampled_from(values) if codes is None else st.sampled_from(list(codes))
             case OptionalNode(inner=inner):
                 return st.none() if deep else st.none() | self.node(inner, depth)
-            case Sequence(item=item, unique=unique):
+            case SequenceNode(item=item, unique=unique):
                 if deep:
                     return st.just(frozenset() if unique else ())
                 items = st.lists(self.node(item, depth), max_size=_MAX_ITEMS, unique=unique)
                 return items.map(frozenset) if unique else items.map(tuple)
-            case FixedTuple(items=items):
+            case FixedTupleNode(items=items):
                 return st.tuples(*(self.node(item, depth) for item in items))
-            case Mapping(value=value):
+            case MappingNode(value=value):
                 if deep:
                     return st.just({})
                 return st.dictionaries(texts(min_size=0, max_size=10), self.node(value, depth), max_size=_MAX_ITEMS)
-            case Model(cls=cls):
+            case ModelNode(cls=cls):
                 return self.model(cls, depth + 1)
             case _:  # pragma: no cover - every kind of node is above
                 assert_never(node)
@@ -598,7 +598,7 @@ def places(document: dict[str, Any], cls: type = Alliance) -> list[Place]:
 
 
 # The version is an integer the reader compares with its own (see willkommen.migrations).
-_VERSION = Scalar(ScalarKind.INT)
+_VERSION = ScalarNode(ScalarKind.INT)
 
 
 def _object_places(value: dict[str, Any], expected: type, pointer: str) -> Iterator[Place]:
@@ -614,19 +614,19 @@ def _value_places(value: object, node: Node, pointer: str) -> Iterator[Place]:
     match node:
         case OptionalNode(inner=inner):
             yield from _value_places(value, inner, pointer)
-        case Sequence(item=item) if isinstance(value, list):
+        case SequenceNode(item=item) if isinstance(value, list):
             for index, each in enumerate(value):
                 yield Place(pointer, index, item, required=True, present=True, owner=None)
                 yield from _value_places(each, item, f"{pointer}/{index}")
-        case FixedTuple(items=items) if isinstance(value, list):
+        case FixedTupleNode(items=items) if isinstance(value, list):
             for index, (each, item) in enumerate(zip(value, items, strict=False)):
                 yield Place(pointer, index, item, required=True, present=True, owner=None)
                 yield from _value_places(each, item, f"{pointer}/{index}")
-        case Mapping(value=item) if isinstance(value, dict):
+        case MappingNode(value=item) if isinstance(value, dict):
             for key, each in value.items():
                 yield Place(pointer, key, item, required=False, present=True, owner=None)
                 yield from _value_places(each, item, f"{pointer}/{_escape(key)}")
-        case Model(cls=cls) if isinstance(value, dict):
+        case ModelNode(cls=cls) if isinstance(value, dict):
             yield from _object_places(value, cls, pointer)
         case _:
             return
@@ -657,22 +657,42 @@ def _unwrap(node: Node) -> tuple[Node, bool]:
     return node, False
 
 
-def _objects_in(document: dict[str, Any], cls: type) -> list[tuple[str, type]]:
-    found = [("", class_for(document, cls) or cls)]
+def _objects_in(document: dict[str, Any], cls: type) -> list[tuple[str, type, dict[str, Any]]]:
+    """Every object of *document*: its pointer, its class (as its tag says) and its data."""
+    found = [("", class_for(document, cls) or cls, document)]
     for place in places(document, cls):
         node, _ = _unwrap(place.node)
         value = _at(document, _tokens(place.path)) if place.present else None
-        if isinstance(node, Model) and isinstance(value, dict):
-            found.append((place.path, class_for(value, node.cls) or node.cls))
+        if isinstance(node, ModelNode) and isinstance(value, dict):
+            found.append((place.path, class_for(value, node.cls) or node.cls, value))
+    return found
+
+
+def _drops(document: dict[str, Any], cls: type) -> list[tuple[str, str]]:
+    """The keys whose removal is an error: a required field, or one its class's shape check needs.
+
+    Each as the pointer of the key and the pointer where ``missing`` is reported.
+    """
+    found = [(p.path, p.path) for p in places(document, cls) if p.present and p.required and p.owner is not None]
+    for pointer, owner, data in _objects_in(document, cls):
+        shape = class_plan(owner).shape_check
+        if shape is None:
+            continue
+        for name in (name for group in shape.groups for name in group if data.get(name) is not None):
+            error = shape.error_in_data({key: value for key, value in data.items() if key != name})
+            if error is not None:
+                found.append((f"{pointer}/{_escape(name)}", f"{pointer}/{_escape(error[0])}"))
     return found
 
 
 @st.composite
 def drop_a_required_key(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance) -> Mutation:
-    """Remove a key the document must have: ``missing`` there."""
-    droppable = [p for p in places(document, cls) if p.present and p.required and p.owner is not None]
-    place = draw(st.sampled_from(droppable))
-    return Mutation("drop", place.path, "missing", delete_at(place.path))
+    """Remove a key the document must have (a field without a default, or one its class's shape needs).
+
+    ``missing`` there (an offering's ``end`` when its ``start`` stays: at the ``end``).
+    """
+    key, reported = draw(st.sampled_from(_drops(document, cls)))
+    return Mutation("drop", reported, "missing", delete_at(key))
 
 
 # Keys a document may have beside the fields.
@@ -682,7 +702,7 @@ _NOT_FIELDS = (TAG_KEY, VERSION_KEY)
 @st.composite
 def add_an_unknown_key(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance) -> Mutation:
     """Add a key the model does not have, to any object: ``unknown_key`` there."""
-    pointer, owner = draw(st.sampled_from(_objects_in(document, cls)))
+    pointer, owner, _ = draw(st.sampled_from(_objects_in(document, cls)))
     known = {field.name for field in class_plan(owner).fields} | set(_NOT_FIELDS)
     key = draw(st.text(max_size=12).filter(lambda k: k not in known))
     value: object = draw(st.none() | st.integers() | st.text(max_size=5) | st.just({}) | st.just([]))
@@ -695,26 +715,26 @@ def _wrong_types(node: Node) -> list[object]:  # noqa: PLR0911 - one answer per 
     node, optional = _unwrap(node)
     null: list[object] = [] if optional else [None]
     match node:
-        case Scalar(kind=ScalarKind.STR):
+        case ScalarNode(kind=ScalarKind.STR):
             return [1, 1.5, True, [], {}, *null]
-        case Scalar(kind=ScalarKind.INT):
+        case ScalarNode(kind=ScalarKind.INT):
             return ["12", 1.5, True, [12], {}, *null]
-        case Scalar(kind=ScalarKind.FLOAT | ScalarKind.DECIMAL):
+        case ScalarNode(kind=ScalarKind.FLOAT | ScalarKind.DECIMAL):
             return ["33.3", True, [33.3], {}, *null]
-        case Scalar(kind=ScalarKind.BOOL):
+        case ScalarNode(kind=ScalarKind.BOOL):
             return [1, 0, "true", [True], {}, *null]
-        case Scalar(kind=ScalarKind.DATE):
+        case ScalarNode(kind=ScalarKind.DATE):
             return [20170926, 2017.0926, True, ["2017-09-26"], {}, *null]
-        case Scalar(kind=ScalarKind.DATETIME):
+        case ScalarNode(kind=ScalarKind.DATETIME):
             return [1506420000, 2017.0926, True, ["2017-09-26T10:00:00Z"], {}, *null]
-        case Choice(values=values):
+        case ChoiceNode(values=values):
             texts_allowed = any(isinstance(v, str) for v in values)
             integers_allowed = any(isinstance(v, int) for v in values)
             others: list[object] = [1.5, False, [values[0]], {}]
             others += [] if integers_allowed else [1]
             others += [] if texts_allowed else [str(values[0])]
             return [*others, *null]
-        case Sequence() | FixedTuple():
+        case SequenceNode() | FixedTupleNode():
             return ["x", 1, True, {}, *null]
         case _:  # a mapping or an object
             return ["x", 1, True, [], *null]
@@ -728,11 +748,11 @@ def change_a_type(draw: st.DrawFn, document: dict[str, Any], cls: type = Allianc
     return Mutation("type", place.path, "type", set_at(place.path, value))
 
 
-def _choices(document: dict[str, Any], cls: type) -> list[tuple[Place, Choice]]:
+def _choices(document: dict[str, Any], cls: type) -> list[tuple[Place, ChoiceNode]]:
     found = []
     for place in places(document, cls):
         node, _ = _unwrap(place.node)
-        if place.present and isinstance(node, Choice) and _at(document, _tokens(place.path)) is not None:
+        if place.present and isinstance(node, ChoiceNode) and _at(document, _tokens(place.path)) is not None:
             found.append((place, node))
     return found
 
@@ -800,7 +820,7 @@ def _dates(document: dict[str, Any], cls: type) -> list[Place]:
         node, _ = _unwrap(place.node)
         if (
             place.present
-            and isinstance(node, Scalar)
+            and isinstance(node, ScalarNode)
             and node.kind in (ScalarKind.DATE, ScalarKind.DATETIME)
             and _at(document, _tokens(place.path)) is not None
         ):
@@ -816,7 +836,7 @@ def break_a_date(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance
     """
     place = draw(st.sampled_from(_dates(document, cls)))
     node, _ = _unwrap(place.node)
-    if isinstance(node, Scalar) and node.kind is ScalarKind.DATETIME:
+    if isinstance(node, ScalarNode) and node.kind is ScalarKind.DATETIME:
         text = draw(st.sampled_from(BROKEN_DATETIMES))
         return Mutation("date", place.path, DATETIME_CODE, set_at(place.path, text))
     text = draw(st.sampled_from(BROKEN_DATES) | st.text(max_size=12).filter(lambda t: not _is_date(t)))
@@ -851,7 +871,7 @@ def mutations(document: dict[str, Any], cls: type = Alliance) -> st.SearchStrate
             assert (mutation.code, mutation.path) in [(p.code, p.path) for p in problems]
     """
     kinds = [add_an_unknown_key(document, cls), change_a_type(document, cls)]
-    if any(p.present and p.required and p.owner is not None for p in places(document, cls)):
+    if _drops(document, cls):
         kinds.append(drop_a_required_key(document, cls))
     if _choices(document, cls):
         kinds.append(swap_an_enumeration_value(document, cls))

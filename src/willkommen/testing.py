@@ -414,7 +414,7 @@ class _Derived:
         required: dict[str, st.SearchStrategy[Any]] = {}
         optional: dict[str, st.SearchStrategy[Any]] = {}
         for field in plan.fields:
-            if field.name in inherited:
+            if field.name in inherited or not field.init:
                 continue
             values = self.node(field.node, depth)
             (required if field.required else optional)[aliases[field.name]] = values

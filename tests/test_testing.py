@@ -163,7 +163,7 @@ def test_objects_refuses_what_is_no_model_class(bad: Any) -> None:
 def test_set_at_and_delete_at_follow_json_pointer() -> None:
     """Keys with / and ~ are escaped as ~1 and ~0; list items are numbers; the last key may be new."""
     document: dict[str, Any] = {"a/b": {"c~d": [1, 2]}, "x": 1}
-    all_of(set_at("/a~1b/c~0d/1", 3), set_at("/new", True), delete_at("/x"))(document)
+    all_of(set_at("/a~1b/c~0d/1", 3), set_at("/new", value=True), delete_at("/x"))(document)
     assert document == {"a/b": {"c~d": [1, 3]}, "new": True}
     delete_at("/a~1b/c~0d/0")(document)
     assert document["a/b"]["c~d"] == [3]

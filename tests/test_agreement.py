@@ -166,12 +166,22 @@ def test_every_part_accepts_a_generated_value(case: tuple[type, Any]) -> None:
         assert willkommen.load(document, cls) == obj
 
 
+def _tagged(value: object) -> bool:
+    if isinstance(value, dict):
+        return "$type" in value or any(_tagged(item) for item in value.values())
+    return isinstance(value, list) and any(_tagged(item) for item in value)
+
+
 @_SETTINGS
 @given(objects(Everything))
 def test_the_fast_reader_takes_every_node(obj: Everything) -> None:
-    """The fast path reads the user's class itself (not handing over to the full reader), to an equal object."""
+    """The fast path reads every kind of node itself, to an equal object; only a tagged object it hands over."""
     body = {key: value for key, value in willkommen.dump(obj).items() if key != "schema_version"}
-    assert _fast.read_fast(body, Everything) == obj
+    fast = _fast.read_fast(body, Everything)
+    if fast is None:
+        assert _tagged(body)
+    else:
+        assert fast == obj
 
 
 # --- one breaking change: every part refuses it -----------------------------------------------------

@@ -189,6 +189,7 @@ class Tally:
 
     counts: dict[str, int]
     pair: tuple[int, str]
+    tags: frozenset[str] = frozenset()
 
 
 def test_places_reach_into_mappings_and_fixed_tuples() -> None:

@@ -15,7 +15,7 @@ writer and the JSON Schema share)::
 
 :func:`mutations` makes one change that breaks a valid document (a dropped
 key, an unknown key, a value of the wrong type, an unknown code, a broken
-date) and says which problem the reader must report, and where;
+date, a fixed tuple of another length, a set's item twice) and says which problem the reader must report, and where;
 :func:`set_at` and :func:`delete_at` edit a document at a JSON Pointer, to
 plant the violation one of your rules must find.
 
@@ -91,6 +91,7 @@ __all__ = [
     "all_of",
     "alliances",
     "break_a_date",
+    "change_a_length",
     "change_a_type",
     "coaching_sessions",
     "delete_at",
@@ -103,6 +104,7 @@ __all__ = [
     "partners",
     "persons",
     "places",
+    "repeat_an_item",
     "set_at",
     "swap_an_enumeration_value",
     "texts",
@@ -843,6 +845,39 @@ def break_a_date(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance
     return Mutation("date", place.path, "invalid_date", set_at(place.path, text))
 
 
+def _lists(document: dict[str, Any], cls: type, kind: type[FixedTupleNode | SequenceNode]) -> list[Place]:
+    """The places of present lists of a kind of node (a fixed tuple, or a frozenset's list with items)."""
+    found = []
+    for place in places(document, cls):
+        node, _ = _unwrap(place.node)
+        value = _at(document, _tokens(place.path)) if place.present else None
+        if not isinstance(node, kind) or not isinstance(value, list):
+            continue
+        if isinstance(node, FixedTupleNode) or (node.unique and value):
+            found.append(place)
+    return found
+
+
+@st.composite
+def change_a_length(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance) -> Mutation:
+    """Give a fixed-length tuple one item too few or too many: ``invalid_value`` at the tuple."""
+    place = draw(st.sampled_from(_lists(document, cls, FixedTupleNode)))
+    items = list(_at(document, _tokens(place.path)))
+    shorter: bool = bool(items) and draw(st.booleans())
+    changed = items[:-1] if shorter else [*items, items[0] if items else None]
+    return Mutation("length", place.path, "invalid_value", set_at(place.path, changed))
+
+
+@st.composite
+def repeat_an_item(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance) -> Mutation:
+    """Write an item of a frozenset's list twice (a set holds it once): ``invalid_value`` at the list."""
+    place = draw(st.sampled_from(_lists(document, cls, SequenceNode)))
+    items = list(_at(document, _tokens(place.path)))
+    repeated = draw(st.sampled_from(items))
+    at = draw(st.integers(0, len(items)))
+    return Mutation("repeat", place.path, "invalid_value", set_at(place.path, [*items[:at], repeated, *items[at:]]))
+
+
 # The reader's code for a text that is no date and time with an offset.
 DATETIME_CODE = "invalid_value"
 
@@ -853,11 +888,17 @@ MUTATIONS: tuple[Callable[..., st.SearchStrategy[Mutation]], ...] = (
     change_a_type,
     swap_an_enumeration_value,
     break_a_date,
+    change_a_length,
+    repeat_an_item,
 )
 
 
 def mutations(document: dict[str, Any], cls: type = Alliance) -> st.SearchStrategy[Mutation]:
     """One change that breaks *document* (valid, of *cls*), of any kind that has a place in it.
+
+    The kinds are those of :data:`MUTATIONS`: drop a required key, add an
+    unknown key, change a value's type, swap a code for an unknown one, break
+    a date, change a fixed tuple's length, repeat an item of a frozenset.
 
     Whatever the change, the reader (``check`` of the data, ``loads`` of its
     JSON text) reports an error with the mutation's ``code`` at exactly its
@@ -877,4 +918,8 @@ def mutations(document: dict[str, Any], cls: type = Alliance) -> st.SearchStrate
         kinds.append(swap_an_enumeration_value(document, cls))
     if _dates(document, cls):
         kinds.append(break_a_date(document, cls))
+    if _lists(document, cls, FixedTupleNode):
+        kinds.append(change_a_length(document, cls))
+    if _lists(document, cls, SequenceNode):
+        kinds.append(repeat_an_item(document, cls))
     return st.one_of(kinds)

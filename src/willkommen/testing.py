@@ -26,7 +26,6 @@ import collections.abc
 import copy
 import datetime as dt
 import re
-import sys
 import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -365,10 +364,10 @@ def _hand_tuned() -> dict[type, st.SearchStrategy[Any]]:
         CooperationAgreement: _agreements(),
         Measure: _measures(),
     }
-    # Only if a program imported it: importing the initiative registers its tag and program.
-    nrw = sys.modules.get("willkommen.nrw")
-    if nrw is not None:
-        table[nrw.NrwAlliance] = nrw_alliances()
+    # The shipped NRW extension (import willkommen registers it): its rules need a coherent target group.
+    from willkommen.nrw import NrwAlliance  # noqa: PLC0415 - beside its strategy, which imports it late too
+
+    table[NrwAlliance] = nrw_alliances()
     return table
 
 

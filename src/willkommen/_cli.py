@@ -88,6 +88,7 @@ from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_
 from willkommen._run import Run
 from willkommen._sources import cited_sources
 from willkommen._split import Split
+from willkommen._plan import UnsupportedType
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
 
@@ -796,7 +797,15 @@ def _schema(args: argparse.Namespace) -> int:
         raise UsageError(
             f"unknown --root {args.root!r}: choose from {known}", f"unbekannte --root {args.root!r}: möglich: {known}"
         )
-    print(_json_text(json_schema(roots[args.root]), indent=2))
+    try:
+        schema = json_schema(roots[args.root])
+    except UnsupportedType as exc:
+        # A class of an --import module with a field the type plan refuses: the module's mistake, named.
+        raise UsageError(
+            f"cannot describe --root {args.root!r}: {exception_text(exc)}",
+            f"--root {args.root!r} lässt sich nicht beschreiben: {exception_text(exc)}",
+        ) from None
+    print(_json_text(schema, indent=2))
     return 0
 
 

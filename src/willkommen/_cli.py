@@ -84,11 +84,11 @@ from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
 from willkommen._german import CLASS_NAMES_DE, HELP_DE, os_error_de, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
+from willkommen._plan import UnsupportedType
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._run import Run
 from willkommen._sources import cited_sources
 from willkommen._split import Split
-from willkommen._plan import UnsupportedType
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
 

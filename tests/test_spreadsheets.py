@@ -644,3 +644,21 @@ def test_a_json_cell_with_a_wrong_value_is_checked_as_any_value() -> None:
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     _set_text(_cell(book, "Bündnisse", "position", 2), '["3", "links"]')
     assert ("type", "/position/0") in [(code, path) for code, path, _, _ in _found(_read(book))]
+
+
+def test_a_tagged_class_the_plan_refuses_leaves_other_workbooks_readable() -> None:
+    """A user's tagged class with a list field has no columns; the template of everyone else still round-trips."""
+    with willkommen.registry_scope():
+
+        @willkommen.tagged("test-sheets-unplanned")
+        @attrs.frozen(kw_only=True)
+        class Unplanned(willkommen.Alliance):
+            """A field the type plan refuses: a list, which could change after it was checked."""
+
+            extra: list[str] = attrs.field(factory=list)
+
+        assert "extra" not in _columns_of(willkommen.Alliance)
+        alliances_ = spreadsheets.template_alliances()
+        reading = round_trip(alliances_, "xlsx", "de")
+        assert reading.all_problems() == []
+        assert [record.value for record in reading.records] == alliances_

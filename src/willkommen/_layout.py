@@ -44,7 +44,9 @@ from willkommen._plan import (
     ScalarKind,
     ScalarNode,
     SequenceNode,
+    UnsupportedType,
     class_plan,
+    model_classes,
 )
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
 
@@ -251,8 +253,31 @@ class Layout:
 
 
 def _classes(base: type) -> list[type]:
-    """*base* and every tagged class that may stand where it is expected, base first."""
-    return [base, *(cls for cls in tagged_classes(base).values() if cls is not base)]
+    """*base* and every tagged class that may stand where it is expected, base first.
+
+    A tagged class the type plan refuses (a field of an unsupported type, in
+    it or in a class it holds) has no columns: the workbooks of everyone else
+    stay readable, and a row that names its tag fails as its JSON document
+    would, naming the field.
+    """
+    return [base, *(cls for cls in tagged_classes(base).values() if cls is not base and _planned(cls))]
+
+
+def _planned(cls: type) -> bool:
+    """Whether the type plan takes *cls* and every model class it can hold."""
+    seen: set[type] = set()
+    waiting = [cls]
+    try:
+        while waiting:
+            current = waiting.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for field in class_plan(current).fields:
+                waiting.extend(model_classes(field.node))
+    except UnsupportedType:
+        return False
+    return True
 
 
 # The cell kind of each leaf of the plan. A date and time is text: see the module's docstring.

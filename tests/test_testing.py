@@ -79,7 +79,9 @@ def test_a_class_that_contains_itself_nests_at_most_max_depth(chain: Chain) -> N
 
 def test_a_class_that_contains_itself_does_nest_that_deep() -> None:
     """The bound is reached, not only respected: a chain three levels deep is among what objects() builds."""
-    deep = find(objects(Chain), lambda chain: _depth(chain) == MAX_DEPTH + 1, settings=settings(database=None))
+    deep = find(
+        objects(Chain), lambda chain: _depth(chain) == MAX_DEPTH + 1, settings=settings(database=None, max_examples=300)
+    )
     assert _depth(deep) == MAX_DEPTH + 1
 
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import willkommen
 from willkommen import Alliance, Problem, ValidationError
-from willkommen._plan import ChoiceNode, ModelNode, OptionalNode, ScalarKind, ScalarNode, SequenceNode, class_plan
+from willkommen._plan import ChoiceNode, ModelNode, OptionalNode, ScalarKind, ScalarNode, SequenceNode
 from willkommen._programs import find_program
 from willkommen.testing import (
     Mutation,
@@ -169,24 +169,10 @@ def test_every_single_mutation_is_reported_where_it_is(
         assert (mutation.code, mutation.path) in found, (mutation, found)
 
 
-def _shaped(place: Place) -> bool:
-    """Whether *place* is a field its class's shape check counts (an offering's dates)."""
-    shape = class_plan(place.owner).shape_check if place.owner is not None else None
-    return shape is not None and any(place.key in group for group in shape.groups)
-
-
 def _optional_keys(document: dict[str, Any]) -> list[Place]:
-    return [p for p in places(document) if p.present and p.owner is not None and not p.required and not _shaped(p)]
-
-
-def _status_of_an_undated_plan(document: dict[str, Any], slot: Slot) -> bool:
-    """Whether *slot* is the status of a planned offering without dates: dropped, it is held, and needs a date."""
-    if slot.owner is not willkommen.Offering or slot.key != "status":
-        return False
-    node: Any = document
-    for token in slot.parent.split("/")[1:]:
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return not _OFFERING_DATES & node.keys()
+    """Keys that may go: not required, and not needed by their class's shape (an offering's dates, its status)."""
+    needed = {key for key, _ in _drops(document, Alliance)}
+    return [p for p in places(document) if p.present and p.owner is not None and p.path not in needed]
 
 
 @_SETTINGS

@@ -679,7 +679,9 @@ def _drops(document: dict[str, Any], cls: type) -> list[tuple[str, str]]:
         shape = class_plan(owner).shape_check
         if shape is None:
             continue
-        for name in (name for group in shape.groups for name in group if data.get(name) is not None):
+        # The fields of its groups, and the one that may exempt it (a planned offering's status).
+        counted = [name for group in shape.groups for name in group] + ([shape.unless[0]] if shape.unless else [])
+        for name in (name for name in counted if data.get(name) is not None):
             error = shape.error_in_data({key: value for key, value in data.items() if key != name})
             if error is not None:
                 found.append((f"{pointer}/{_escape(name)}", f"{pointer}/{_escape(error[0])}"))
@@ -690,7 +692,8 @@ def _drops(document: dict[str, Any], cls: type) -> list[tuple[str, str]]:
 def drop_a_required_key(draw: st.DrawFn, document: dict[str, Any], cls: type = Alliance) -> Mutation:
     """Remove a key the document must have (a field without a default, or one its class's shape needs).
 
-    ``missing`` there (an offering's ``end`` when its ``start`` stays: at the ``end``).
+    ``missing`` there (an offering's ``end`` when its ``start`` stays: at the ``end``; a
+    planned offering's ``status`` when it has no date: at its ``date``, as a held offering needs one).
     """
     key, reported = draw(st.sampled_from(_drops(document, cls)))
     return Mutation("drop", reported, "missing", delete_at(key))

@@ -671,6 +671,31 @@ def test_schema_with_an_unknown_root_exits_2(capsys: pytest.CaptureFixture[str])
     assert "'partner'" in err
 
 
+UNPLANNED = """
+import attrs
+import willkommen
+
+
+@willkommen.tagged("test-cli-unplanned")
+@attrs.frozen(kw_only=True)
+class Unplanned(willkommen.Alliance):
+    extra: list[str] = ()
+"""
+
+
+def test_schema_of_a_class_the_plan_refuses_exits_2(
+    extension: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An --import module's class with a field of an unsupported type: its field named, exit 2, no traceback."""
+    (extension / "wk_test_cli_unplanned.py").write_text(UNPLANNED, encoding="utf-8")
+    monkeypatch.delitem(sys.modules, "wk_test_cli_unplanned", raising=False)
+    with willkommen.registry_scope():
+        code, out, err = run(capsys, "schema", "--import", "wk_test_cli_unplanned", "--root", "test-cli-unplanned")
+    assert (code, out) == (2, "")
+    assert "'extra'" in err
+    assert "Traceback" not in err
+
+
 def test_example_prints_a_valid_alliance_without_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     """A starting point that passes every rule and reads back to the same object."""
     code, out, _ = run(capsys, "example")

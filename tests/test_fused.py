@@ -32,10 +32,10 @@ from willkommen import Alliance, Partner, Problem, Severity
 from willkommen import _engine as engine
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 from willkommen.rules import Context, Finding
-from willkommen.testing import alliances
+from willkommen.testing import Mutation, alliances
 
 from .conftest import example
-from .test_mutations import _SETTINGS, MUTATIONS, Mutation
+from .test_mutations import _SETTINGS, MUTATIONS
 
 
 def _benchmark_corpus() -> ModuleType:
@@ -85,8 +85,7 @@ def test_the_mutation_corpus_gets_the_same_problems(
     document.setdefault("founded_on", "2017-01-15")
     assert_same(alliance)
     mutation = data.draw(mutate(document), label="mutation")
-    broken = copy.deepcopy(document)
-    mutation.apply(broken)
+    broken = mutation.applied(document)
     assert_same(broken)
 
 

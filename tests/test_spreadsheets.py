@@ -1,12 +1,13 @@
 """Spreadsheets: alliances to XLSX, ODS and CSV and back, every problem located by sheet and cell."""
 
 import datetime as dt
+import enum
 import io
 import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import pytest
@@ -17,7 +18,7 @@ import willkommen
 import willkommen.nrw
 from willkommen import spreadsheets
 from willkommen._example import example_document
-from willkommen._layout import Column
+from willkommen._layout import Column, layout
 from willkommen._sheets import CellReader, CellStyle
 from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, ResidenceStatus, TargetGroup
 from willkommen.testing import alliances
@@ -222,6 +223,7 @@ def test_every_sheet_code_is_planted() -> None:
         | {code for code in ("sheet.unsafe", "sheet.too_large") if code in hostile}
     )
     planted |= {"sheet.unreadable", "sheet.duplicate_id"}  # test_not_a_spreadsheet, test_duplicate_alliance_id_is_named
+    planted |= {"sheet.json_expected"}  # test_a_json_cell_that_is_not_json_is_named
     shipped = {rule.code for rule in willkommen.rules.catalogue() if rule.code.startswith("sheet.")}
     assert shipped == planted
 
@@ -529,3 +531,134 @@ def test_infinite_numbers_in_an_ods_file() -> None:
             target.writestr(info, content if info.filename == "content.xml" else source.read(info))
     found = _found(spreadsheets.read(out.getvalue(), format="ods"))
     assert [(code, path) for code, path, _, _ in found] == [("sheet.number_expected", "/offerings/0/participants")]
+
+
+# --- every node of the type plan has a cell form ---------------------------------------------------
+
+
+class Grade(enum.IntEnum):
+    """A code list of integers."""
+
+    LOW = 1
+    HIGH = 2
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class Branch:
+    """A class that contains itself: its sheets would never end, so what lies below is JSON text."""
+
+    label: str
+    children: "tuple[Branch, ...]" = ()
+
+
+@willkommen.tagged("test-sheets-measured-alliance")
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class MeasuredAlliance(willkommen.Alliance):
+    """An alliance with every kind of value the plan knows and the shipped model does not use."""
+
+    checked_at: dt.datetime | None = None
+    grade: Grade | None = None
+    grades: frozenset[Grade] = frozenset()
+    unit: Literal["cm", "m"] | None = None
+    scale: Literal[1, 10] | None = None
+    either: Literal["any", 0] | None = None
+    position: tuple[int, str] | None = None
+    tallies: dict[str, int] = attrs.field(factory=dict)
+    branch: Branch | None = None
+
+
+def _measured() -> MeasuredAlliance:
+    base = spreadsheets.template_alliances()[0]
+    fields = {f.name: getattr(base, f.name) for f in attrs.fields(willkommen.Alliance)}
+    return MeasuredAlliance(
+        **fields,
+        checked_at=dt.datetime(2017, 9, 26, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),
+        grade=Grade.HIGH,
+        grades=frozenset({Grade.LOW, Grade.HIGH}),
+        unit="cm",
+        scale=10,
+        either=0,
+        position=(3, "links; oben"),
+        tallies={"Schulen": 4, "Kitas; Horte": 2},
+        branch=Branch(label="Wurzel", children=(Branch(label="Ast", children=(Branch(label="Blatt"),)),)),
+    )
+
+
+def _columns_of(cls: type) -> dict[str, Column]:
+    return {column.name: column for column in layout(cls).sheets[0].columns}
+
+
+def test_each_node_of_the_plan_has_its_cell_kind() -> None:
+    """Leaves are cells of their kind; what has no cell form of its own is one cell of JSON text."""
+    columns = _columns_of(MeasuredAlliance)
+    kinds = {name: (columns[name].kind, columns[name].joined) for name in columns if name in _MEASURED_KINDS}
+    assert kinds == _MEASURED_KINDS
+    assert columns["grade"].codes is Grade
+
+
+_MEASURED_KINDS = {
+    "checked_at": ("text", False),  # ISO 8601 with its offset: a spreadsheet's date-time has no zone
+    "grade": ("code", False),  # a code list of integers, with its drop-down
+    "grades": ("code", True),  # a set of codes, joined with "; "
+    "unit": ("text", False),  # a Literal of strings
+    "scale": ("integer", False),  # a Literal of integers
+    "either": ("json", False),  # a Literal of both: "0" or 0 only JSON can tell apart
+    "position": ("json", False),  # a fixed-length tuple
+    "tallies": ("json", False),  # a mapping
+    "branch.label": ("text", False),  # a nested object is flattened into the row
+    "branch.children": ("json", False),  # the same class below itself
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_node_of_the_plan_round_trips(fmt: str) -> None:
+    """Date-times, integer codes, literals, fixed tuples, mappings and trees come back the same, in every format."""
+    measured = _measured()
+    reading = round_trip([measured], fmt, "de")
+    assert reading.all_problems() == []
+    assert [record.value for record in reading.records] == [measured]
+
+
+def test_a_json_cell_that_is_not_json_is_named() -> None:
+    """A mapping's cell with text that is no JSON: sheet.json_expected at its pointer and cell, both languages."""
+    buffer = io.BytesIO()
+    spreadsheets.write([_measured()], buffer, format="xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cell = _cell(book, "Bündnisse", "tallies", 2)
+    _set_text(cell, "Schulen: 4")
+    found = _read(book)
+    assert ("sheet.json_expected", "/tallies", "Bündnisse", cell.coordinate) in _found(found)
+    (problem,) = [p for p in found.all_problems() if p.code == "sheet.json_expected"]
+    assert "'Schulen: 4'" in problem.message
+    assert "'Schulen: 4'" in problem.message_de
+
+
+def test_a_json_cell_with_a_wrong_value_is_checked_as_any_value() -> None:
+    """JSON text of the wrong shape reaches the reader, which names the place inside the value."""
+    buffer = io.BytesIO()
+    spreadsheets.write([_measured()], buffer, format="xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    _set_text(_cell(book, "Bündnisse", "position", 2), '["3", "links"]')
+    assert ("type", "/position/0") in [(code, path) for code, path, _, _ in _found(_read(book))]
+
+
+def test_a_tagged_class_the_plan_refuses_leaves_other_workbooks_readable() -> None:
+    """A user's tagged class with a list field has no columns; the template of everyone else still round-trips."""
+    with willkommen.registry_scope():
+
+        @willkommen.tagged("test-sheets-unplanned")
+        @attrs.frozen(kw_only=True)
+        class Unplanned(willkommen.Alliance):
+            """A field the type plan refuses: a list, which could change after it was checked."""
+
+            extra: list[str] = attrs.field(factory=list)
+
+        assert "extra" not in _columns_of(willkommen.Alliance)
+        alliances_ = spreadsheets.template_alliances()
+        reading = round_trip(alliances_, "xlsx", "de")
+        assert reading.all_problems() == []
+        assert [record.value for record in reading.records] == alliances_

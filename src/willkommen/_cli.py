@@ -84,6 +84,7 @@ from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
 from willkommen._german import CLASS_NAMES_DE, HELP_DE, os_error_de, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
+from willkommen._plan import UnsupportedType
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._run import Run
 from willkommen._sources import cited_sources
@@ -796,7 +797,15 @@ def _schema(args: argparse.Namespace) -> int:
         raise UsageError(
             f"unknown --root {args.root!r}: choose from {known}", f"unbekannte --root {args.root!r}: möglich: {known}"
         )
-    print(_json_text(json_schema(roots[args.root]), indent=2))
+    try:
+        schema = json_schema(roots[args.root])
+    except UnsupportedType as exc:
+        # A class of an --import module with a field the type plan refuses: the module's mistake, named.
+        raise UsageError(
+            f"cannot describe --root {args.root!r}: {exception_text(exc)}",
+            f"--root {args.root!r} lässt sich nicht beschreiben: {exception_text(exc)}",
+        ) from None
+    print(_json_text(schema, indent=2))
     return 0
 
 

@@ -37,7 +37,7 @@ class MissingExtraError(WillkommenError, ImportError):
 
 
 class LayoutError(WillkommenError, TypeError):
-    """A model class whose fields a spreadsheet cannot hold (a field type without a cell form)."""
+    """A workbook that cannot be laid out: a sheet name no application allows, two alike, an untagged subclass."""
 
 
 class MigrationError(WillkommenError):

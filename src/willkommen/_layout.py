@@ -14,26 +14,43 @@ reading, the template and the docs all take it from :func:`layout`.
   with ``; ``.
 - Where tagged subclasses may stand (``willkommen.tagged``), a ``$type``
   column names them, and the sheet has the columns of all of them.
+- A value with no cell form of its own is one cell of JSON text: a mapping
+  (``dict[str, X]``), a fixed-length tuple, a list of lists or of optional
+  values, a ``Literal`` mixing strings and integers, and a class inside
+  itself (a tree), whose sheets would never end. Nothing is left out, and
+  no class a user registers can make the workbook of another impossible.
+- A date and time is text (ISO 8601 with its offset): a spreadsheet's own
+  date-times have no time zone, so they could not say which moment is meant.
 
-The layout comes from ``attrs.fields`` and the resolved type hints only, so
-a subclass or an extension (``willkommen.nrw``) needs no code here; only its
+The layout comes from the type plan of each class (``_plan.py``) only, so a
+subclass or an extension (``willkommen.nrw``) needs no code here; only its
 headings fall back to field names unless the table below knows them.
 """
 
-import datetime as dt
 import enum
 import functools
-import types
-import typing
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 import attrs
 
 from willkommen._errors import LayoutError
+from willkommen._plan import (
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarKind,
+    ScalarNode,
+    SequenceNode,
+    UnsupportedType,
+    class_plan,
+    model_classes,
+)
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
 
-Kind = Literal["text", "integer", "number", "decimal", "date", "code", "boolean"]
+Kind = Literal["text", "integer", "number", "decimal", "date", "code", "boolean", "json"]
 Lang = Literal["en", "de"]
 
 #: Separator of a list of plain values in one cell.
@@ -235,54 +252,66 @@ class Layout:
         return tuple(i for i, sheet in enumerate(self.sheets) if sheet.parent == index)
 
 
-def _resolved_fields(cls: type) -> "tuple[attrs.Attribute[Any], ...]":
-    attrs.resolve_types(cls)
-    fields: tuple[attrs.Attribute[Any], ...] = attrs.fields(cls)
-    return fields
-
-
 def _classes(base: type) -> list[type]:
-    """*base* and every tagged class that may stand where it is expected, base first."""
-    return [base, *(cls for cls in tagged_classes(base).values() if cls is not base)]
+    """*base* and every tagged class that may stand where it is expected, base first.
+
+    A tagged class the type plan refuses (a field of an unsupported type, in
+    it or in a class it holds) has no columns: the workbooks of everyone else
+    stay readable, and a row that names its tag fails as its JSON document
+    would, naming the field.
+    """
+    return [base, *(cls for cls in tagged_classes(base).values() if cls is not base and _planned(cls))]
 
 
-def _optional_inner(tp: Any) -> Any:
-    origin: object = typing.get_origin(tp)
-    if origin is types.UnionType or origin is typing.Union:
-        inner = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        if len(inner) == 1:
-            return inner[0]
-    return None
+def _planned(cls: type) -> bool:
+    """Whether the type plan takes *cls* and every model class it can hold."""
+    seen: set[type] = set()
+    waiting = [cls]
+    try:
+        while waiting:
+            current = waiting.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for field in class_plan(current).fields:
+                waiting.extend(model_classes(field.node))
+    except UnsupportedType:
+        return False
+    return True
 
 
-def _list_item(tp: Any) -> Any:
-    origin: object = typing.get_origin(tp)
-    arguments = typing.get_args(tp)
-    if origin in (list, frozenset) and len(arguments) == 1:
-        return arguments[0]
-    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
-        return arguments[0]
-    return None
+# The cell kind of each leaf of the plan. A date and time is text: see the module's docstring.
+_LEAF_KINDS: dict[ScalarKind, Kind] = {
+    ScalarKind.STR: "text",
+    ScalarKind.INT: "integer",
+    ScalarKind.FLOAT: "number",
+    ScalarKind.DECIMAL: "decimal",
+    ScalarKind.BOOL: "boolean",
+    ScalarKind.DATE: "date",
+    ScalarKind.DATETIME: "text",
+}
 
 
-def leaf_kind(tp: Any) -> tuple[Kind, type[enum.Enum] | None] | None:
-    """The cell kind of a plain value's type, or None if it is not one."""
-    if isinstance(tp, type):
-        if issubclass(tp, enum.Enum):
-            return "code", tp
-        kinds: list[tuple[type, Kind]] = [
-            (bool, "boolean"),
-            (int, "integer"),
-            (float, "number"),
-            (Decimal, "decimal"),
-            (str, "text"),
-        ]
-        for cls, kind in kinds:
-            if issubclass(tp, cls):
-                return kind, None
-        if tp is dt.date:
-            return "date", None
-    return None
+def leaf_kind(node: Node) -> tuple[Kind, type[enum.Enum] | None] | None:
+    """The cell kind of a plain value, and its code list if it has one; None if *node* is no plain value.
+
+    A ``Literal`` of strings is text, of integers an integer: the reader
+    refuses any other value. One mixing both has no kind a cell could tell
+    apart ("1" or 1), so it is JSON text (None here).
+    """
+    match node:
+        case ScalarNode(kind=kind):
+            return _LEAF_KINDS[kind], None
+        case ChoiceNode(enum=None, values=values):
+            if all(isinstance(value, str) for value in values):
+                return "text", None
+            if all(isinstance(value, int) for value in values):
+                return "integer", None
+            return None
+        case ChoiceNode(enum=codes):
+            return "code", codes
+        case _:
+            return None
 
 
 def _joined_headings(prefix: tuple[tuple[str, str], ...], name: str) -> tuple[str, str]:
@@ -295,7 +324,16 @@ class _Builder:
         self.root = root
         self.sheets: list[dict[str, Any]] = []
 
-    def sheet(self, base: type, key: str, path: tuple[str, ...], parent: int | None, titles: tuple[str, str]) -> int:
+    def sheet(  # noqa: PLR0913 - where the sheet stands and what it holds
+        self,
+        base: type,
+        *,
+        key: str,
+        path: tuple[str, ...],
+        parent: int | None,
+        titles: tuple[str, str],
+        within: frozenset[type] = frozenset(),
+    ) -> int:
         index = len(self.sheets)
         entry: dict[str, Any] = {
             "key": key,
@@ -310,68 +348,81 @@ class _Builder:
         classes = _classes(base)
         if len(classes) > 1 or tag_of(base) is not None:
             entry["columns"].append(Column((TAG_KEY,), "text", TAG_KEY, TAG_KEY, role="tag"))
-        self.fields(index, classes, (), ())
+        self.fields(index, classes, (), (), within | set(classes))
         return index
 
     def fields(
-        self, index: int, classes: list[type], prefix: tuple[str, ...], headings: tuple[tuple[str, str], ...]
+        self,
+        index: int,
+        classes: list[type],
+        prefix: tuple[str, ...],
+        headings: tuple[tuple[str, str], ...],
+        within: frozenset[type],
     ) -> None:
         seen: set[str] = set()
         for cls in classes:
-            for field in _resolved_fields(cls):
+            for field in class_plan(cls).fields:
                 if field.name in seen:
                     continue
                 seen.add(field.name)
-                optional = field.default is not attrs.NOTHING
-                self.field(index, field.name, field.type, prefix, headings, optional=optional)
+                self.field(index, field.name, field.node, prefix, headings, optional=not field.required, within=within)
 
     def field(  # noqa: PLR0913 - where the field stands and what it is
         self,
         index: int,
         name: str,
-        tp: Any,
+        node: Node,
         prefix: tuple[str, ...],
         headings: tuple[tuple[str, str], ...],
         *,
         optional: bool,
+        within: frozenset[type],
     ) -> None:
+        """The columns (or the child sheet) of one field; *within* are the classes this row is already inside."""
         entry = self.sheets[index]
         path = (*prefix, name)
-        inner = _optional_inner(tp)
-        if inner is not None:
-            tp, optional = inner, True
-        leaf = leaf_kind(tp)
+        if isinstance(node, OptionalNode):
+            node, optional = node.inner, True
+        en, de = _joined_headings(headings, name)
+        leaf = leaf_kind(node)
         if leaf is not None:
-            en, de = _joined_headings(headings, name)
             entry["columns"].append(Column(path, leaf[0], en, de, codes=leaf[1], optional=optional))
             return
-        item = _list_item(tp)
-        if item is not None:
-            item_leaf = leaf_kind(item)
-            if item_leaf is not None:
-                en, de = _joined_headings(headings, name)
+        match node:
+            case SequenceNode(item=item) if (item_leaf := leaf_kind(item)) is not None:
                 entry["columns"].append(Column(path, item_leaf[0], en, de, codes=item_leaf[1], joined=True))
                 return
-            if attrs.has(item):
+            case SequenceNode(item=ModelNode(cls=item)) if item not in within:
                 key = ".".join([entry["key"], *path] if entry["key"] else path)
-                child = self.sheet(item, key, path, index, label(name))
+                child = self.sheet(item, key=key, path=path, parent=index, titles=label(name), within=within)
                 # A required list with no rows is an empty list, not a missing key.
                 self.sheets[child]["required"] = not optional and not prefix
                 return
-        elif attrs.has(tp):
-            classes = _classes(tp)
-            nested = (*headings, label(name))
-            if len(classes) > 1 or tag_of(tp) is not None:
-                en, de = _joined_headings(nested, TAG_KEY)
-                entry["columns"].append(Column((*path, TAG_KEY), "text", en, de, role="tag"))
-            self.fields(index, classes, path, nested)
-            return
-        msg = f"the field {'.'.join(path)!r} of type {tp!r} has no form in a spreadsheet"
-        raise LayoutError(msg)
+            case ModelNode(cls=cls) if cls not in within:
+                classes = _classes(cls)
+                nested = (*headings, label(name))
+                if len(classes) > 1 or tag_of(cls) is not None:
+                    tag_en, tag_de = _joined_headings(nested, TAG_KEY)
+                    entry["columns"].append(Column((*path, TAG_KEY), "text", tag_en, tag_de, role="tag"))
+                self.fields(index, classes, path, nested, within | set(classes))
+                return
+            case (
+                SequenceNode()
+                | FixedTupleNode()
+                | MappingNode()
+                | ModelNode()
+                | ChoiceNode()
+                | ScalarNode()
+                | OptionalNode()
+            ):
+                # No cell form of its own (or a class inside itself): the value as JSON text in one cell.
+                entry["columns"].append(Column(path, "json", en, de, optional=optional))
+            case _:  # pragma: no cover - every kind of node is above
+                assert_never(node)
 
 
 def _has_id(cls: type) -> bool:
-    return any(field.name == "id" and field.type is str for field in _resolved_fields(cls))
+    return any(field.name == "id" and field.node == ScalarNode(ScalarKind.STR) for field in class_plan(cls).fields)
 
 
 def _key_columns(raw: list[dict[str, Any]], index: int) -> list[Column]:
@@ -421,7 +472,7 @@ def _check_names(sheets: list[Sheet]) -> None:
 def _layout(root: type, generation: int) -> Layout:
     del generation  # part of the cache key only: a new tag may add columns
     builder = _Builder(root)
-    builder.sheet(root, "", (), None, _ROOT_TITLE)
+    builder.sheet(root, key="", path=(), parent=None, titles=_ROOT_TITLE)
     raw = builder.sheets
     parents = {entry["parent"] for entry in raw if entry["parent"] is not None}
     sheets: list[Sheet] = []

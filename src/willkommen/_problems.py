@@ -413,6 +413,10 @@ _SHEET_FIXES = {
         "Enter a date in a cell formatted as a date, or as YYYY-MM-DD.",
         "Ein Datum in eine als Datum formatierte Zelle eingeben oder als JJJJ-MM-TT.",
     ),
+    "sheet.json_expected": (
+        'Enter the value as JSON text, as the template\'s example shows (["a", "b"], {"key": 1}, "text").',
+        'Den Wert als JSON-Text eingeben, wie im Beispiel der Vorlage (["a", "b"], {"key": 1}, "Text").',
+    ),
 }
 
 
@@ -510,6 +514,14 @@ SHEET_DATE_EXPECTED = _sheet(
     "{value} is not a date{hint}",
     "{value} ist kein Datum{hint_de}",
 )
+SHEET_JSON_EXPECTED = _sheet(
+    "sheet.json_expected",
+    "A cell that holds a whole value as JSON text (a mapping, a fixed-length list, a nested tree) is not JSON.",
+    "Eine Zelle, die einen ganzen Wert als JSON-Text enthält (eine Zuordnung, eine feste Liste, einen Baum),"
+    " ist kein JSON.",
+    "{value} is not JSON text{hint}",
+    "{value} ist kein JSON-Text{hint_de}",
+)
 
 SHEET_CODES: tuple[Rule, ...] = (
     SHEET_UNREADABLE,
@@ -525,6 +537,7 @@ SHEET_CODES: tuple[Rule, ...] = (
     SHEET_NUMBER_EXPECTED,
     SHEET_WHOLE_NUMBER_EXPECTED,
     SHEET_DATE_EXPECTED,
+    SHEET_JSON_EXPECTED,
 )
 
 STRUCTURAL_CODES: tuple[Rule, ...] = (

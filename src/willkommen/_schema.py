@@ -1,11 +1,16 @@
 """The JSON Schema (Draft 2020-12) of the data format, generated from the model.
 
-The schema is derived from the attrs classes and their type hints, so it
-follows the model without a hand-written copy: one ``$defs`` entry per model
-class and code list, ``additionalProperties: false`` everywhere, required keys
-for fields without a default, ``"format": "date"`` for dates, and the tagged
-subclasses registered when :func:`json_schema` runs (import your extension
-modules first).
+The schema is derived from the type plan of each class (``_plan.py``), the
+one reading of the annotations that the reader, the writer and the
+construction checks share, so it follows the model without a hand-written
+copy: one ``$defs`` entry per model class and code list, ``additionalProperties:
+false`` on every object, required keys for fields without a default,
+``"format": "date"`` for dates and ``"format": "date-time"`` with a required
+offset for date-times, exact values for code lists and ``Literal`` (their JSON
+type follows the values: an ``IntEnum`` is an integer), ``prefixItems`` for
+fixed-length tuples, ``uniqueItems`` for frozensets, ``additionalProperties``
+for mappings, and the tagged subclasses registered when :func:`json_schema`
+runs (import your extension modules first).
 
 It describes the *shape* of a document only. What it cannot say, the reader
 and the rules still check: program logic (too few partners, dates outside the
@@ -20,39 +25,50 @@ The ``program`` of an alliance is one of the programs registered when
 :func:`json_schema` runs, as the reader's registry is (register yours first).
 """
 
-import datetime as dt
 import enum
 import itertools
 import re
-import types
-import typing
-from decimal import Decimal
-from typing import Any
-
-import attrs
+from collections.abc import Iterable
+from typing import Any, assert_never
 
 from willkommen._enums import LabelledEnum
 from willkommen._migrate import SCHEMA_VERSION
-from willkommen._model import Alliance, Offering, offering_dates_error
+from willkommen._model import Alliance
+from willkommen._plan import (
+    ChoiceNode,
+    FixedTupleNode,
+    MappingNode,
+    ModelNode,
+    Node,
+    OptionalNode,
+    ScalarKind,
+    ScalarNode,
+    SequenceNode,
+    ShapeCheck,
+    class_plan,
+)
 from willkommen._programs import programs
+from willkommen._strict import _DATE_TIME as DATE_TIME
 from willkommen._tags import TAG_KEY, tag_of, tagged_classes
 
 JSONSchema = dict[str, Any]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-# The JSON type of each scalar annotation: Decimal hours are JSON numbers.
-_SCALARS: dict[Any, JSONSchema] = {
-    str: {"type": "string"},
-    int: {"type": "integer"},
-    bool: {"type": "boolean"},
-    float: {"type": "number"},
-    Decimal: {"type": "number"},
+# The JSON type of each leaf of the plan: Decimal hours are JSON numbers.
+_SCALARS: dict[ScalarKind, JSONSchema] = {
+    ScalarKind.STR: {"type": "string"},
+    ScalarKind.INT: {"type": "integer"},
+    ScalarKind.BOOL: {"type": "boolean"},
+    ScalarKind.FLOAT: {"type": "number"},
+    ScalarKind.DECIMAL: {"type": "number"},
     # The reader takes calendar dates YYYY-MM-DD only (see _converter._CALENDAR_DATE);
     # "format" alone is an annotation that many validators do not assert.
-    dt.date: {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
-    type(None): {"type": "null"},
+    ScalarKind.DATE: {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+    # RFC 3339 with a required offset or Z: a naive date and time is refused, as the reader refuses it.
+    ScalarKind.DATETIME: {"type": "string", "format": "date-time", "pattern": f"^(?:{DATE_TIME.pattern})$"},
 }
+_NULL: JSONSchema = {"type": "null"}
 
 # $defs names become part of a JSON Pointer in "$ref": keep them to plain characters.
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -70,23 +86,37 @@ def _labels_de(cls: type[enum.Enum]) -> str:
     return f" German labels: {'; '.join(labels)}." if labels else ""
 
 
-def _offering_dates(*, planned: bool) -> list[JSONSchema]:
-    """The allowed combinations of ``date``, ``start`` and ``end``, from the model's own check."""
+def _shape_variants(shape: ShapeCheck, *, exempt: bool) -> list[JSONSchema]:
+    """The combinations of present and absent fields a class's shape check allows, from the check itself."""
+    names = [name for group in shape.groups for name in group]
     variants = []
-    for has_date, has_start, has_end in itertools.product((True, False), repeat=3):
-        if offering_dates_error(has_date=has_date, has_start=has_start, has_end=has_end, planned=planned) is not None:
+    for presence in itertools.product((True, False), repeat=len(names)):
+        present = dict(zip(names, presence, strict=True))
+        if shape.error(present.__getitem__, exempt=exempt) is not None:
             continue
-        shown = {"date": has_date, "start": has_start, "end": has_end}
         variant: JSONSchema = {"properties": {}, "required": []}
-        for name, present in shown.items():
+        for name, there in present.items():
             # The reader treats null like an absent key (data.get(name) is not None).
-            if present:
+            if there:
                 variant["required"].append(name)
                 variant["properties"][name] = {"not": {"type": "null"}}
             else:
                 variant["properties"][name] = {"type": "null"}
         variants.append(variant)
     return variants
+
+
+def _shape_schema(shape: ShapeCheck) -> JSONSchema:
+    """What a class's shape check asks of an object: one allowed combination, or none where it is exempt."""
+    if shape.unless is None:
+        return {"oneOf": _shape_variants(shape, exempt=False)}
+    name, value = shape.unless
+    written = value.value if isinstance(value, enum.Enum) else value
+    return {
+        "if": {"properties": {name: {"const": written}}, "required": [name]},
+        "then": {"oneOf": _shape_variants(shape, exempt=True)},
+        "else": {"oneOf": _shape_variants(shape, exempt=False)},
+    }
 
 
 class _Builder:
@@ -122,54 +152,57 @@ class _Builder:
         # "$type" only if it is tagged itself); a subclass must name its tag.
         return {"anyOf": [self.ref(cls), *({**self.ref(sub), "required": [TAG_KEY]} for sub in others)]}
 
-    def annotation(self, tp: Any) -> JSONSchema:
-        """The schema of one type annotation."""
-        if tp in _SCALARS:
-            return dict(_SCALARS[tp])
-        if isinstance(tp, type) and issubclass(tp, enum.Enum):
-            return self.ref(tp)
-        if isinstance(tp, type) and attrs.has(tp):
-            return self.expected(tp)
-        origin = typing.get_origin(tp)
-        arguments = typing.get_args(tp)
-        if origin in (types.UnionType, typing.Union):
-            return {"anyOf": [self.annotation(argument) for argument in arguments]}
-        return self.collection(origin, arguments) or {"$comment": f"not described by willkommen: {tp!r}"}
-
-    def collection(self, origin: Any, arguments: tuple[Any, ...]) -> JSONSchema | None:
-        """An array schema for ``tuple[X, ...]``, ``list[X]`` or ``frozenset[X]``; None for anything else.
-
-        Anything else has no strict hook in the reader either; the caller says so and accepts anything.
-        """
-        if origin is list or (origin is tuple and arguments[1:] == (Ellipsis,)):
-            return {"type": "array", "items": self.annotation(arguments[0])}
-        if origin is frozenset:
-            # The reader refuses repeats rather than drop them.
-            return {"type": "array", "items": self.annotation(arguments[0]), "uniqueItems": True}
-        return None
+    def node(self, node: Node) -> JSONSchema:  # noqa: PLR0911 - one answer per kind of node
+        """The schema of one node of a type plan."""
+        match node:
+            case ScalarNode(kind=kind):
+                return dict(_SCALARS[kind])
+            case ChoiceNode(enum=codes, values=values):
+                # A code list is a definition of its own (with its labels); a Literal is its values in place.
+                return {"type": _json_type(values), "enum": list(values)} if codes is None else self.ref(codes)
+            case OptionalNode(inner=inner):
+                return {"anyOf": [self.node(inner), dict(_NULL)]}
+            case SequenceNode(item=item, unique=unique):
+                array: JSONSchema = {"type": "array", "items": self.node(item)}
+                if unique:
+                    # The reader refuses repeats rather than drop them.
+                    array["uniqueItems"] = True
+                return array
+            case FixedTupleNode(items=items):
+                return {
+                    "type": "array",
+                    "prefixItems": [self.node(item) for item in items],
+                    "minItems": len(items),
+                    "maxItems": len(items),
+                }
+            case MappingNode(value=value):
+                # JSON object keys are strings, as the plan's mapping keys are.
+                return {"type": "object", "additionalProperties": self.node(value)}
+            case ModelNode(cls=cls):
+                return self.expected(cls)
+            case _:  # pragma: no cover - every kind of node is above
+                assert_never(node)
 
     def enum_schema(self, cls: type[enum.Enum]) -> JSONSchema:
-        """A code list: its values, with the German labels in the description."""
-        return {
-            "type": "string",
-            "description": _summary(cls) + _labels_de(cls),
-            "enum": [member.value for member in cls],
-        }
+        """A code list: its values, with the German labels in the description; the JSON type follows the values."""
+        values = [member.value for member in cls]
+        return {"type": _json_type(values), "description": _summary(cls) + _labels_de(cls), "enum": values}
 
     def object_schema(self, cls: type, extra: JSONSchema | None = None) -> JSONSchema:
         """A model class as a closed JSON object; *extra* adds properties in front (``schema_version``)."""
-        hints = typing.get_type_hints(cls)
         properties: JSONSchema = dict(extra or {})
         required = list(properties)
         tag = tag_of(cls)
         if tag is not None:
             properties[TAG_KEY] = {"const": tag}
-        for field in attrs.fields(cls):
-            properties[field.name] = self.annotation(hints.get(field.name, field.type))
+        for field in class_plan(cls).fields:
+            if not field.init:
+                continue
+            properties[field.name] = self.node(field.node)
             if issubclass(cls, Alliance) and field.name == "program" and properties[field.name] == {"type": "string"}:
                 # The reader refuses a program that is not registered (invalid_value).
                 properties[field.name]["enum"] = [program.id for program in programs()]
-            if field.default is attrs.NOTHING:
+            if field.required:
                 required.append(field.name)
         schema: JSONSchema = {
             "type": "object",
@@ -178,12 +211,17 @@ class _Builder:
             "required": required,
             "additionalProperties": False,
         }
-        if issubclass(cls, Offering):
+        plan = class_plan(cls)
+        if plan.shape_check is not None:
             # A held offering has a date, or a start and an end; a planned one may have none (see ``Offering``).
-            schema["if"] = {"properties": {"status": {"const": "planned"}}, "required": ["status"]}
-            schema["then"] = {"oneOf": _offering_dates(planned=True)}
-            schema["else"] = {"oneOf": _offering_dates(planned=False)}
+            schema.update(_shape_schema(plan.shape_check))
         return schema
+
+
+def _json_type(values: Iterable[object]) -> str | list[str]:
+    """The JSON type of exact values (strings and integers only, as the plan allows): one name, or a list."""
+    names = sorted({"integer" if isinstance(value, int) else "string" for value in values})
+    return names[0] if len(names) == 1 else names
 
 
 def json_schema(cls: type = Alliance) -> JSONSchema:

@@ -22,12 +22,14 @@ from typing import Any
 
 import attrs
 
+from willkommen._json import parse
 from willkommen._layout import LIST_SEPARATOR, Column, Lang, Layout, Sheet, code_label, code_lookup, fold
 from willkommen._problems import (
     INVALID_VALUE,
     SHEET_DATE_EXPECTED,
     SHEET_DUPLICATE_COLUMN,
     SHEET_DUPLICATE_ID,
+    SHEET_JSON_EXPECTED,
     SHEET_MISSING,
     SHEET_NUMBER_EXPECTED,
     SHEET_TEXT_EXPECTED,
@@ -151,6 +153,9 @@ class _Writer:
         where = f"{pointer}/{'/'.join(escape(p) for p in column.path)}"
         if value is None:
             return None
+        if column.kind == "json":
+            # The whole value, exactly as a document holds it (the reader checks it as any other).
+            return json.dumps(value, ensure_ascii=False, default=str)
         if column.joined:
             if not isinstance(value, list):
                 return self.plain(value)
@@ -283,6 +288,8 @@ class CellReader:
         self.style = style
 
     def read(self, column: Column, value: Cell, where: str) -> Any:  # noqa: PLR0911, PLR0912, C901 - one branch per kind
+        if column.kind == "json":
+            return self.json(value, where)
         if column.joined:
             if not isinstance(value, str):
                 value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -372,15 +379,29 @@ class CellReader:
             return {"true": True, "wahr": True, "false": False, "falsch": False}.get(fold(text), text)
         return text  # pragma: no cover - every kind is above
 
+    def json(self, value: Cell, where: str) -> Any:
+        """A cell holding a whole value as JSON text (a typed number cell is that number)."""
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            return value
+        if not isinstance(value, str):
+            raise self.fail(SHEET_JSON_EXPECTED, value, where)
+        parsed, problems = parse(self.text(value))
+        if problems:
+            raise self.fail(SHEET_JSON_EXPECTED, value, where, reason=problems[0])
+        return parsed
+
     def text(self, value: str) -> str:
         if not self.style.typed and value.startswith(TEXT_ESCAPE) and value[1:2] in (*_FORMULA_START, TEXT_ESCAPE):
             return value[1:]
         return value
 
-    def fail(self, rule: Any, value: Cell, where: str) -> _CellProblem:
+    def fail(self, rule: Any, value: Cell, where: str, reason: Problem | None = None) -> _CellProblem:
         got, got_de = _got(value)
         hint, hint_de = ("", "")
-        if rule is SHEET_NUMBER_EXPECTED:
+        if reason is not None:
+            # Why the JSON text is not JSON, as the JSON reader says it.
+            hint, hint_de = f": {reason.message}", f": {reason.message_de}"
+        elif rule is SHEET_NUMBER_EXPECTED:
             hint, hint_de = _number_hint(value, self.style)
         elif rule is SHEET_DATE_EXPECTED and isinstance(value, str) and _GERMAN_DATE.fullmatch(value.strip()):
             hint, hint_de = (

@@ -202,7 +202,7 @@ def write_xlsx(sheets: "Sequence[WrittenSheet]", target: IO[bytes], lang: Lang, 
                 letter = get_column_letter(index + 1)
                 sheet.column_dimensions[letter].width = max(10, min(40, len(written.headings[index]) + 2))
                 if column.codes is None or column.joined:
-                    if column.kind == "text" or column.joined:
+                    if column.kind in ("text", "json") or column.joined:
                         # New entries stay text: an AGS keeps its leading zero.
                         for cells in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
                             cells[0].number_format = "@"

@@ -29,12 +29,12 @@ from hypothesis import strategies as st
 
 import willkommen
 import willkommen.nrw
-from tests.test_mutations import MUTATIONS, Mutation
+from tests.test_mutations import MUTATIONS
 from willkommen import Alliance, Reading
 from willkommen import _accelerator as accelerator
 from willkommen._example import example_document
 from willkommen._json import parse
-from willkommen.testing import alliances
+from willkommen.testing import Mutation, alliances
 
 pytestmark = pytest.mark.skipif(
     not accelerator.installed(), reason="msgspec is not installed: pip install -e '.[fast]' to test the accelerator"
@@ -210,8 +210,7 @@ def test_the_mutation_corpus_reads_the_same(
     document = willkommen.dump(alliance)
     document.setdefault("founded_on", "2017-01-15")
     mutation = data.draw(mutate(document), label="mutation")
-    broken = copy.deepcopy(document)
-    mutation.apply(broken)
+    broken = mutation.applied(document)
     for text in (json.dumps(broken, ensure_ascii=False), json.dumps(broken, indent=2)):
         assert_same(text)
         assert_same(text.encode())

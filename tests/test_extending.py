@@ -223,7 +223,7 @@ def test_tags_are_checked_when_declared() -> None:
         willkommen.tagged("test-other-name")(CountyAlliance)
     with pytest.raises(willkommen.TagError, match="non-empty name"):
         willkommen.tagged(" padded ")(CountyAlliance)
-    with pytest.raises(willkommen.TagError, match="not a model class"):
+    with pytest.raises(willkommen.ModelError, match="not an attrs class"):
         willkommen.tagged("test-plain")(dict)
     willkommen.tagged("test-county-alliance")(CountyAlliance)  # the same again is fine
 

@@ -28,6 +28,7 @@ from willkommen import (
     rules,
 )
 from willkommen._api import Reading, check, dump, dumps, load, loads, read, reads, validate
+from willkommen._define import model, tagged
 from willkommen._deprecated import warn_moved
 from willkommen._engine import RuleError
 from willkommen._enums import (
@@ -48,6 +49,7 @@ from willkommen._errors import (
     LayoutError,
     MigrationError,
     MissingExtraError,
+    ModelError,
     UntaggedSubclassError,
     ValidationError,
     WillkommenError,
@@ -71,7 +73,7 @@ from willkommen._plan import UnsupportedType
 from willkommen._problems import Location, Problem
 from willkommen._programs import ProgramError
 from willkommen._registry import registry_scope
-from willkommen._tags import TagError, tagged
+from willkommen._tags import TagError
 from willkommen._typecheck import typed_fields
 
 # Format version 2 renamed the Kommune: a Landkreis is no "municipality".
@@ -144,6 +146,7 @@ __all__ = [
     "MigrationError",
     "MigrationResult",
     "MissingExtraError",
+    "ModelError",
     "Offering",
     "OfferingStatus",
     "OfferingType",
@@ -173,6 +176,7 @@ __all__ = [
     "loads",
     "migrate",
     "migrations",
+    "model",
     "programs",
     "read",
     "read_files",

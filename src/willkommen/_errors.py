@@ -44,11 +44,19 @@ class MigrationError(WillkommenError):
     """A migration step that cannot be registered (a step must go from one version to the next)."""
 
 
+class ModelError(WillkommenError, TypeError):
+    """A model class declared a way willkommen cannot use.
+
+    Not frozen, not keyword-only, without the type checks, or with its
+    decorators in the wrong order: the message says what to write instead.
+    """
+
+
 class UntaggedSubclassError(WillkommenError, TypeError):
     """A subclass without a tag where its base class is expected: it could not be read back."""
 
     def __init__(self, cls: type, base: type) -> None:
         super().__init__(
             f"{cls.__qualname__} stands where a {base.__qualname__} is expected but declares no tag,"
-            f" so it would be read back as a {base.__qualname__}: declare one with @willkommen.tagged(...)"
+            f" so it would be read back as a {base.__qualname__}: declare one with @willkommen.model(tag=...)"
         )

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import attrs
 
+from willkommen._define import refuse_incomplete_subclasses
 from willkommen._enums import (
     AllianceOrigin,
     CoachingTask,
@@ -185,3 +186,21 @@ class Alliance:
     coaching: ProcessCoaching | None = None
     agreement: CooperationAgreement | None = None
     consultations: tuple[Consultation, ...] = ()
+
+
+# A user's subclass declared without the type checks, or not frozen and keyword-only, is refused
+# as attrs makes it (see willkommen.model), never accepted to misbehave later.
+for _model_class in (
+    Person,
+    LocalAuthority,
+    Partner,
+    Goal,
+    Measure,
+    Offering,
+    CoachingSession,
+    ProcessCoaching,
+    CooperationAgreement,
+    Consultation,
+    Alliance,
+):
+    refuse_incomplete_subclasses(_model_class)

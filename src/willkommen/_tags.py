@@ -1,6 +1,6 @@
 """Declared type tags, so a document can say which subclass it holds.
 
-A tag is a name a class declares (``@tagged("nrw-alliance")``), written
+A tag is a name a class declares (``@model(tag="nrw-alliance")``), written
 under the key ``$type``. Reading looks tags up in this registry only: no
 class is ever imported or named because data says so.
 
@@ -10,14 +10,11 @@ sees the old tables or the new ones, never a table changing under it.
 """
 
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
 from willkommen._errors import WillkommenError
-
-_T = TypeVar("_T")
 
 #: The key under which a document or nested object names its class's tag.
 TAG_KEY = "$type"
@@ -93,27 +90,6 @@ def publish(tags: Tags) -> None:
 def current() -> Tags:
     """The registry's state now (for :func:`willkommen.registry_scope`)."""
     return _tags
-
-
-def tagged(tag: str) -> Callable[[type[_T]], type[_T]]:
-    """Declare *tag* as the name of the decorated model class in data.
-
-    Put it above the attrs decorator::
-
-        @willkommen.tagged("registered-partner")
-        @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
-        class RegisteredPartner(willkommen.Partner):
-            register_no: str
-
-    A document or nested object then says ``"$type": "registered-partner"``
-    to hold one, wherever a Partner is expected.
-    """
-
-    def register(cls: type[_T]) -> type[_T]:
-        register_tag(cls, tag)
-        return cls
-
-    return register
 
 
 def tag_of(cls: type) -> str | None:

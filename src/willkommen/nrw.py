@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from willkommen import Alliance, LabelledEnum, OfferingType, PartnerKind, State, tagged, typed_fields
+from willkommen import Alliance, LabelledEnum, OfferingType, PartnerKind, State, model
 from willkommen.migrations import StepResult, moved, register_migration, rename_key
 from willkommen.programs import Program, register_program
 from willkommen.rules import Context, Finding, Severity, finding, quote, rule, tighten
@@ -77,7 +77,7 @@ class ResidenceStatus(LabelledEnum):
     OTHER = "other", "Sonstiges"
 
 
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@model
 class TargetGroup:
     """Whom the alliance serves: an age range, and the residence statuses it focuses on (``leverkusen-news``)."""
 
@@ -91,8 +91,7 @@ class TargetGroup:
     count: int | None = None
 
 
-@tagged("nrw-alliance")
-@attrs.frozen(kw_only=True, field_transformer=typed_fields)
+@model(tag="nrw-alliance")
 class NrwAlliance(Alliance):
     """A local alliance of "Gemeinsam klappt's"."""
 

@@ -37,10 +37,10 @@ from hypothesis import strategies as st
 
 import willkommen
 import willkommen.nrw
-from willkommen import Alliance, PartnerKind, Problem, Severity, ValidationError
+from willkommen import Alliance, Problem, Severity, ValidationError
 from willkommen._example import example_document
-from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, ResidenceStatus, TargetGroup
-from willkommen.testing import alliances
+from willkommen.nrw import NrwAlliance, ResidenceStatus, TargetGroup
+from willkommen.testing import alliances, nrw_alliances
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -802,24 +802,7 @@ def test_round_trips_keep_generated_alliances(alliance: Alliance) -> None:
     assert willkommen.dump(willkommen.loads(compact)) == willkommen.dump(alliance)
 
 
-@st.composite
-def _nrw_alliances(draw: st.DrawFn) -> NrwAlliance:
-    base = draw(alliances(GEMEINSAM_KLAPPTS))
-    office = draw(st.sampled_from(base.partners))
-    partners = tuple(attrs.evolve(p, kind=PartnerKind.INTEGRATION_OFFICE) if p is office else p for p in base.partners)
-    age_min = draw(st.integers(18, 25))
-    group = TargetGroup(
-        age_min=age_min,
-        age_max_exclusive=draw(st.integers(age_min + 1, 27)),
-        focus_statuses=tuple(draw(st.lists(st.sampled_from(ResidenceStatus), unique=True))),
-        count=draw(st.none() | st.integers(0, 10**6)),
-    )
-    fields = {f.name: getattr(base, f.name) for f in attrs.fields(Alliance)}
-    return NrwAlliance(**(fields | {"partners": partners}), coordinating_office=office.id, target_group=group)
-
-
-@_bounded(50)
-@given(_nrw_alliances())
+@given(nrw_alliances())
 def test_round_trips_keep_a_subclass_and_its_fields(alliance: NrwAlliance) -> None:
     """A subclass (the NRW alliance) comes back as itself, with its own fields, from dump and from text."""
     assert not any(p.is_error for p in willkommen.check(alliance))

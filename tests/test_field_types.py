@@ -320,3 +320,27 @@ def test_an_unresolvable_subclass_never_affects_other_documents() -> None:
         sponsored["partners"][0] |= {"$type": "test-unresolvable-partner", "amount": 5}
         with pytest.raises(UnsupportedType, match=r"'amount' of Sponsor.*'Decimal' is not defined"):
             willkommen.loads(json.dumps(sponsored))
+
+
+def test_a_mapping_is_owned_by_its_object() -> None:
+    """The object keeps a copy of the caller's dict: changing theirs later puts nothing unchecked into it."""
+    counts = {"a": 1}
+    survey = Survey(title="t", counts=counts)
+    counts["b"] = "two"  # type: ignore[assignment]
+    assert survey.counts == {"a": 1}
+    assert willkommen.check(survey, Survey) == []
+
+
+def test_a_key_json_would_change_is_not_written() -> None:
+    """A key that is no text (put in past the checks) is a problem at its place, never written as other text."""
+    survey = Survey(title="t", counts={"a": 1})
+    assert survey.counts is not None
+    survey.counts[1] = 2  # type: ignore[index]
+    survey.counts["1"] = 3
+    survey.counts[None] = 4  # type: ignore[index]
+    assert {(p.code, p.path) for p in willkommen.check(survey, Survey)} == {
+        ("type", "/counts/1"),
+        ("type", "/counts/None"),
+    }
+    with pytest.raises(willkommen.ValidationError):
+        willkommen.dumps(survey)

@@ -36,10 +36,10 @@ import willkommen
 import willkommen.nrw
 from tests.helpers import set_at
 from tests.test_mutations import MUTATIONS, give_it_a_place
-from tests.test_robustness import JSON_VALUES, _nrw_alliances, _put
+from tests.test_robustness import JSON_VALUES, _put
 from willkommen import Alliance, Problem
 from willkommen._example import example_document
-from willkommen.testing import Mutation, alliances
+from willkommen.testing import Mutation, alliances, nrw_alliances
 
 _SETTINGS = settings(
     max_examples=max(20, settings().max_examples * 60 // 100),
@@ -109,7 +109,7 @@ def _beyond_any_schema(value: object) -> bool:
 
 # --- generated documents and their mutations ------------------------------------------------------
 
-_DOCUMENTS = st.one_of(alliances(), alliances(willkommen.nrw.GEMEINSAM_KLAPPTS), _nrw_alliances()).map(willkommen.dump)
+_DOCUMENTS = st.one_of(alliances(), alliances(willkommen.nrw.GEMEINSAM_KLAPPTS), nrw_alliances()).map(willkommen.dump)
 
 
 @_SETTINGS

@@ -284,8 +284,10 @@ def _mapping_converter(node: MappingNode) -> _Convert:
     item = converter_of(node.value)
 
     def convert(value: Any, name: str) -> Any:
-        if not isinstance(value, Mapping) or (type(value) is dict and item is None):
+        if not isinstance(value, Mapping):
             return value
+        # Always a copy, even of a dict: the object owns its mapping, so a caller
+        # changing theirs afterwards cannot put into it what the checks refuse.
         return {key: v if item is None else item(v, name) for key, v in value.items()}
 
     return convert
@@ -340,8 +342,6 @@ def _exact_type(node: Node) -> type | None:
             return cls
         case SequenceNode(item=item, unique=unique) if converter_of(item) is None:
             return frozenset if unique else tuple
-        case MappingNode(value=value) if converter_of(value) is None:
-            return dict
         case _:
             return None
 

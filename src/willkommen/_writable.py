@@ -45,7 +45,9 @@ from willkommen._plan import (
 )
 from willkommen._problems import CYCLE, INVALID_VALUE, Problem
 from willkommen._strict import (
+    _STRING,
     StructureProblem,
+    _wrong_type,
     fits_float,
     integer_problem,
     is_utf8,
@@ -240,7 +242,8 @@ def _walk(obj: object) -> list[Problem]:
         if isinstance(value, dict):
             # Keys are written too: a key json cannot write is a problem at the key's place.
             for key, (place, _) in zip(dict.__iter__(value), parts, strict=True):
-                found = _problem(key)
+                # json would write 1 as "1" and None as "null": another key, or one written twice.
+                found = _problem(key) if isinstance(key, str) else _wrong_type(_STRING, key)
                 if found is not None:
                     problems.append(found.rule.problem(place, **found.values))
         stack.extend(reversed(parts))

@@ -1,5 +1,6 @@
 """The one decorator for model classes, and the refusal of every other way to declare one."""
 
+import enum
 import gc
 import importlib.util
 import sys
@@ -277,3 +278,21 @@ def test_mypy_with_the_plugin_reads_a_model_class_as_attrs_does(tmp_path: Path) 
         'Property "register_no" defined in "Registered" is read-only  [misc]',
         'Too many positional arguments for "Line"  [call-arg]',
     ]
+
+
+def test_an_enumeration_is_no_model_class() -> None:
+    """@willkommen.model on an enumeration raises ModelError naming the class, not attrs' AttributeError."""
+    with pytest.raises(willkommen.ModelError, match="Colour"):
+
+        @willkommen.model
+        class Colour(enum.Enum):
+            RED = "red"
+
+
+def test_a_class_attrs_cannot_remake_is_no_model_class() -> None:
+    """A subclass of a built-in type attrs cannot give slots raises ModelError naming the class."""
+    with pytest.raises(willkommen.ModelError, match="Count"):
+
+        @willkommen.model
+        class Count(int):  # type: ignore[override]
+            unit: str

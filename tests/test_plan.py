@@ -463,3 +463,34 @@ def test_unhashable_annotations_are_planned_each_time() -> None:
         hash(unhashable)
     assert plan_of(unhashable) == ScalarNode(ScalarKind.INT)
     assert plan_of(typing.Annotated[tuple[int, ...], "meta"]) == SequenceNode(ScalarNode(ScalarKind.INT), unique=False)
+
+
+def test_a_subclass_that_changes_an_inherited_field_is_refused() -> None:
+    """A field typed otherwise than in its attrs base is refused, naming the class, field and both types."""
+
+    # Untagged: a tag would make every document's plan meet this class.
+    @willkommen.model
+    class Numbered(willkommen.Partner):
+        name: int  # type: ignore[assignment]
+
+    with pytest.raises(UnsupportedType) as raised:
+        class_plan(Numbered)
+    assert raised.value.owner is not None
+    assert raised.value.owner.__name__ == "Numbered"
+    assert raised.value.field == "name"
+    assert raised.value.annotation is int
+    assert "str" in raised.value.reason
+    assert "Partner" in raised.value.reason
+
+
+def test_a_subclass_may_add_fields_and_change_defaults() -> None:
+    """A subclass that keeps the inherited types, with a new default or a new field, plans."""
+
+    @willkommen.model
+    class Named(willkommen.Partner):
+        name: str = "unnamed"
+        extra: int = 0
+
+    plan = class_plan(Named)
+    assert plan.field("name").node == class_plan(willkommen.Partner).field("name").node
+    assert plan.field("extra").node == plan_of(int)

@@ -661,3 +661,40 @@ def test_a_tagged_class_the_plan_refuses_leaves_other_workbooks_readable() -> No
         reading = round_trip(alliances_, "xlsx", "de")
         assert reading.all_problems() == []
         assert [record.value for record in reading.records] == alliances_
+
+
+@willkommen.model(tag="test-sheets-rated-partner")
+class RatedPartner(willkommen.Partner):
+    """A partner with a float a 16-digit writer would round."""
+
+    ratio: float = 0.1 + 0.2
+
+
+def _with_partner(make: Callable[[willkommen.Partner], willkommen.Partner]) -> willkommen.Alliance:
+    base = spreadsheets.template_alliances()[0]
+    return attrs.evolve(base, partners=(make(base.partners[0]), *base.partners[1:]))
+
+
+def _rated(partner: willkommen.Partner) -> willkommen.Partner:
+    fields = {f.name: getattr(partner, f.name) for f in attrs.fields(willkommen.Partner)}
+    return RatedPartner(**fields)
+
+
+def _long_name(partner: willkommen.Partner) -> willkommen.Partner:
+    return attrs.evolve(partner, name="n" * 40_000)
+
+
+@pytest.mark.parametrize(
+    ("make", "path"), [(_rated, "/partners/0/ratio"), (_long_name, "/partners/0/name")], ids=["float", "text"]
+)
+def test_xlsx_refuses_a_value_it_would_change(
+    make: Callable[[willkommen.Partner], willkommen.Partner], path: str
+) -> None:
+    """A float of 17 digits or a text beyond an XLSX cell is refused in XLSX at its path; ODS keeps it."""
+    alliance = _with_partner(make)
+    with pytest.raises(willkommen.ValidationError) as caught:
+        spreadsheets.write([alliance], io.BytesIO(), format="xlsx")
+    assert [(p.code, p.path) for p in caught.value.problems] == [("invalid_value", path)]
+    reading = round_trip([alliance], "ods", "de")
+    assert reading.all_problems() == []
+    assert [record.value for record in reading.records] == [alliance]

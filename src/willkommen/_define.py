@@ -11,12 +11,13 @@ attrs makes a subclass of a model class (attrs calls the base class's
 ``__attrs_init_subclass__`` once the subclass is built).
 """
 
+import enum
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform, overload
 
 import attrs
 
-from willkommen._errors import ModelError
+from willkommen._errors import ModelError, WillkommenError
 from willkommen._tags import register_tag
 from willkommen._typecheck import typed_fields
 
@@ -50,11 +51,25 @@ def model(cls: type[_T] | None = None, /, *, tag: str | None = None) -> Any:
     """
 
     def make(cls: type[_T]) -> type[_T]:
+        if not isinstance(cls, type) or issubclass(cls, enum.Enum):
+            what = "an enumeration" if isinstance(cls, type) else f"not a class but of type {type(cls).__name__}"
+            msg = f"{_name(cls)} is {what}: a model class is a plain class with annotated fields"
+            raise ModelError(msg)
         if "__attrs_attrs__" in cls.__dict__:
             msg = f"{_name(cls)} is an attrs class already (an attrs decorator below @willkommen.model): {_INSTEAD}"
             raise ModelError(msg)
         refuse_incomplete_subclasses(cls)
-        made = attrs.frozen(cls, kw_only=True, field_transformer=typed_fields)
+        try:
+            made = attrs.frozen(cls, kw_only=True, field_transformer=typed_fields)
+        except WillkommenError:
+            raise
+        except (AttributeError, TypeError) as exc:
+            # A class attrs cannot remake as a slotted class (a subclass of a built-in type, of a class with slots).
+            msg = (
+                f"{_name(cls)} cannot be made a model class ({exc}):"
+                " a model class is a plain class with annotated fields"
+            )
+            raise ModelError(msg) from None
         if tag is not None:
             register_tag(made, tag)
         return made

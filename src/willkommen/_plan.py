@@ -496,10 +496,12 @@ def _class_plan(cls: type) -> ClassPlan:
     for field in attrs.fields(cls):
         check_field_name(cls, field.name)
         annotation = hints.get(field.name, field.type)
+        node = plan_of(annotation, owner=cls, field=field.name)
+        _check_inherited(cls, field.name, annotation, node)
         fields.append(
             FieldPlan(
                 name=field.name,
-                node=plan_of(annotation, owner=cls, field=field.name),
+                node=node,
                 required=field.default is attrs.NOTHING,
                 default=field.default,
                 init=field.init,
@@ -509,6 +511,26 @@ def _class_plan(cls: type) -> ClassPlan:
     if shape is not None and not isinstance(shape, ShapeCheck):
         raise UnsupportedType(cls, SHAPE_ATTRIBUTE, shape, "the shape of a class is declared with a ShapeCheck")
     return ClassPlan(cls=cls, fields=tuple(fields), shape_check=shape)
+
+
+def _check_inherited(cls: type, name: str, annotation: Any, node: Node) -> None:
+    """Refuse a field that plans otherwise than the same field of the nearest attrs base declaring it.
+
+    A changed type would read and write the base's documents and sheet columns
+    otherwise than the base does: what one writes, the other could not read.
+    """
+    for base in cls.__mro__[1:]:
+        if not attrs.has(base) or name not in attrs.fields_dict(base):
+            continue
+        inherited = class_plan(base).field(name).node
+        if inherited != node:
+            base_annotation = resolved_hints(base).get(name, attrs.fields_dict(base)[name].type)
+            reason = (
+                f"{base.__qualname__} declares it {_shown(base_annotation)}; "
+                "a subclass may add fields but not change inherited ones"
+            )
+            raise UnsupportedType(cls, name, annotation, reason)
+        return
 
 
 def resolved_hints(cls: type) -> dict[str, Any]:

@@ -111,6 +111,9 @@ def is_blank(value: Cell) -> bool:
     return value is None or value == ""
 
 
+# Excel's limit on the characters of one cell; openpyxl cuts a longer text without a word.
+XLSX_CELL_TEXT = 32_767
+
 # --- writing: documents to rows -------------------------------------------------------------------
 
 
@@ -122,9 +125,10 @@ class _Writer:
     to be fixed in the spreadsheet.
     """
 
-    def __init__(self, layout: Layout, lang: Lang) -> None:
+    def __init__(self, layout: Layout, lang: Lang, *, xlsx: bool = False) -> None:
         self.layout = layout
         self.lang = lang
+        self.xlsx = xlsx
         self.rows: list[list[list[Cell]]] = [[] for _ in layout.sheets]
         self.problems: list[Problem] = []
 
@@ -149,8 +153,37 @@ class _Writer:
                 self.object(child, item, own, child_pointer, position + 1)
 
     def cell(self, obj: Any, column: Column, pointer: str) -> Cell:
-        value = _get(obj, column.path)
         where = f"{pointer}/{'/'.join(escape(p) for p in column.path)}"
+        cell = self.laid_out(_get(obj, column.path), column, where)
+        if self.xlsx:
+            self.check_xlsx(cell, where)
+        return cell
+
+    def check_xlsx(self, cell: Cell, where: str) -> None:
+        """A problem if XLSX would hold *cell* as another value: floats to 16 digits, text cut at 32,767."""
+        if isinstance(cell, Decimal) and cell != cell.to_integral_value():
+            cell = float(cell)
+        if isinstance(cell, float) and math.isfinite(cell) and float(f"{cell:.16g}") != cell:
+            expected = "a number of at most 16 significant digits, as XLSX stores; write ODS or CSV to keep it"
+            expected_de = (
+                "eine Zahl mit höchstens 16 gültigen Ziffern, wie XLSX sie speichert; für sie ODS oder CSV schreiben"
+            )
+        elif isinstance(cell, str) and len(cell) > XLSX_CELL_TEXT:
+            expected = (
+                f"text of at most {XLSX_CELL_TEXT:,} characters, as an XLSX cell holds; write ODS or CSV to keep it"
+            )
+            expected_de = (
+                f"Text mit höchstens {XLSX_CELL_TEXT:,} Zeichen, wie eine XLSX-Zelle ihn fasst; "
+                "für ihn ODS oder CSV schreiben"
+            )
+        else:
+            return
+        shown = cell if isinstance(cell, float) else f"{cell[:20]}… ({len(cell):,} characters)"
+        self.problems.append(
+            INVALID_VALUE.problem(where, value=quote(shown), expected=expected, expected_de=expected_de)
+        )
+
+    def laid_out(self, value: Any, column: Column, where: str) -> Cell:
         if value is None:
             return None
         if column.kind == "json":
@@ -205,10 +238,14 @@ def _get(obj: Any, path: Sequence[str]) -> Any:
 
 
 def rows_of(
-    documents: Sequence[dict[str, Any]], layout: Layout, lang: Lang
+    documents: Sequence[dict[str, Any]], layout: Layout, lang: Lang, *, xlsx: bool = False
 ) -> tuple[list[list[list[Cell]]], list[Problem]]:
-    """The rows of every sheet for *documents* (without headings), and what could not be written."""
-    writer = _Writer(layout, lang)
+    """The rows of every sheet for *documents* (without headings), and what could not be written.
+
+    With *xlsx*, a value XLSX would store as another (a float of 17 digits, a text
+    longer than a cell holds) is a problem too.
+    """
+    writer = _Writer(layout, lang, xlsx=xlsx)
     seen: set[object] = set()
     for position, document in enumerate(documents):
         prefix = f"/{position}" if len(documents) > 1 else ""

@@ -288,7 +288,9 @@ def write(
     """Write alliances to a workbook: ``.xlsx``, ``.ods``, ``.zip`` of CSV files, or a folder of CSV files.
 
     Raises :class:`~willkommen.ValidationError` if a value cannot be written
-    so that it reads back the same (an empty text, a list item with ``;``).
+    so that it reads back the same (an empty text, a list item with ``;``;
+    in XLSX, a float of 17 significant digits or a text beyond 32,767 characters,
+    which ODS and CSV keep).
     Problems of the rules do not stop it: a draft can be saved.
     """
     write_documents(_documents(objects, cls), target, lang=lang, format=format, cls=cls)
@@ -308,7 +310,7 @@ def write_documents(
         msg = f"cannot tell the format of {target!r}: give format= one of {', '.join(FORMATS)}"
         raise WillkommenError(msg)
     sheet_layout = layout(cls)
-    rows, problems = rows_of(documents, sheet_layout, lang)
+    rows, problems = rows_of(documents, sheet_layout, lang, xlsx=fmt == "xlsx")
     if problems:
         raise ValidationError(problems)
     sheets = written_sheets(sheet_layout, rows, info_rows(SCHEMA_VERSION, lang), lang)

@@ -156,6 +156,23 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--strict" in out
 
 
+def test_the_help_lists_every_command_with_its_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """``willkommen --help`` names every command with its one-line help, though no command's options are built."""
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    shown = " ".join(out.split())
+    for name, help_line, _, _ in _cli._COMMANDS:
+        assert f"{name} {help_line}" in shown
+
+
+def test_a_command_adds_its_arguments_once() -> None:
+    """A command's options are added when it runs; completing it again adds nothing (argparse refuses a repeat)."""
+    command = _cli._Command(prog="willkommen validate", arguments=_cli._validate_arguments)
+    assert command.complete() is command.complete()
+    args = command.parse_args(["--strict", "x.json"])
+    assert (args.strict, args.paths, args.run) == (True, ["x.json"], _cli._validate)
+
+
 def test_a_path_that_does_not_exist_exits_2_and_checks_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -74,20 +74,16 @@ from typing import IO, Any
 
 import attrs
 
-from willkommen import _migrate_cli
 from willkommen._engine import RENAMED_CODES, failed_rule, rules
 from willkommen._enums import Severity
 from willkommen._errors import MissingExtraError, ValidationError
-from willkommen._example import example_document
 from willkommen._files import Failure, Record, Source, sources, total_size
-from willkommen._formats import CsvReport, GithubReport, HtmlReport, JunitReport
 from willkommen._german import CLASS_NAMES_DE, HELP_DE, os_error_de, usage_error_de
 from willkommen._limits import MAX_FILE_SIZE
 from willkommen._model import Alliance
 from willkommen._plan import UnsupportedType
 from willkommen._problems import DUPLICATE_ALLIANCE_ID, FILE_TOO_LARGE, INVALID_JSON, UNREADABLE_FILE, Problem, Rule
 from willkommen._run import Run
-from willkommen._sources import cited_sources
 from willkommen._split import Split
 from willkommen._tags import tagged_classes
 from willkommen._text import exception_text, printable, shown_path
@@ -101,8 +97,9 @@ _STDIN_NAME = "<stdin>"
 REPORT_VERSION = 1
 #: The kinds of ``willkommen report`` (``willkommen.reports.KINDS``).
 REPORT_KINDS = ("alliances", "states", "offices", "offerings", "partners")
-#: The formats of ``validate --format`` written as files are (UTF-8 whatever the terminal's encoding).
-FILE_FORMATS = {"html": HtmlReport, "csv": CsvReport, "github": GithubReport, "junit": JunitReport}
+#: The formats of ``validate --format`` written as files are (UTF-8 whatever the terminal's encoding),
+#: each the name of its writer in ``_formats.py`` (imported only when one is asked for).
+FILE_FORMATS = {"html": "HtmlReport", "csv": "CsvReport", "github": "GithubReport", "junit": "JunitReport"}
 
 
 #: The exit codes (see the module docstring).
@@ -684,7 +681,9 @@ def _writer(progress: "Progress") -> Callable[[str], None]:
 def _report(args: argparse.Namespace, progress: "Progress") -> Any:
     """The report of ``--format``, writing to standard output."""
     if args.format in FILE_FORMATS:
-        return FILE_FORMATS[args.format](_writer(progress), args.lang)
+        from willkommen import _formats  # noqa: PLC0415 - only these formats need it (csv, html)
+
+        return getattr(_formats, FILE_FORMATS[args.format])(_writer(progress), args.lang)
 
     def out(text: str) -> None:
         progress.clear()
@@ -816,6 +815,8 @@ _RULE_LABELS = {
 
 
 def _rule_entry(entry: Rule, lang: str) -> dict[str, Any]:
+    from willkommen._sources import cited_sources  # noqa: PLC0415 - only the rules command cites
+
     return {
         "code": entry.code,
         "severity": entry.severity.value,
@@ -882,10 +883,14 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from willkommen import _migrate_cli  # noqa: PLC0415 - only this command needs it
+
     return _migrate_cli.run(args, print)
 
 
 def _example(args: argparse.Namespace) -> int:
+    from willkommen._example import example_document  # noqa: PLC0415 - only this command needs it
+
     del args
     print(_json_text(example_document(), indent=2))
     return 0
@@ -1078,45 +1083,32 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _add_spreadsheet_commands(commands: Any, extensions: argparse.ArgumentParser) -> None:
-    """``convert`` and ``template``: the commands of the spreadsheet extra."""
-    convert = commands.add_parser(
-        "convert",
-        parents=[extensions],
-        help="convert between JSON, JSON Lines, XLSX, ODS and CSV",
-        description=(
-            "Convert alliances; the output's format comes from its suffix (.json, .jsonl, .xlsx, .ods, .zip) "
-            "or is a folder of CSV files. Exit code 0: written; 1: problems found; 2: usage error."
-        ),
-    )
-    convert.add_argument("inputs", nargs="+", metavar="INPUT", help="a file or folder (JSON, JSON Lines, workbook)")
-    convert.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file or folder to write")
-    convert.add_argument(
-        "--lang", choices=("en", "de"), default="en", help="language of headings and messages (default: en)"
-    )
-    convert.add_argument("--force", action="store_true", help="write even if the data has errors")
-    convert.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
-    convert.set_defaults(parser=convert, run=_convert)
+class _Command(_Parser):
+    """The parser of one command, whose arguments are added only when it runs or shows its help.
 
-    template = commands.add_parser(
-        "template", help="write a workbook to fill in: headings, drop-downs, an example alliance"
-    )
-    template.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=".xlsx, .ods, .zip or a folder")
-    template.add_argument("--lang", choices=("en", "de"), default="en", help="language of headings (default: en)")
-    template.add_argument("--force", action="store_true", help="overwrite an existing file")
-    template.set_defaults(parser=template, run=_template, modules=[])
+    A run uses one command: building the others' arguments would cost every
+    start-up time for nothing. ``willkommen --help`` lists each command with
+    its one-line help, which the command's entry carries without its arguments.
+    """
+
+    def __init__(self, *, arguments: Callable[[argparse.ArgumentParser], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._arguments: Callable[[argparse.ArgumentParser], None] | None = arguments
+
+    def complete(self) -> "_Command":
+        """Add the command's arguments, once."""
+        if self._arguments is not None:
+            arguments, self._arguments = self._arguments, None
+            arguments(self)
+        return self
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse the command's arguments, having added them (argparse calls this for the chosen command)."""
+        return super(_Command, self.complete()).parse_known_args(*args, **kwargs)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="willkommen",
-        description="Check, describe and start data files of local alliances for young refugees.",
-    )
-    parser.add_argument("--version", action=_Version, help="print the version and exit")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    extensions = _Parser(add_help=False)
-    extensions.add_argument(
+def _import_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--import",
         dest="modules",
         action="append",
@@ -1124,22 +1116,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MODULE",
         help="import an extension module first, so that its classes, tags and rules are known (repeatable)",
     )
-    language = _Parser(add_help=False)
-    language.add_argument("--lang", choices=("en", "de"), default="en", help="language of messages (default: en)")
 
-    validate = commands.add_parser(
-        "validate",
-        parents=[extensions, language],
-        help="check files, folders (*.json, *.jsonl, *.ndjson) and standard input",
-        description=(
-            "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error;"
-            " 3: the checker failed (a rule raised an exception); 4: the report could not be written."
-        ),
-    )
-    validate.add_argument(
+
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("en", "de"), default="en", help="language of messages (default: en)")
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    _import_option(parser)
+    _lang_option(parser)
+    parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="a .json, .jsonl or .ndjson file, a folder, or - for stdin"
     )
-    validate.add_argument(
+    parser.add_argument(
         "--exclude",
         action="append",
         default=[],
@@ -1147,18 +1136,18 @@ def _parser() -> argparse.ArgumentParser:
         help="in folders, skip files and folders whose name or path below the folder matches (repeatable);"
         " hidden entries and node_modules are always skipped",
     )
-    validate.add_argument("--strict", action="store_true", help="warnings fail too")
-    validate.add_argument(
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument(
         "--select", action="append", metavar="CODES", help="report only these codes or code prefixes (comma-separated)"
     )
-    validate.add_argument(
+    parser.add_argument(
         "--ignore",
         action="append",
         metavar="CODES",
         help="do not report these codes or code prefixes (comma-separated)",
     )
-    validate.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
-    validate.add_argument(
+    parser.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    parser.add_argument(
         "--max-size",
         type=_size,
         default=MAX_FILE_SIZE,
@@ -1166,74 +1155,160 @@ def _parser() -> argparse.ArgumentParser:
         help="the largest file, JSON Lines line or standard input to read, such as 64M (default: 64M);"
         " a larger one is reported as file_too_large",
     )
-    validate.add_argument(
+    parser.add_argument(
         "--format",
         choices=("text", "json", *FILE_FORMATS),
         default="text",
         help="output format: text, json, html (a page for people), csv (one problem a row), "
         "github (workflow annotations), junit (XML, one test case a record) (default: text)",
     )
-    validate.add_argument("--valid-out", type=Path, metavar="FILE", help="write the valid records here (JSON Lines)")
-    validate.add_argument(
+    parser.add_argument("--valid-out", type=Path, metavar="FILE", help="write the valid records here (JSON Lines)")
+    parser.add_argument(
         "--invalid-out",
         type=Path,
         metavar="FILE",
         help="write the invalid records with their problems here (JSON Lines)",
     )
-    validate.set_defaults(parser=validate, run=_validate)
+    parser.set_defaults(parser=parser, run=_validate)
 
-    report = commands.add_parser(
-        "report",
-        parents=[extensions, language],
-        help="summarise alliances: by alliance, state, service office, offering or partner kind",
-        description="Summarise the valid records (invalid ones are counted in the footer). "
-        "Exit code 0: report written; 2: usage error.",
-    )
-    report.add_argument("kind", choices=REPORT_KINDS, metavar="KIND", help=f"one of: {', '.join(REPORT_KINDS)}")
-    report.add_argument(
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    _import_option(parser)
+    _lang_option(parser)
+    parser.add_argument("kind", choices=REPORT_KINDS, metavar="KIND", help=f"one of: {', '.join(REPORT_KINDS)}")
+    parser.add_argument(
         "paths", nargs="+", metavar="PATH", help="a .json, .jsonl or .ndjson file, a folder, or - for stdin"
     )
-    report.add_argument(
+    parser.add_argument(
         "--format", choices=("md", "csv", "json", "html"), default="md", help="output format (default: md)"
     )
-    report.add_argument(
+    parser.add_argument(
         "--include-invalid", action="store_true", help="count invalid records too, where they could be read"
     )
-    report.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
-    report.add_argument(
+    parser.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    parser.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="in folders, skip what matches (as validate)"
     )
-    report.add_argument(
+    parser.add_argument(
         "--max-size",
         type=_size,
         default=MAX_FILE_SIZE,
         metavar="SIZE",
         help="the largest file, JSON Lines line or standard input to read (as validate; default: 64M)",
     )
-    report.set_defaults(parser=report, run=_report_command)
+    parser.set_defaults(parser=parser, run=_report_command)
 
-    schema = commands.add_parser(
-        "schema", parents=[extensions], help="print the JSON Schema (Draft 2020-12) of the data format"
-    )
-    schema.add_argument(
+
+def _schema_arguments(parser: argparse.ArgumentParser) -> None:
+    _import_option(parser)
+    parser.add_argument(
         "--root", default="alliance", help="the document's class: alliance (default) or the tag of an alliance class"
     )
-    schema.set_defaults(parser=schema, run=_schema)
+    parser.set_defaults(parser=parser, run=_schema)
 
-    rules_ = commands.add_parser("rules", parents=[extensions, language], help="list the rule codes, or explain one")
-    rules_.add_argument(
+
+def _rules_arguments(parser: argparse.ArgumentParser) -> None:
+    _import_option(parser)
+    _lang_option(parser)
+    parser.add_argument(
         "code", nargs="?", metavar="CODE", help="the code to explain, or a prefix (coaching) to list its codes"
     )
-    rules_.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    rules_.set_defaults(parser=rules_, run=_rules)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.set_defaults(parser=parser, run=_rules)
 
-    _add_spreadsheet_commands(commands, extensions)
 
-    migrate = _migrate_cli.add_parser(commands, [extensions])
-    migrate.set_defaults(parser=migrate, run=_migrate)
+def _convert_arguments(parser: argparse.ArgumentParser) -> None:
+    _import_option(parser)
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="a file or folder (JSON, JSON Lines, workbook)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="the file or folder to write")
+    parser.add_argument(
+        "--lang", choices=("en", "de"), default="en", help="language of headings and messages (default: en)"
+    )
+    parser.add_argument("--force", action="store_true", help="write even if the data has errors")
+    parser.add_argument("--jsonl", action="store_true", help="read standard input as JSON Lines")
+    parser.set_defaults(parser=parser, run=_convert)
 
-    example = commands.add_parser("example", help="print a valid example alliance as JSON")
-    example.set_defaults(parser=example, run=_example, modules=[])
+
+def _template_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT", help=".xlsx, .ods, .zip or a folder")
+    parser.add_argument("--lang", choices=("en", "de"), default="en", help="language of headings (default: en)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.set_defaults(parser=parser, run=_template, modules=[])
+
+
+def _migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    from willkommen import _migrate_cli  # noqa: PLC0415 - only this command needs it
+
+    _import_option(parser)
+    _migrate_cli.add_arguments(parser)
+    parser.set_defaults(parser=parser, run=_migrate)
+
+
+def _example_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(parser=parser, run=_example, modules=[])
+
+
+#: The commands: name, one-line help (``willkommen --help``), description (or None), what adds the arguments.
+_COMMANDS: tuple[tuple[str, str, str | None, Callable[[argparse.ArgumentParser], None]], ...] = (
+    (
+        "validate",
+        "check files, folders (*.json, *.jsonl, *.ndjson) and standard input",
+        (
+            "Check alliance data. Exit code 0: all valid; 1: problems found; 2: usage error;"
+            " 3: the checker failed (a rule raised an exception); 4: the report could not be written."
+        ),
+        _validate_arguments,
+    ),
+    (
+        "report",
+        "summarise alliances: by alliance, state, service office, offering or partner kind",
+        (
+            "Summarise the valid records (invalid ones are counted in the footer). "
+            "Exit code 0: report written; 2: usage error."
+        ),
+        _report_arguments,
+    ),
+    ("schema", "print the JSON Schema (Draft 2020-12) of the data format", None, _schema_arguments),
+    ("rules", "list the rule codes, or explain one", None, _rules_arguments),
+    # The commands of the spreadsheet extra.
+    (
+        "convert",
+        "convert between JSON, JSON Lines, XLSX, ODS and CSV",
+        (
+            "Convert alliances; the output's format comes from its suffix (.json, .jsonl, .xlsx, .ods, .zip) "
+            "or is a folder of CSV files. Exit code 0: written; 1: problems found; 2: usage error."
+        ),
+        _convert_arguments,
+    ),
+    (
+        "template",
+        "write a workbook to fill in: headings, drop-downs, an example alliance",
+        None,
+        _template_arguments,
+    ),
+    (
+        "migrate",
+        "rewrite files of an older format version as the current one",
+        (
+            "Upgrade data files to the current format version. One JSON line per document on standard output."
+            " Exit code 0: done; 1: a file had an error, or would change under --check; 2: usage error."
+        ),
+        _migrate_arguments,
+    ),
+    ("example", "print a valid example alliance as JSON", None, _example_arguments),
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line's parser; each command's arguments are added when it runs (:class:`_Command`)."""
+    parser = _Parser(
+        prog="willkommen",
+        description="Check, describe and start data files of local alliances for young refugees.",
+    )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Command)
+    for name, help_line, description, arguments in _COMMANDS:
+        commands.add_parser(name, help=help_line, description=description, arguments=arguments)
     return parser
 
 

@@ -219,21 +219,11 @@ def run(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     return 1 if failed else 0
 
 
-def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    """The ``migrate`` subcommand."""
-    parser: argparse.ArgumentParser = commands.add_parser(
-        "migrate",
-        parents=parents,
-        help="rewrite files of an older format version as the current one",
-        description=(
-            "Upgrade data files to the current format version. One JSON line per document on standard output."
-            " Exit code 0: done; 1: a file had an error, or would change under --check; 2: usage error."
-        ),
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the ``migrate`` command (its help line is in ``_cli.py``, with the others')."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a .json or .jsonl file, or a folder")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="DIR", help="write the migrated files into DIR")
     where.add_argument("--in-place", action="store_true", help="rewrite the files that change")
     parser.add_argument("--check", action="store_true", help="write nothing; fail if a file would change")
     parser.add_argument("--lang", choices=("en", "de"), default="en", help="language of messages (default: en)")
-    return parser

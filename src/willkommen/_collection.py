@@ -6,7 +6,6 @@ repeated id at every place it occurs, naming the others. Memory holds a
 fixed 24 bytes a record (see ``docs/decisions/0005-ids-across-records.md``).
 """
 
-import hashlib
 from array import array
 from collections.abc import Mapping
 
@@ -41,6 +40,8 @@ def alliance_id(data: object) -> str | None:
 
 def _digest(key: str) -> tuple[int, int]:
     """128 bits of BLAKE2b of the id: two ids that differ never meet by chance, nor by design."""
+    import hashlib  # noqa: PLC0415 - only runs of many records need it; it loads OpenSSL, costly at start-up
+
     raw = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     return int.from_bytes(raw[:8]), int.from_bytes(raw[8:])
 

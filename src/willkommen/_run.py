@@ -8,7 +8,6 @@ on the command line) is copied to a temporary file for that.
 
 import contextlib
 import stat
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import IO, Self
@@ -40,6 +39,8 @@ class SpooledInput:
     def __call__(self) -> IO[bytes]:
         """The copy, from its start."""
         if self.file is None:
+            import tempfile  # noqa: PLC0415 - only standard input and pipes need it; costly at start-up
+
             self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
             with self.opener() as stream:
                 if self.lines:

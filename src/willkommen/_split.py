@@ -16,7 +16,6 @@ interrupted leaves the previous file as it was, never half a file.
 
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
@@ -74,6 +73,8 @@ class Output:
     """A JSON Lines file written beside its target and put in its place by :meth:`commit`."""
 
     def __init__(self, target: Path) -> None:
+        import tempfile  # noqa: PLC0415 - only --valid-out and --invalid-out need it; costly at start-up
+
         if target.is_dir():
             raise IsADirectoryError(21, "is a folder", str(target))
         self.target = target

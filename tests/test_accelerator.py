@@ -303,12 +303,16 @@ def test_a_fuzz_sample_reads_the_same() -> None:
 # --- the switch ------------------------------------------------------------------------------
 
 
-def test_import_willkommen_does_not_import_msgspec() -> None:
-    """The msgspec module is imported at the first document read with the accelerator on, not at import."""
+def test_msgspec_is_imported_only_once_it_pays() -> None:
+    """Not by ``import willkommen``, nor for one small file: once the documents read add up to a megabyte."""
     script = (
         "import sys, willkommen\n"
+        "from willkommen._api import ACCELERATE_AFTER\n"
         "assert 'msgspec' not in sys.modules, 'imported by import willkommen'\n"
-        "willkommen.loads(open('examples/bautzen.json', 'rb').read())\n"
+        "text = open('examples/bautzen.json', 'rb').read()\n"
+        "willkommen.loads(text)\n"
+        "assert 'msgspec' not in sys.modules, 'imported for one small file'\n"
+        "willkommen.loads(text + b' ' * ACCELERATE_AFTER)\n"
         "print('msgspec' in sys.modules)\n"
     )
     # As installed: the switch as its default (CI also runs the suite with it off).
@@ -317,6 +321,27 @@ def test_import_willkommen_does_not_import_msgspec() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, env=environment
     )
     assert done.stdout.strip() == "True"
+
+
+def test_a_process_parses_its_first_megabyte_without_loading_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without msgspec loaded, the text read counts up to ACCELERATE_AFTER before the accelerator parses."""
+    from willkommen import _api
+
+    parsed: list[str | bytes] = []
+
+    def parse_and_hand_over(text: str | bytes) -> None:
+        parsed.append(text)  # None: the full parser reads it, as for anything the accelerator hands over
+
+    accelerator.set_active(active=True)
+    monkeypatch.setattr(accelerator, "parse", parse_and_hand_over)
+    monkeypatch.delitem(sys.modules, "msgspec")
+    monkeypatch.setattr(_api, "_text_read", 0)
+    text = (ROOT / "examples" / "bautzen.json").read_bytes()
+    assert willkommen.loads(text).id == "bautzen"
+    assert parsed == []
+    monkeypatch.setattr(_api, "_text_read", _api.ACCELERATE_AFTER - len(text))
+    assert willkommen.loads(text).id == "bautzen"
+    assert parsed == [text]
 
 
 def test_the_environment_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,8 +23,10 @@ the accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
 Writing: ``dumps()`` indents the C encoder's compact text with msgspec's
 ``format``, which copies strings and numbers as they are (:func:`indented`).
 
-``import willkommen`` never imports msgspec: it is imported at the first
-document read with the accelerator on.
+``import willkommen`` never imports msgspec: it is imported once a process
+has read a megabyte of documents with the accelerator on
+(``_api.ACCELERATE_AFTER``); for one small file the import costs more than
+it saves.
 """
 
 import contextlib

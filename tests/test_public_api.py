@@ -1,11 +1,13 @@
 """The public surface: sorted __all__ lists, the public namespaces, the old names, the exported errors."""
 
 import importlib
+import os
 import pkgutil
 import subprocess
 import sys
 import warnings
 from importlib.metadata import version
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -14,6 +16,8 @@ import willkommen
 import willkommen.testing
 from willkommen import migrations, programs, rules, spreadsheets
 from willkommen._limits import MAX_QUOTE
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PUBLIC_MODULES = (willkommen, migrations, programs, rules, spreadsheets, willkommen.testing)
 
@@ -174,8 +178,52 @@ def test_quote_survives_a_repr_that_fails() -> None:
     assert "Hostile" in rules.quote(Hostile())
 
 
-def test_importing_willkommen_does_not_import_cattrs() -> None:
-    """The public namespaces keep start-up light: cattrs is loaded only to read or write."""
-    code = "import sys, willkommen, willkommen.rules, willkommen.programs; print('cattrs' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own interpreter
-    assert out.strip() == "False"
+#: What checking one small valid file does without: reading it never needs cattrs (only problems and
+#: writing do), msgspec does not pay for one small file, and each of the rest serves another command.
+_NOT_FOR_ONE_FILE = (
+    "cattrs",
+    "csv",
+    "hashlib",
+    "html",
+    "hypothesis",
+    "importlib.metadata",
+    "msgspec",
+    "openpyxl",
+    "secrets",
+    "shutil",
+    "tempfile",
+    "willkommen._converter",
+    "willkommen._formats",
+    "willkommen._migrate_cli",
+    "willkommen._reports",
+    "willkommen._schema",
+    "willkommen._sources",
+    "willkommen.spreadsheets",
+    "willkommen.testing",
+)
+
+
+def test_importing_willkommen_and_checking_one_file_import_only_what_they_need() -> None:
+    """Start-up stays light: ``import willkommen`` and ``willkommen validate`` of one small file load none of these.
+
+    ``import willkommen`` does not load the command line's argparse either.
+    """
+    script = (
+        "import contextlib, io, sys, willkommen, willkommen.rules, willkommen.programs\n"
+        "print(sorted(set(sys.argv[1:] + ['argparse']) & set(sys.modules)))\n"
+        "from willkommen._cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['validate', 'examples/bautzen.json'])\n"
+        "print(code, sorted(set(sys.argv[1:]) & set(sys.modules)))\n"
+    )
+    # As installed: the accelerator as its default (CI also runs the suite with it off).
+    environment = {k: v for k, v in os.environ.items() if k != "WILLKOMMEN_ACCELERATOR"}
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script, *_NOT_FOR_ONE_FILE],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=environment,
+    ).stdout
+    assert out.splitlines() == ["[]", "0 []"]

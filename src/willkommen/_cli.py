@@ -139,10 +139,40 @@ def _wants_german(argv: Sequence[str]) -> bool:
     return False
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout of help and usage; while an argument is being added, at a fixed width.
+
+    argparse checks every argument it is given by laying it out, with a
+    formatter that asks for the terminal's width, which imports shutil (a few
+    milliseconds of every start). That check needs no width: while arguments
+    are added (``checking``) a fixed one stands in. Text that is shown is laid
+    out for the terminal, as before.
+    """
+
+    checking = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if _Formatter.checking:
+            kwargs.setdefault("width", 80)
+        super().__init__(*args, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage line and its errors in German when the command line asks for German."""
 
     german = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """Add an argument, checked at a fixed width (see :class:`_Formatter`)."""
+        _Formatter.checking = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            _Formatter.checking = False
 
     def format_usage(self) -> str:
         """The usage line; ``Aufruf:`` in German."""
@@ -1306,7 +1336,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Check, describe and start data files of local alliances for young refugees.",
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Command)
+    # The commands' prog prefix given, not laid out by a formatter (see _Formatter).
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Command, prog=parser.prog
+    )
     for name, help_line, description, arguments in _COMMANDS:
         commands.add_parser(name, help=help_line, description=description, arguments=arguments)
     return parser

@@ -157,7 +157,7 @@ def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_help_lists_every_command_with_its_line(capsys: pytest.CaptureFixture[str]) -> None:
-    """``willkommen --help`` names every command with its one-line help, though no command's options are built."""
+    """``willkommen --help`` names every command with its one-line help."""
     code, out, _ = run(capsys, "--help")
     assert code == 0
     shown = " ".join(out.split())
@@ -165,12 +165,37 @@ def test_the_help_lists_every_command_with_its_line(capsys: pytest.CaptureFixtur
         assert f"{name} {help_line}" in shown
 
 
-def test_a_command_adds_its_arguments_once() -> None:
-    """A command's options are added when it runs; completing it again adds nothing (argparse refuses a repeat)."""
-    command = _cli._Command(prog="willkommen validate", arguments=_cli._validate_arguments)
-    assert command.complete() is command.complete()
-    args = command.parse_args(["--strict", "x.json"])
-    assert (args.strict, args.paths, args.run) == (True, ["x.json"], _cli._validate)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "x.json", "--strict", "--format", "junit", "--select", "coaching"],
+        ["validate"],
+        ["validate", "--nope", "x.json"],
+        ["validate", "x.json", "--max-size", "0"],
+        ["validate", "--help"],
+        ["report", "states", "x.json"],
+        ["report", "nope", "x.json"],
+        ["rules", "--format", "xml"],
+        ["rules", "coaching", "--lang", "de"],
+        ["migrate", "-o", "out", "--in-place", "x.json"],
+        ["schema", "--root"],
+        ["example", "extra"],
+        ["convert", "x.json"],
+        ["template", "-o", "t.xlsx", "--force"],
+    ],
+)
+def test_one_command_parses_as_the_whole_parser(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Building only the command that runs changes nothing: the same arguments, the same errors and help."""
+    answers = []
+    for parser in (_cli._parser(), _cli._parser(only=argv[0])):
+        try:
+            namespace = vars(parser.parse_args(argv))
+        except SystemExit as exc:
+            answers.append((exc.code, None, *capsys.readouterr()))
+        else:
+            del namespace["parser"]  # each names its own command's parser
+            answers.append((0, namespace, *capsys.readouterr()))
+    assert answers[0] == answers[1]
 
 
 def test_a_path_that_does_not_exist_exits_2_and_checks_nothing(

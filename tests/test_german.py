@@ -334,15 +334,13 @@ def test_the_help_of_every_command_is_german(capsys: pytest.CaptureFixture[str],
 
 def test_every_help_text_has_its_german() -> None:
     """A new option without a German help text fails here, before a user sees English."""
-    from willkommen._cli import _Command, _parser
+    from willkommen._cli import _parser
     from willkommen._german import HELP_DE
 
     parsers = [_parser()]
     texts: list[str] = []
     while parsers:
         parser = parsers.pop()
-        if isinstance(parser, _Command):
-            parser.complete()  # a command's arguments are added when it runs: add them all here
         texts.append(parser.description or "")
         for action in parser._actions:
             texts.append(action.help or "")

@@ -1113,30 +1113,6 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-class _Command(_Parser):
-    """The parser of one command, whose arguments are added only when it runs or shows its help.
-
-    A run uses one command: building the others' arguments would cost every
-    start-up time for nothing. ``willkommen --help`` lists each command with
-    its one-line help, which the command's entry carries without its arguments.
-    """
-
-    def __init__(self, *, arguments: Callable[[argparse.ArgumentParser], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._arguments: Callable[[argparse.ArgumentParser], None] | None = arguments
-
-    def complete(self) -> "_Command":
-        """Add the command's arguments, once."""
-        if self._arguments is not None:
-            arguments, self._arguments = self._arguments, None
-            arguments(self)
-        return self
-
-    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
-        """Parse the command's arguments, having added them (argparse calls this for the chosen command)."""
-        return super(_Command, self.complete()).parse_known_args(*args, **kwargs)
-
-
 def _import_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--import",
@@ -1329,19 +1305,25 @@ _COMMANDS: tuple[tuple[str, str, str | None, Callable[[argparse.ArgumentParser],
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The command line's parser; each command's arguments are added when it runs (:class:`_Command`)."""
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: with every command, or *only* the one named (the one that runs).
+
+    A run uses one command, and the parsers of the others would cost every
+    start time for nothing. A parser of one command answers as the whole
+    one does where the command comes first: what follows is the command's
+    to parse, and the usage line names commands only as ``COMMAND``. Help,
+    ``--version`` and an unknown command are answered by the whole parser.
+    """
     parser = _Parser(
         prog="willkommen",
         description="Check, describe and start data files of local alliances for young refugees.",
     )
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     # The commands' prog prefix given, not laid out by a formatter (see _Formatter).
-    commands = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=_Command, prog=parser.prog
-    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", prog=parser.prog)
     for name, help_line, description, arguments in _COMMANDS:
-        commands.add_parser(name, help=help_line, description=description, arguments=arguments)
+        if only in (None, name):
+            arguments(commands.add_parser(name, help=help_line, description=description))
     return parser
 
 
@@ -1372,7 +1354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")
     arguments = sys.argv[1:] if argv is None else list(argv)
     _Parser.german = _wants_german(arguments)
-    parser = _parser()
+    command = arguments[0] if arguments else None
+    parser = _parser(only=command if any(command == name for name, *_ in _COMMANDS) else None)
     try:
         args = parser.parse_args(arguments)
     except SystemExit as exc:

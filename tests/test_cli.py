@@ -186,7 +186,7 @@ def test_the_help_lists_every_command_with_its_line(capsys: pytest.CaptureFixtur
 )
 def test_one_command_parses_as_the_whole_parser(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """Building only the command that runs changes nothing: the same arguments, the same errors and help."""
-    answers = []
+    answers: list[tuple[Any, ...]] = []
     for parser in (_cli._parser(), _cli._parser(only=argv[0])):
         try:
             namespace = vars(parser.parse_args(argv))

@@ -12,7 +12,7 @@ class is defined.
 import datetime as dt
 import math
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from typing import Any
@@ -105,10 +105,8 @@ def accepts(node: Node) -> Callable[[Any], bool]:
     """A function that says whether a value fits *node* (compiled once per node)."""
     test = _ACCEPTS.get(node)
     if test is None:
-        names = _namespace()
-        source = f"def accepts(v):\n    return {_test(node, 'v', names)}\n"
-        exec(source, names)  # noqa: S102 - the source is built above from the plan, never from data
-        test = _ACCEPTS[node] = names["accepts"]
+        _compile_checks((node,))
+        test = _ACCEPTS[node]
     return test
 
 
@@ -173,20 +171,43 @@ _VALIDATORS: dict[Node, _Validator] = {}
 
 
 def _compiled_validator(node: Node) -> _Validator:
-    # Many fields share a node (str, str | None): compile each one once.
     validator = _VALIDATORS.get(node)
     if validator is None:
-        names = _namespace() | {"_fail": _fail, "_node": node}
+        _compile_checks((node,))
+        validator = _VALIDATORS[node]
+    return validator
+
+
+def _compile_checks(nodes: Iterable[Node]) -> None:
+    """Compile the validator and the test (:func:`accepts`) of each node not compiled yet, all in one source.
+
+    Many fields share a node (``str``, ``str | None``): each is compiled once.
+    And one call of ``compile`` for all of a class's new nodes costs less than
+    one for each: a class is defined at import, where every millisecond counts.
+    """
+    new = [node for node in dict.fromkeys(nodes) if node not in _VALIDATORS]
+    if not new:
+        return
+    names = _namespace() | {"_fail": _fail}
+    source = []
+    for index, node in enumerate(new):
         test = _test(node, "v", names)
-        source = (
-            f"def validate(instance, attribute, v):\n    if not {test}:\n        _fail(instance, attribute, v, _node)\n"
-        )
-        exec(source, names)  # noqa: S102 - the source is built above from the plan, never from data
-        validator = _VALIDATORS[node] = names["validate"]
+        source += [
+            (
+                f"def validate_{index}(instance, attribute, v):\n"
+                f"    if not {test}:\n"
+                f"        _fail(instance, attribute, v, {_bind(names, node)})\n"
+            ),
+            f"def accepts_{index}(v):\n    return {test}\n",
+        ]
+    exec("".join(source), names)  # noqa: S102 - the source is built above from the plan, never from data
+    for index, node in enumerate(new):
+        validator = names[f"validate_{index}"]
         validator.__doc__ = "Raise TypeError naming the field if the value has the wrong type."
         # Lets the fast reader (_fast.py) know this check adds nothing to its own.
         validator.willkommen_type_check = True
-    return validator
+        _VALIDATORS[node] = validator
+        _ACCEPTS.setdefault(node, names[f"accepts_{index}"])
 
 
 # --- natural construction: what a person writes in code, turned into what the field holds ---------
@@ -437,16 +458,22 @@ def typed_fields(cls: type, fields: "list[attrs.Attribute[Any]]") -> "list[attrs
     class is defined; one that names something not defined yet, when the
     class is first used.
     """
-    typed = []
+    nodes = []
     for field in fields:
         check_field_name(cls, field.name)
-        node = _node_at_definition(cls, field)
-        check = check_type if node is None else _compiled_validator(node)
+        nodes.append(_node_at_definition(cls, field))
+    _compile_checks(node for node in nodes if node is not None)
+    typed = []
+    for field, node in zip(fields, nodes, strict=True):
+        changes: dict[str, Any] = {}
         if not _has_type_check(field.validator):
-            validator = check if field.validator is None else attrs.validators.and_(check, field.validator)
-            field = field.evolve(validator=validator)  # noqa: PLW2901 - the field, transformed
+            check = check_type if node is None else _VALIDATORS[node]
+            changes["validator"] = check if field.validator is None else attrs.validators.and_(check, field.validator)
         converter = _natural(field, node)
-        typed.append(field if converter is None else field.evolve(converter=converter))
+        if converter is not None:
+            changes["converter"] = converter
+        # One evolve a field: each copies the whole attribute.
+        typed.append(field.evolve(**changes) if changes else field)
     return typed
 
 

@@ -56,6 +56,13 @@ def test_all_is_sorted_and_complete(module: ModuleType) -> None:
         assert hasattr(module, name), name
 
 
+def test_dir_lists_the_names_loaded_at_first_use() -> None:
+    """``dir(willkommen)`` shows every public name, those loaded only when first asked for too."""
+    code = "import willkommen; print(sorted(set(willkommen.__all__) - set(dir(willkommen))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own interpreter
+    assert out.strip() == "[]"
+
+
 def test_version_is_the_installed_metadata() -> None:
     """__version__ comes from the package metadata, never written twice."""
     assert version("willkommen") == willkommen.__version__
@@ -203,14 +210,15 @@ _NOT_FOR_ONE_FILE = (
 )
 
 
-def test_importing_willkommen_and_checking_one_file_import_only_what_they_need() -> None:
-    """Start-up stays light: ``import willkommen`` and ``willkommen validate`` of one small file load none of these.
+#: What ``import willkommen`` does without besides: the command line's parser, files and folders.
+_NOT_AT_IMPORT = ("argparse", "pathlib", "willkommen._cli", "willkommen._files")
 
-    ``import willkommen`` does not load the command line's argparse either.
-    """
+
+def test_importing_willkommen_and_checking_one_file_import_only_what_they_need() -> None:
+    """Start-up stays light: ``import willkommen`` and ``willkommen validate`` of one small file load none of these."""
     script = (
         "import contextlib, io, sys, willkommen, willkommen.rules, willkommen.programs\n"
-        "print(sorted(set(sys.argv[1:] + ['argparse']) & set(sys.modules)))\n"
+        f"print(sorted(set(sys.argv[1:] + {list(_NOT_AT_IMPORT)!r}) & set(sys.modules)))\n"
         "from willkommen._cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    code = main(['validate', 'examples/bautzen.json'])\n"

@@ -18,8 +18,9 @@ the catalogue are public in :mod:`willkommen.rules`, programs in
 :mod:`willkommen.programs`, migration steps in :mod:`willkommen.migrations`.
 """
 
+import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from willkommen import (
     _rules,  # noqa: F401 - registers the built-in rules
@@ -54,7 +55,6 @@ from willkommen._errors import (
     ValidationError,
     WillkommenError,
 )
-from willkommen._files import Record, read_files, read_stream
 from willkommen._migrate import SCHEMA_VERSION, MigrationResult, migrate
 from willkommen._model import (
     Alliance,
@@ -102,7 +102,18 @@ _MOVED = {
 }
 
 
+if TYPE_CHECKING:
+    from willkommen._files import Record, read_files, read_stream
+
+# Loaded at first use: files and folders need pathlib, which the rest of `import willkommen` does without.
+_LAZY = {"Record": "willkommen._files", "read_files": "willkommen._files", "read_stream": "willkommen._files"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # asked once: from now on a plain attribute
+        return value
     if name in _RENAMED:
         new = _RENAMED[name]
         warn_moved(f"willkommen.{name}", f"willkommen.{new} (format version 2)")
@@ -124,6 +135,11 @@ def __getattr__(name: str) -> Any:
         return json_schema
     msg = f"module 'willkommen' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    # What __getattr__ gives is part of the module too.
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

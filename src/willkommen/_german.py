@@ -11,7 +11,8 @@ import errno
 import re
 from decimal import Decimal
 
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
+# Compiled when first matched (re caches it), as the patterns below: not every run writes German.
+_NUMBER = r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$"
 
 
 def number_de(value: Decimal | int | str) -> str:
@@ -20,7 +21,7 @@ def number_de(value: Decimal | int | str) -> str:
     Anything that is not a plain number (``NaN``, a quoted string) is returned unchanged.
     """
     text = str(value)
-    if not _NUMBER.match(text):
+    if not re.match(_NUMBER, text):
         return text
     if "e" in text.lower():
         return text.replace(".", ",")
@@ -122,25 +123,25 @@ _PHRASES_DE = {
 
 # argparse's messages (Lib/argparse.py), as patterns with their German form.
 _USAGE_ERRORS = (
-    (re.compile(r"^the following arguments are required: (.*)$"), "folgende Argumente fehlen: {0}"),
-    (re.compile(r"^unrecognized arguments: (.*)$"), "unbekannte Argumente: {0}"),
+    (r"^the following arguments are required: (.*)$", "folgende Argumente fehlen: {0}"),
+    (r"^unrecognized arguments: (.*)$", "unbekannte Argumente: {0}"),
     (
-        re.compile(r"^argument (.*?): invalid choice: (.*?) \(choose from (.*)\)$"),
+        r"^argument (.*?): invalid choice: (.*?) \(choose from (.*)\)$",
         "Argument {0}: ungültige Auswahl {1} (möglich: {2})",
     ),
-    (re.compile(r"^argument (.*?): expected one argument$"), "Argument {0}: ein Wert erwartet"),
-    (re.compile(r"^argument (.*?): expected at least one argument$"), "Argument {0}: mindestens ein Wert erwartet"),
-    (re.compile(r"^argument (.*?): ignored explicit argument (.*)$"), "Argument {0}: Wert {1} nicht erlaubt"),
-    (re.compile(r"^argument (.*?): not allowed with argument (.*)$"), "Argument {0}: nicht zusammen mit {1} erlaubt"),
-    (re.compile(r"^ambiguous option: (.*?) could match (.*)$"), "mehrdeutige Option {0}, möglich: {1}"),
-    (re.compile(r"^argument (.*?): (.*)$"), "Argument {0}: {1}"),
+    (r"^argument (.*?): expected one argument$", "Argument {0}: ein Wert erwartet"),
+    (r"^argument (.*?): expected at least one argument$", "Argument {0}: mindestens ein Wert erwartet"),
+    (r"^argument (.*?): ignored explicit argument (.*)$", "Argument {0}: Wert {1} nicht erlaubt"),
+    (r"^argument (.*?): not allowed with argument (.*)$", "Argument {0}: nicht zusammen mit {1} erlaubt"),
+    (r"^ambiguous option: (.*?) could match (.*)$", "mehrdeutige Option {0}, möglich: {1}"),
+    (r"^argument (.*?): (.*)$", "Argument {0}: {1}"),
 )
 
 
 def usage_error_de(message: str) -> str:
     """An argparse error message in German; one it does not know, as a neutral phrase."""
     for pattern, german in _USAGE_ERRORS:
-        match = pattern.match(message)
+        match = re.match(pattern, message)
         if match is not None:
             return german.format(*match.groups())
     return "ungültiger Aufruf"

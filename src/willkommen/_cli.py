@@ -1,8 +1,11 @@
 """The command line: ``willkommen validate | report | convert | template | migrate | schema | rules | example``.
 
 Built on :mod:`argparse`: it is in the standard library, so the command adds
-no dependency to install or keep in step, and it costs almost nothing at
-start-up (checking one small file is dominated by importing attrs and cattrs).
+no dependency to install or keep in step. Start-up counts, since one small
+file is checked in a fraction of the time it takes to start: only the parser
+of the command that runs is built (:func:`_parser`), and what one command
+needs (a report format, the migration, the spreadsheet libraries) is imported
+by that command (``docs/performance.md``, start-up).
 
 Exit codes:
 

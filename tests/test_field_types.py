@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 import willkommen
 from tests.conftest import example
 from willkommen import UnsupportedType
-from willkommen._plan import SUPPORTED
+from willkommen._plan import SUPPORTED, plan_of
+from willkommen._typecheck import accepts
 
 
 class Rank(enum.IntEnum):
@@ -344,3 +345,28 @@ def test_a_key_json_would_change_is_not_written() -> None:
     }
     with pytest.raises(willkommen.ValidationError):
         willkommen.dumps(survey)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "fits"),
+    [
+        (tuple[int, ...], (1, 2), True),
+        (tuple[int, ...], (1, True), False),  # True is no int
+        (frozenset[str] | None, None, True),
+        (frozenset[str] | None, frozenset({"a", 1}), False),
+        (dict[str, Decimal], {"a": Decimal(1)}, True),
+        (dict[str, Decimal], {"a": 1.0}, False),
+        (tuple[dt.date, int], (dt.date(2017, 5, 1), 3), True),
+        (tuple[dt.date, int], (dt.datetime(2017, 5, 1, tzinfo=dt.UTC), 3), False),  # a datetime is no date here
+    ],
+)
+def test_the_test_of_a_node_says_what_its_type_check_says(annotation: Any, value: object, *, fits: bool) -> None:
+    """``accepts`` (the fast reader's check of defaults) agrees with construction, compiled before any class has it."""
+    node = plan_of(annotation)
+    assert accepts(node)(value) is fits
+    holder: Any = willkommen.model(type("Holder", (), {"__annotations__": {"x": annotation}}))
+    if fits:
+        assert holder(x=value).x == value
+    else:
+        with pytest.raises(TypeError, match="'x' must be"):
+            holder(x=value)

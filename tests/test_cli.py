@@ -1,5 +1,6 @@
 """The command line, end to end: exit codes, reports, folders, JSON Lines, standard input, broken files."""
 
+import gc
 import importlib
 import io
 import json
@@ -196,6 +197,17 @@ def test_one_command_parses_as_the_whole_parser(argv: list[str], capsys: pytest.
             del namespace["parser"]  # each names its own command's parser
             answers.append((0, namespace, *capsys.readouterr()))
     assert answers[0] == answers[1]
+
+
+def test_only_the_command_s_own_process_freezes_what_start_up_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``main()`` of the command freezes the collector's view of start-up; a caller's ``main([...])`` leaves it."""
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(sys, "argv", ["willkommen", "example"])
+    assert _cli.main() == 0
+    assert frozen == [True]
+    assert _cli.main(["example"]) == 0
+    assert frozen == [True]
 
 
 def test_a_path_that_does_not_exist_exits_2_and_checks_nothing(

@@ -63,6 +63,7 @@ change meaning.
 import argparse
 import codecs
 import contextlib
+import gc
 import importlib
 import io
 import json
@@ -1352,6 +1353,12 @@ def _output_failed(exc: BaseException) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
+    if argv is None:
+        # The command's own process, not a program calling main() with its arguments: what
+        # start-up made lives until the process ends, so the garbage collector need not look
+        # at it again, in the run nor in its full collection at exit (about a tenth of the
+        # start-up of one small file). What the run makes is collected as usual.
+        gc.freeze()
     if isinstance(sys.stdout, io.TextIOWrapper):
         # Never a traceback for a character the terminal's encoding lacks (≤, ü on cp1252).
         sys.stdout.reconfigure(errors="backslashreplace")

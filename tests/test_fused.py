@@ -1,13 +1,15 @@
-"""The fused pass: the shipped rules over a whole document in one pass, the same problems as the engine's walk.
+"""The compiled walk: the rules over a whole document, the same problems as the engine's walk.
 
-Where a document was read whole and its program is known, the engine first
-runs the shipped rules straight over the objects its plan names, without
-paths or problems (``_engine._clear``). Only if that finds something, or
-cannot tell, does the walk run them again and report; the users' rules always
-run in the walk. These tests run the same documents with the fused pass and
-without it and require the same problems (codes, paths, severities, messages,
-in order): the mutation corpus, a trigger of every code, the benchmark's
-invalid documents, generated alliances, a tagged document and a user's rules.
+Where a document was read whole, the engine runs the rules through a walk
+written once per class from the type plan (``_engine._Writer``): every rule
+that applies, shipped, an extension's or a user's, called straight on the
+objects the plan names, a path joined only where one finds something. The
+generic walk (``_engine._visit``) stays the reference, and serves what the
+plan cannot decide: parts that could not be read, objects of a subclass,
+classes that hold themselves. These tests run the same documents both ways
+and require the same problems (codes, paths, severities, messages, in
+order): the mutation corpus, a trigger of every code, the benchmark's invalid
+documents, generated alliances, a tagged document and a user's rules.
 """
 
 import contextlib
@@ -58,7 +60,7 @@ corpus = _benchmark_corpus()
 
 def _walk_only() -> contextlib.AbstractContextManager[object]:
     """The fused pass switched off: every document goes to the engine's walk."""
-    return mock.patch.object(engine, "_shipped_rules_find_nothing", return_value=False)
+    return mock.patch.object(engine, "_visitor", return_value=engine._visit)
 
 
 def _unfused(document: object, cls: type = Alliance) -> list[Problem]:
@@ -126,23 +128,24 @@ def test_broken_rules_get_the_same_problems(alliance: Alliance, data: st.DataObj
     assert_same(alliance)
 
 
-def test_a_valid_document_needs_no_walk_for_the_shipped_rules(
-    bautzen: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The fused pass decides a valid document: a walk, if one runs at all, runs only the users' rules."""
+def test_a_document_read_whole_needs_no_walk(bautzen: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled walk decides a whole document, valid or not; the walk runs where a field could not be read."""
     valid = willkommen.load(bautzen)
-    walks: list[bool] = []
+    walks: list[str] = []
     visit = engine._visit
 
-    def recorded(document: object, run: Any) -> None:
-        walks.append(run.users_only)
-        visit(document, run)
+    def recorded(document: object, run: Any, at: str = "") -> None:
+        walks.append(at)
+        visit(document, run, at)
 
     monkeypatch.setattr(engine, "_visit", recorded)
     assert willkommen.check(valid) == []
-    assert all(walks)
     assert willkommen.check(attrs.evolve(valid, lead="nobody")) != []
-    assert walks[-1] is False
+    assert walks == []
+    broken = copy.deepcopy(bautzen)
+    broken["goals"] = "not a list"
+    assert willkommen.check(broken) != []
+    assert walks == [""]
 
 
 @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)

@@ -42,9 +42,13 @@ def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
     return finding(*path, value=quote(day.isoformat()), runtime=_runtime(program), runtime_de=_runtime_de(program))
 
 
+_ZERO = Decimal(0)
+
+
 def _hours_are_valid(hours: Decimal) -> bool:
     # The reader and check() report NaN before rules run; should one still come, Decimal NaN refuses < and >.
-    return hours.is_finite() and hours > 0
+    # (Against a Decimal zero: a comparison with the int 0 converts it first, at every call.)
+    return hours.is_finite() and hours > _ZERO
 
 
 # --- the alliance -----------------------------------------------------------
@@ -154,8 +158,11 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     for field in ("partners", "goals", "measures"):
         if not context.readable(field):
             continue
+        items = getattr(alliance, field)
+        if len({item.id for item in items}) == len(items):
+            continue  # no id twice: the common case, decided by one set
         seen: dict[str, int] = {}
-        for index, item in enumerate(getattr(alliance, field)):
+        for index, item in enumerate(items):
             first = seen.setdefault(item.id, index)
             if first != index:
                 yield finding(field, index, "id", value=quote(item.id), first=first)
@@ -175,6 +182,8 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     source='wbf-goals: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
 )
 def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if len({(p.name, p.organisation) for p in alliance.partners}) == len(alliance.partners):
+        return  # no partner twice: the common case, decided by one set
     seen: dict[tuple[str, str | None], int] = {}
     for index, partner in enumerate(alliance.partners):
         first = seen.setdefault((partner.name, partner.organisation), index)
@@ -518,7 +527,7 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
         return
     hours = [s.hours for s in coaching.sessions]
     # A session with unusable hours is coaching.session_hours' to report.
-    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > limit:
+    if all(map(_hours_are_valid, hours)) and (used := exact_sum(hours)) > limit:
         if budget is not None:
             phrases = (f"the budget of {limit} hours", f"das Stundenbudget von {number_de(limit)} Stunden")
         else:

@@ -281,6 +281,7 @@ class Branch:
     members: tuple[Partner, ...] = ()
     children: "tuple[Branch, ...]" = ()
     schedule: tuple[CoachingSession, ...] = ()
+    measures: tuple[Measure, ...] = ()
 
 
 def _register_branch_rules(seen: list[int]) -> None:
@@ -336,9 +337,21 @@ def test_users_classes_get_the_same_problems_and_the_same_calls(data: st.DataObj
         calls: list[int] = []
         _register_branch_rules(calls)
         sessions = st.builds(CoachingSession, date=st.dates(), hours=_ANY_HOURS)
-        branch = data.draw(objects(Branch, using={CoachingSession: sessions}, max_depth=3), label="branch")
-        # A part at two places: checked once, where it is first found.
-        branch = attrs.evolve(branch, schedule=(*branch.schedule, *branch.schedule, *branch.sessions.values()))
+        measures = st.builds(
+            Measure,
+            id=st.sampled_from(["a", "b"]),
+            title=st.just("Sprachcafé"),
+            goals=st.lists(st.just("g"), max_size=1).map(tuple),
+            status=st.sampled_from(willkommen.MeasureStatus),
+        )
+        using = {CoachingSession: sessions, Measure: measures}
+        branch = data.draw(objects(Branch, using=using, max_depth=3), label="branch")
+        # Parts at two places (a fixed tuple and a sequence, a mapping and a sequence): checked once, where first found.
+        branch = attrs.evolve(
+            branch,
+            schedule=(*branch.schedule, *branch.schedule, *branch.sessions.values()),
+            measures=(*branch.measures, *(branch.pair or ()), *branch.measures),
+        )
         compiled = willkommen.check(branch)
         compiled_calls = calls.copy()
         calls.clear()

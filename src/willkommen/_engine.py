@@ -336,7 +336,7 @@ class _Writer:
     def __init__(self, catalogue: Catalogue, has_program: bool) -> None:
         self.catalogue = catalogue
         self.has_program = has_program
-        self.namespace: dict[str, Any] = {"_report": _report, "_mark": _mark}
+        self.namespace: dict[str, Any] = {"_report": _report, "_mark": _mark, "_first_visit": _first_visit}
         self.functions: dict[type, str] = {}
         self.chunks: list[str] = []
 
@@ -365,9 +365,15 @@ class _Writer:
         self.chunks.append("\n".join([f"def {name}(obj, path, run):", *body, "    return None", ""]))
         return name
 
-    def rules(self, cls: type, obj: str, path: str, indent: str) -> list[str]:
-        """Lines that run the rules of *cls* on *obj*, as _apply does, with *path* joined only when needed."""
-        lines = []
+    def rules(self, cls: type, obj: str, path: str, indent: str, *, claim: bool = False) -> list[str]:
+        """Lines that run the rules of *cls* on *obj*, as _apply does, with *path* joined only when needed.
+
+        With *claim*, the object is marked seen only once a rule finds something
+        in it, and a finding in an object seen before is dropped: what the walk
+        gives for rules that always find the same in the same object (the
+        shipped ones), without a set operation per object.
+        """
+        lines = [f"{indent}fresh = None"] if claim else []
         for entry in self.plan(cls)[0]:
             rule_name = self.bind(entry, "rule")
             check = self.bind(entry.check, "check")
@@ -376,10 +382,18 @@ class _Writer:
                 # Asked at every object, as the walk asks: outside the rule's guard, as there.
                 severity = f"severity_{len(self.namespace)}"
                 lines.append(f"{indent}{severity} = {self.bind(entry.severity_for, 'severity_for')}(context.program)")
+            report = [f"{indent}        _report({rule_name}, {severity}, {path}, found, problems)"]
+            if claim:
+                report = [
+                    f"{indent}        if fresh is None:",
+                    f"{indent}            fresh = _first_visit({obj}, seen)",
+                    f"{indent}        if fresh:",
+                    f"    {report[0]}",
+                ]
             lines += [
                 f"{indent}try:",
                 f"{indent}    for found in {check}({obj}, context):",
-                f"{indent}        _report({rule_name}, {severity}, {path}, found, problems)",
+                *report,
                 f"{indent}except (Exception, SystemExit) as exc:",
                 f"{indent}    _mark(exc, {rule_name}, {path})",
                 f"{indent}    raise",
@@ -393,6 +407,8 @@ class _Writer:
             return []  # nothing to run, here or below: a visit would change nothing
         if cls in above:
             return [f"{indent}run.walk({value}, {path})"]  # a class that holds itself: the walk has no end to unroll
+        if not fields and all(map(_shipped, rules)):
+            return self.rules(cls, value, path, indent, claim=True)
         lines = [
             f"{indent}key = id({value})",
             f"{indent}if key not in seen:",
@@ -425,7 +441,7 @@ class _Writer:
             return [
                 *lines,
                 # What _elements takes for a sequence; anything else holds nothing to route to.
-                "    if isinstance(value, tuple | list | frozenset):",
+                "    if type(value) is tuple or isinstance(value, tuple | list | frozenset):",
                 "        for index, item in enumerate(value):",
                 f"            if type(item) is not {cls}:",
                 f"                run.walk(item, {item_path})",
@@ -467,6 +483,28 @@ def _visitor(cls: type, has_program: bool, catalogue: Catalogue) -> "Callable[[A
     if found is None:
         found = catalogue.visitors[key] = _Writer(catalogue, has_program).compile(cls)
     return found
+
+
+def _first_visit(obj: object, seen: set[int]) -> bool:
+    """Whether *obj* is seen for the first time; it is seen from now on."""
+    key = id(obj)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _shipped(entry: Rule) -> bool:
+    """Whether *entry* is one of the shipped rules: pure functions of the object and the context.
+
+    A user's rule may count its calls or keep state, so the walk calls it exactly
+    as often as the generic one does; a shipped rule finds the same every time.
+    """
+    return getattr(entry.check, "__module__", None) == _SHIPPED_MODULE
+
+
+# The module that defines the shipped rules (willkommen._rules imports this one: named, not imported).
+_SHIPPED_MODULE = "willkommen._rules"
 
 
 def _report(entry: Rule, severity: Severity | None, path: str, found: Finding, problems: list[Problem]) -> None:

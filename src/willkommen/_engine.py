@@ -52,7 +52,7 @@ class Context:
 
     def readable(self, *fields: str) -> bool:
         """Whether all these top-level fields of the document were read."""
-        return not self.failed.intersection(fields)
+        return not self.failed or not self.failed.intersection(fields)
 
 
 @attrs.frozen

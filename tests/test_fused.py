@@ -419,3 +419,16 @@ def test_an_object_checked_alone_has_no_program_either_way() -> None:
     assert [p.code for p in assert_same(measure)] == ["measure.no_goal"]
     session = CoachingSession(date=dt.date(2016, 3, 1), hours=Decimal(-1))
     assert [p.code for p in assert_same(session)] == ["coaching.session_hours"]
+
+
+def test_a_class_made_at_run_time_with_any_name_is_walked_alike() -> None:
+    """A class whose name is no Python identifier (attrs.make_class): its walk is written all the same."""
+    odd = attrs.make_class(
+        "Odd name-1",
+        {"label": attrs.field(type=str), "measures": attrs.field(type=tuple[Measure, ...], default=())},
+        frozen=True,
+        kw_only=True,
+    )
+    measure = Measure(id="m", title="Sprachcafé", goals=(), status=willkommen.MeasureStatus.AGREED)
+    problems = assert_same(odd(label="x", measures=(measure, measure)))
+    assert [(p.code, p.path) for p in problems] == [("measure.no_goal", "/measures/0/goals")]

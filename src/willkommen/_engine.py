@@ -353,7 +353,9 @@ class _Writer:
         name = self.functions.get(cls)
         if name is not None:
             return name
-        name = self.functions[cls] = f"visit_{len(self.functions)}_{cls.__name__}"
+        # A class made at run time may have any name: only an identifier goes into the source.
+        readable = cls.__name__ if cls.__name__.isidentifier() else "class"
+        name = self.functions[cls] = f"visit_{len(self.functions)}_{readable}"
         body = [
             "    context = run.context",
             "    problems = run.problems",

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import willkommen
 import willkommen.rules
-from willkommen import Alliance, CoachingSession, Measure, Partner, Problem, Severity
+from willkommen import Alliance, CoachingSession, Measure, Partner, Problem, ProcessCoaching, Severity
 from willkommen import _engine as engine
 from willkommen._triggers import NRW_TRIGGERS, TRIGGERS, Trigger
 from willkommen.nrw import NrwAlliance
@@ -275,6 +275,8 @@ class Branch:
     """A user's class with every shape of field that holds objects: one the compiled walk unrolls, or hands over."""
 
     label: str
+    coaching: ProcessCoaching
+    backup: ProcessCoaching | None = None
     sessions: dict[str, CoachingSession] = attrs.Factory(dict)
     pair: tuple[Measure, Measure] | None = None
     lead: Partner | None = None
@@ -351,6 +353,7 @@ def test_users_classes_get_the_same_problems_and_the_same_calls(data: st.DataObj
             branch,
             schedule=(*branch.schedule, *branch.schedule, *branch.sessions.values()),
             measures=(*branch.measures, *(branch.pair or ()), *branch.measures),
+            backup=data.draw(st.sampled_from([branch.backup, branch.coaching]), label="backup"),
         )
         compiled = willkommen.check(branch)
         compiled_calls = calls.copy()

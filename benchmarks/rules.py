@@ -17,7 +17,6 @@ checkout's ``src`` first on ``PYTHONPATH``.
 import argparse
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import corpus
 import run
@@ -26,6 +25,7 @@ import willkommen
 import willkommen.nrw  # registers the tag of the tagged NRW document
 from willkommen import _api as willkommen_api
 from willkommen import _engine as willkommen_engine
+from willkommen.programs import get_program
 
 DOCUMENTS: dict[str, Callable[[], dict[str, Any]]] = {
     "typical": corpus.typical,
@@ -39,10 +39,15 @@ def _rules(obj: object) -> Callable[[], object]:
     return lambda: willkommen_api._rule_problems(obj, frozenset())  # noqa: SLF001 - the phase itself
 
 
-def _walked(obj: object) -> Callable[[], object]:
+def _walked(obj: Any) -> Callable[[], object]:
+    """What run_rules does for a document read whole, by the generic walk instead of the compiled one."""
+    engine = willkommen_engine
+    program = get_program(obj.program)
+
     def call() -> object:
-        with mock.patch.object(willkommen_engine, "_visitor", return_value=willkommen_engine._visit):  # noqa: SLF001
-            return willkommen_api._rule_problems(obj, frozenset())  # noqa: SLF001
+        run = engine._Run(engine.Context(document=obj, program=program), engine.current())  # noqa: SLF001
+        engine._visit(obj, run)  # noqa: SLF001
+        return run.problems
 
     return call
 

@@ -7,6 +7,7 @@ its code, severity, messages and the source it rests on, by the ids of
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -29,17 +30,23 @@ def _program(context: Context) -> Program:
     return context.program
 
 
-def _runtime(program: Program) -> str:
-    return f"{program.start.isoformat()} to {program.end.isoformat() if program.end else 'open end'}"
+@functools.lru_cache(maxsize=64)
+def _runtime(start: dt.date, end: dt.date | None) -> tuple[str, str]:
+    """A program's runtime as the messages write it, in English and German.
 
-
-def _runtime_de(program: Program) -> str:
-    end = program.end.strftime("%d.%m.%Y") if program.end else "offenes Ende"
-    return f"{program.start.strftime('%d.%m.%Y')} bis {end}"
+    Kept per runtime: strftime takes microseconds, and every date outside the
+    runtime names it twice.
+    """
+    german_end = end.strftime("%d.%m.%Y") if end else "offenes Ende"
+    return (
+        f"{start.isoformat()} to {end.isoformat() if end else 'open end'}",
+        f"{start.strftime('%d.%m.%Y')} bis {german_end}",
+    )
 
 
 def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
-    return finding(*path, value=quote(day.isoformat()), runtime=_runtime(program), runtime_de=_runtime_de(program))
+    runtime, runtime_de = _runtime(program.start, program.end)
+    return finding(*path, value=quote(day.isoformat()), runtime=runtime, runtime_de=runtime_de)
 
 
 _ZERO = Decimal(0)

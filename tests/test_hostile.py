@@ -24,6 +24,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import willkommen
 from willkommen import ValidationError, check, dump, dumps, load, loads
@@ -33,7 +35,7 @@ from willkommen._json import parse
 from willkommen._limits import MAX_DEPTH, MAX_LIST_PROBLEMS, MAX_MESSAGE, MAX_QUOTE
 from willkommen._numbers import exact_sum
 from willkommen._run import SpooledInput
-from willkommen._text import quote
+from willkommen._text import _REPR, bounded, printable, quote
 
 from .conftest import example
 from .test_cli import report
@@ -525,6 +527,24 @@ def test_the_decimal_context_changes_nothing(context: decimal.Context, default_a
     with decimal.localcontext(context):
         assert _answers() == default_answers
     assert exact_sum([Decimal("33.3"), Decimal("33.3"), Decimal("33.4")]) == 100
+
+
+def test_a_sum_of_hours_leaves_the_callers_context_as_it_was() -> None:
+    """exact_sum works under the library's context and gives the caller's back, also when it refuses a sum."""
+    mine = decimal.Context(prec=3, rounding=decimal.ROUND_FLOOR)
+    with decimal.localcontext(mine) as callers:
+        assert exact_sum([Decimal("33.333"), Decimal("0.001")]) == Decimal("33.334")
+        assert decimal.getcontext() is callers
+        with pytest.raises(decimal.Inexact):
+            exact_sum([Decimal("1e-999999"), Decimal("1e999999")])  # 2,000 digits cannot hold it
+        assert decimal.getcontext() is callers
+        assert callers.prec == 3
+
+
+@given(st.text(max_size=120) | st.text(alphabet=st.characters(codec="ascii"), max_size=90))
+def test_quote_of_text_is_what_reprlib_gives(text: str) -> None:
+    """quote() of a string, short or long, printable or not: the bounded, escaped reprlib form."""
+    assert quote(text) == bounded(printable(bounded(_REPR.repr(text), MAX_QUOTE)), MAX_QUOTE)
 
 
 @pytest.mark.parametrize("limit", [640, 100_000, 0], ids=["low", "high", "none"])

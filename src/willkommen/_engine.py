@@ -5,6 +5,7 @@ it runs on every object of that class (or a subclass) in the document and
 yields findings, which become problems with the rule's code and messages.
 """
 
+import linecache
 import threading
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -51,7 +52,7 @@ class Context:
 
     def readable(self, *fields: str) -> bool:
         """Whether all these top-level fields of the document were read."""
-        return not self.failed.intersection(fields)
+        return not self.failed or not self.failed.intersection(fields)
 
 
 @attrs.frozen
@@ -67,8 +68,8 @@ class Catalogue:
     rules: dict[str, Rule] = attrs.field(factory=dict)
     tag_generation: int = -1
     by_class: dict[type, tuple[Rule, ...]] = attrs.field(factory=dict, eq=False)
-    plans: "dict[tuple[type, bool, bool], _Plan]" = attrs.field(factory=dict, eq=False)
-    fused: "dict[type, tuple[_Fused | None, bool]]" = attrs.field(factory=dict, eq=False)
+    plans: "dict[tuple[type, bool], _Plan]" = attrs.field(factory=dict, eq=False)
+    visitors: "dict[tuple[type, bool], Callable[[Any, _Run], None]]" = attrs.field(factory=dict, eq=False)
 
 
 _LOCK = threading.RLock()
@@ -252,10 +253,8 @@ def tighten(  # noqa: PLR0913 - a catalogue entry has this many parts, all named
     )
 
 
-def _subtree_has_rules(
-    cls: type, catalogue: Catalogue, *, users_only: bool = False, seen: frozenset[type] = frozenset()
-) -> bool:
-    """Whether an object declared as *cls* can hold, or be, something a rule checks (a user's rule, if *users_only*).
+def _subtree_has_rules(cls: type, catalogue: Catalogue, seen: frozenset[type] = frozenset()) -> bool:
+    """Whether an object declared as *cls* can hold, or be, something a rule checks.
 
     Subclasses count: a tagged subclass with rules may stand where *cls* is declared.
     """
@@ -263,26 +262,9 @@ def _subtree_has_rules(
         return False
     seen = seen | {cls}
     classes = [cls, *_all_subclasses(cls)]
-    return any(_rules_of(c, catalogue, users_only=users_only) for c in classes) or any(
-        _subtree_has_rules(child, catalogue, users_only=users_only, seen=seen)
-        for c in classes
-        for _, _, held in _children(c)
-        for child in held
+    return any(rules_for(c, catalogue) for c in classes) or any(
+        _subtree_has_rules(child, catalogue, seen) for c in classes for _, _, held in _children(c) for child in held
     )
-
-
-def _shipped(entry: Rule) -> bool:
-    """Whether *entry* is one of the shipped rules: pure functions of the object and the context."""
-    return getattr(entry.check, "__module__", None) == _SHIPPED_MODULE
-
-
-# The module that defines the shipped rules (willkommen._rules imports this one: named, not imported).
-_SHIPPED_MODULE = "willkommen._rules"
-
-
-def _rules_of(cls: type, catalogue: Catalogue, *, users_only: bool) -> tuple[Rule, ...]:
-    every = rules_for(cls, catalogue)
-    return tuple(r for r in every if not _shipped(r)) if users_only else every
 
 
 def _all_subclasses(cls: type) -> list[type]:
@@ -322,104 +304,216 @@ def _runs(entry: Rule, has_program: bool, failed: frozenset[str]) -> bool:
     return not failed.intersection(reads) and (has_program or "program" not in reads)
 
 
-def _plan(cls: type, has_program: bool, catalogue: Catalogue, *, users_only: bool = False) -> _Plan:
-    plan = catalogue.plans.get((cls, has_program, users_only))
+def _plan(cls: type, has_program: bool, catalogue: Catalogue) -> _Plan:
+    plan = catalogue.plans.get((cls, has_program))
     if plan is None:
-        plan = catalogue.plans[cls, has_program, users_only] = (
-            tuple(r for r in _rules_of(cls, catalogue, users_only=users_only) if _runs(r, has_program, frozenset())),
+        plan = catalogue.plans[cls, has_program] = (
+            tuple(r for r in rules_for(cls, catalogue) if _runs(r, has_program, frozenset())),
             tuple(
                 (name, node)
                 for name, node, held in _children(cls)
-                if any(_subtree_has_rules(child, catalogue, users_only=users_only) for child in held)
+                if any(_subtree_has_rules(child, catalogue) for child in held)
             ),
         )
     return plan
 
 
-# --- the fused pass: the shipped rules over a whole document, decided once per class ---------------
-
-# For one declared class: the checks of the shipped rules that run on it, and its fields worth a
-# visit, each with the same for the class it declares.
-_Fused = tuple[type, tuple[Check[Any], ...], tuple[tuple[str, bool, "_Fused"], ...]]
+# --- the compiled walk: what to visit and which rules to run, decided once per class ---------------
 
 
-def _fused(cls: type, catalogue: Catalogue) -> "tuple[_Fused | None, bool]":
-    """The fused pass for documents of *cls*, and whether a user's rule may run on one.
+class _Writer:
+    """Writes the visiting function for documents of one class: the walk of :func:`_visit`, unrolled.
 
-    The pass is None where a class holds itself: such a walk has no end to plan.
+    For each class the type plan can reach from the document's, in the order
+    the walk takes: its rules, called straight on the object, and its fields
+    worth a visit, with a loop for a sequence. An object of another class than
+    the one declared (a subclass), a class that holds itself and any shape but
+    a model, an optional one or a sequence of them go to the walk itself, from
+    that object on, with the same set of objects seen. A path is joined only
+    where a rule finds something, or raises.
     """
-    found = catalogue.fused.get(cls)
-    if found is None:
-        found = catalogue.fused[cls] = (
-            _fuse(cls, catalogue, frozenset()),
-            # The document is of *cls* exactly; the objects inside may be of subclasses.
-            bool(_rules_of(cls, catalogue, users_only=True))
-            or any(
-                _subtree_has_rules(child, catalogue, users_only=True) for _, _, held in _children(cls) for child in held
-            ),
+
+    def __init__(self, catalogue: Catalogue, has_program: bool) -> None:
+        self.catalogue = catalogue
+        self.has_program = has_program
+        self.namespace: dict[str, Any] = {"_report": _report, "_mark": _mark, "_first_visit": _first_visit}
+        self.functions: dict[type, str] = {}
+        self.chunks: list[str] = []
+
+    def bind(self, value: object, prefix: str) -> str:
+        name = f"{prefix}_{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def plan(self, cls: type) -> _Plan:
+        return _plan(cls, self.has_program, self.catalogue)
+
+    def function(self, cls: type, above: frozenset[type] = frozenset()) -> str:
+        """The name of the function that visits an object of *cls* exactly, written on first use."""
+        name = self.functions.get(cls)
+        if name is not None:
+            return name
+        # A class made at run time may have any name: only an identifier goes into the source.
+        readable = cls.__name__ if cls.__name__.isidentifier() else "class"
+        name = self.functions[cls] = f"visit_{len(self.functions)}_{readable}"
+        body = [
+            "    context = run.context",
+            "    problems = run.problems",
+            "    seen = run.seen",
+            *self.rules(cls, "obj", "path", "    "),
+        ]
+        for field, node in self.plan(cls)[1]:
+            body.extend(self.field(field, node, above | {cls}))
+        self.chunks.append("\n".join([f"def {name}(obj, path, run):", *body, "    return None", ""]))
+        return name
+
+    def rules(self, cls: type, obj: str, path: str, indent: str, *, claim: bool = False) -> list[str]:
+        """Lines that run the rules of *cls* on *obj*, as _apply does, with *path* joined only when needed.
+
+        With *claim*, the object is marked seen only once a rule finds something
+        in it, and a finding in an object seen before is dropped: what the walk
+        gives for rules that always find the same in the same object (the
+        shipped ones), without a set operation per object.
+        """
+        lines = [f"{indent}fresh = None"] if claim else []
+        for entry in self.plan(cls)[0]:
+            rule_name = self.bind(entry, "rule")
+            check = self.bind(entry.check, "check")
+            severity = "None"
+            if entry.severity_for is not None:
+                # Asked at every object, as the walk asks: outside the rule's guard, as there.
+                severity = f"severity_{len(self.namespace)}"
+                lines.append(f"{indent}{severity} = {self.bind(entry.severity_for, 'severity_for')}(context.program)")
+            report = [f"{indent}        _report({rule_name}, {severity}, {path}, found, problems)"]
+            if claim:
+                report = [
+                    f"{indent}        if fresh is None:",
+                    f"{indent}            fresh = _first_visit({obj}, seen)",
+                    f"{indent}        if fresh:",
+                    f"    {report[0]}",
+                ]
+            lines += [
+                f"{indent}try:",
+                f"{indent}    for found in {check}({obj}, context):",
+                *report,
+                f"{indent}except (Exception, SystemExit) as exc:",
+                f"{indent}    _mark(exc, {rule_name}, {path})",
+                f"{indent}    raise",
+            ]
+        return lines
+
+    def visit(self, cls: type, value: str, path: str, indent: str, above: frozenset[type]) -> list[str]:
+        """Lines that visit *value*, known to be of *cls* exactly, at *path*, once."""
+        rules, fields = self.plan(cls)
+        if not rules and not fields:
+            return []  # nothing to run, here or below: a visit would change nothing
+        if cls in above:
+            return [f"{indent}run.walk({value}, {path})"]  # a class that holds itself: the walk has no end to unroll
+        if not fields and all(map(_shipped, rules)):
+            return self.rules(cls, value, path, indent, claim=True)
+        lines = [
+            f"{indent}key = id({value})",
+            f"{indent}if key not in seen:",
+            f"{indent}    seen.add(key)",
+        ]
+        if fields:
+            return [*lines, f"{indent}    {self.function(cls, above)}({value}, {path}, run)"]
+        return lines + self.rules(cls, value, path, indent + "    ")
+
+    def field(self, name: str, node: Node, above: frozenset[type]) -> list[str]:
+        """Lines that visit what the field *name* of ``obj`` holds, as _objects_in finds it."""
+        path = f'path + "/{name}"'
+        lines = [f"    value = obj.{name}"]
+        optional = isinstance(node, OptionalNode)
+        inner = node.inner if isinstance(node, OptionalNode) else node
+        if isinstance(inner, ModelNode):
+            cls = self.bind(inner.cls, "cls")
+            visit = self.visit(inner.cls, "value", path, "        ", above)
+            return [
+                *lines,
+                f"    if type(value) is {cls}:",
+                *(visit or ["        pass"]),
+                f"    elif {'value is not None' if optional else 'True'}:",
+                f"        run.walk(value, {path})",
+            ]
+        if isinstance(inner, SequenceNode) and isinstance(inner.item, ModelNode):
+            cls = self.bind(inner.item.cls, "cls")
+            item_path = f'f"{{path}}/{name}/{{index}}"'
+            visit = self.visit(inner.item.cls, "item", item_path, "                ", above)
+            return [
+                *lines,
+                # What _elements takes for a sequence; anything else holds nothing to route to.
+                "    if type(value) is tuple or isinstance(value, tuple | list | frozenset):",
+                "        for index, item in enumerate(value):",
+                f"            if type(item) is not {cls}:",
+                f"                run.walk(item, {item_path})",
+                *(["            else:", *visit] if visit else []),
+            ]
+        # A mapping, a fixed tuple, a sequence of optional objects: found as the walk finds them.
+        return [
+            *lines,
+            "    found = []",
+            f"    {self.bind(_objects_in, 'objects_in')}(value, {self.bind(node, 'node')}, {path}, found)",
+            "    for item, item_path in found:",
+            "        run.walk(item, item_path)",
+        ]
+
+    def compile(self, cls: type) -> "Callable[[Any, _Run], None]":
+        root = self.function(cls)
+        self.chunks.append(
+            "\n".join(
+                ["def walk(document, run):", "    run.seen.add(id(document))", f'    {root}(document, "", run)', ""]
+            )
         )
+        source = "\n".join(self.chunks)
+        # Like attrs and cattrs: tracebacks and debuggers show the generated lines.
+        filename = f"<willkommen rules walk {cls.__module__}.{cls.__qualname__}, program {self.has_program}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+        exec(compile(source, filename, "exec"), self.namespace)  # noqa: S102 - built from the type plan, never from data
+        function: Callable[[Any, _Run], None] = self.namespace["walk"]
+        return function
+
+
+def _visitor(cls: type, has_program: bool, catalogue: Catalogue) -> "Callable[[Any, _Run], None]":
+    """The compiled walk for documents of *cls* exactly, with or without a program; written once per catalogue.
+
+    It does what :func:`_visit` does for a document that was read whole (the
+    tests hold the two to the same problems, in the same order).
+    """
+    key = (cls, has_program)
+    found = catalogue.visitors.get(key)
+    if found is None:
+        found = catalogue.visitors[key] = _Writer(catalogue, has_program).compile(cls)
     return found
 
 
-def _fuse(cls: type, catalogue: Catalogue, above: frozenset[type]) -> "_Fused | None":
-    if cls in above:
-        return None
-    runnable, fields = _plan(cls, has_program=True, catalogue=catalogue)
-    checks = tuple(r.check for r in runnable if _shipped(r) and r.check is not None)
-    parts = []
-    for name, node in fields:
-        match _one_or_many(node):
-            case (child, is_sequence):
-                part = _fuse(child, catalogue, above | {cls})
-            case None:
-                part = None  # a mapping or a fixed tuple of objects: the walk knows those
-        if part is None:
-            return None
-        parts.append((name, is_sequence, part))
-    return cls, checks, tuple(parts)
-
-
-def _one_or_many(node: Node) -> tuple[type, bool] | None:
-    """The model class of a field holding one object (or None) or a sequence of them, and which; None otherwise."""
-    if isinstance(node, OptionalNode):
-        node = node.inner
-    if isinstance(node, ModelNode):
-        return node.cls, False
-    if isinstance(node, SequenceNode) and isinstance(node.item, ModelNode):
-        return node.item.cls, True
-    return None
-
-
-def _clear(obj: Any, fused: _Fused, context: Context) -> bool:
-    """Whether no shipped rule finds anything in *obj*; False also where unsure (an object of another class).
-
-    One pass without paths, problems or a stack: the rules are called straight
-    on the objects the plan names. Anything else is the engine's to answer.
-    """
-    cls, checks, parts = fused
-    # A subclass may have rules and fields of its own.
-    if type(obj) is not cls or _finds(checks, obj, context):
+def _first_visit(obj: object, seen: set[int]) -> bool:
+    """Whether *obj* is seen for the first time; it is seen from now on."""
+    key = id(obj)
+    if key in seen:
         return False
-    for name, is_sequence, part in parts:
-        value = getattr(obj, name)
-        if value is not None and not (
-            _all_clear(value, part, context) if is_sequence else _clear(value, part, context)
-        ):
-            return False
+    seen.add(key)
     return True
 
 
-def _finds(checks: tuple[Check[Any], ...], obj: Any, context: Context) -> bool:
-    """Whether one of the *checks* finds something in *obj*."""
-    return any(True for check in checks for _ in check(obj, context))
+def _shipped(entry: Rule) -> bool:
+    """Whether *entry* is one of the shipped rules: pure functions of the object and the context.
+
+    A user's rule may count its calls or keep state, so the walk calls it exactly
+    as often as the generic one does; a shipped rule finds the same every time.
+    """
+    return getattr(entry.check, "__module__", None) == _SHIPPED_MODULE
 
 
-def _all_clear(items: Iterable[Any], fused: _Fused, context: Context) -> bool:
-    cls, checks, parts = fused
-    if parts:
-        return all(_clear(item, fused, context) for item in items)
-    # Items with nothing inside to visit (sessions, local authorities): one loop, no call per item.
-    return not any(type(item) is not cls or _finds(checks, item, context) for item in items)
+# The module that defines the shipped rules (willkommen._rules imports this one: named, not imported).
+_SHIPPED_MODULE = "willkommen._rules"
+
+
+def _report(entry: Rule, severity: Severity | None, path: str, found: Finding, problems: list[Problem]) -> None:
+    """Add the problem of one finding of *entry* on the object at *path*, with the program's *severity*, if any."""
+    parts, values = found
+    problem = entry.problem(path + pointer(*parts), **values)
+    problems.append(problem if severity in (None, problem.severity) else attrs.evolve(problem, severity=severity))
 
 
 @attrs.frozen
@@ -442,8 +536,12 @@ class _Run:
     catalogue: Catalogue
     problems: list[Problem] = attrs.Factory(list)
     skipped: dict[str, None] = attrs.Factory(dict)
-    #: Only the users' rules: the fused pass found nothing for the shipped ones.
-    users_only: bool = False
+    #: The objects visited so far, by identity: each is visited once, at the first place it is found.
+    seen: set[int] = attrs.Factory(set)
+
+    def walk(self, obj: Any, path: str) -> None:
+        """Visit *obj* at *path* and everything in it, by the walk, with the objects seen so far."""
+        _visit(obj, self, path)
 
 
 def rule_failure_note(entry: Rule, path: str) -> str:
@@ -473,7 +571,7 @@ def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, Node], ...]:
     context = run.context
     failed = context.failed
     has_program = context.program is not None
-    runnable, fields = _plan(type(obj), has_program, run.catalogue, users_only=run.users_only)
+    runnable, fields = _plan(type(obj), has_program, run.catalogue)
     if failed:
         every = rules_for(type(obj), run.catalogue)
         runnable = tuple(r for r in every if _runs(r, has_program, failed))
@@ -486,11 +584,8 @@ def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, Node], ...]:
         assert check is not None  # register_rule made sure
         severity = entry.severity_for(context.program) if entry.severity_for is not None else None
         try:
-            for parts, values in check(obj, context):
-                problem = entry.problem(path + pointer(*parts), **values)
-                problems.append(
-                    problem if severity in (None, problem.severity) else attrs.evolve(problem, severity=severity)
-                )
+            for found in check(obj, context):
+                _report(entry, severity, path, found, problems)
         except (Exception, SystemExit) as exc:
             # It goes on up, saying which rule it was (sys.exit too: it must not end a run as if all were checked).
             _mark(exc, entry, path)
@@ -498,7 +593,7 @@ def _apply(obj: Any, path: str, run: _Run) -> tuple[tuple[str, Node], ...]:
     return fields
 
 
-def _visit(document: Any, run: _Run) -> None:
+def _visit(document: Any, run: _Run, at: str = "") -> None:
     """Run the rules on *document* and every object in it that rules may check, in document order.
 
     A stack, not recursion, so that no depth ends the interpreter; and each
@@ -507,8 +602,8 @@ def _visit(document: Any, run: _Run) -> None:
     many places costs one visit, so the walk is linear in the objects.
     """
     failed = run.context.failed
-    stack: list[tuple[Any, str]] = [(document, "")]
-    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(document, at)]
+    seen = run.seen
     while stack:
         obj, path = stack.pop()
         if id(obj) in seen:
@@ -565,24 +660,9 @@ def run_rules(document: Any, program: Program | None, failed: frozenset[str] = f
     context = Context(document=document, program=program, failed=failed)
     catalogue = current()
     run = _Run(context, catalogue)
-    # The fused pass runs on a whole document with its program (so no rule is skipped).
-    if not failed and program is not None:
-        fused, users_rules = _fused(type(document), catalogue)
-        if fused is not None and _shipped_rules_find_nothing(document, fused, context):
-            if not users_rules:
-                return Checked(run.problems)  # the common case: a valid document
-            run.users_only = True
-    _visit(document, run)
-    return Checked(run.problems, tuple(run.skipped), failed)
-
-
-def _shipped_rules_find_nothing(document: Any, fused: _Fused, context: Context) -> bool:
-    """Whether the fused pass shows that no shipped rule finds anything; False where it cannot tell.
-
-    What it cannot tell, or any exception a rule raises, is the engine's, which
-    then runs every rule as usual and reports.
-    """
-    try:
-        return _clear(document, fused, context)
-    except Exception:  # noqa: BLE001 - the engine runs the rule again and reports what it raises
-        return False
+    if failed:
+        # Rules skipped for what could not be read: the walk decides object by object.
+        _visit(document, run)
+        return Checked(run.problems, tuple(run.skipped), failed)
+    _visitor(type(document), program is not None, catalogue)(document, run)
+    return Checked(run.problems)

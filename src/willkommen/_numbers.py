@@ -139,10 +139,13 @@ def exact_sum(numbers: Iterable[Decimal]) -> Decimal:
     Raises :class:`decimal.Inexact` rather than round, should a sum ever need
     more than 2,000 digits (no hours a document can carry do).
     """
-    total = Decimal(0)
-    for number in numbers:
-        total = _EXACT.add(total, number)
-    return total
+    # sum() adds in C under the current context: ours for the duration, the caller's back after.
+    caller = decimal.getcontext()
+    decimal.setcontext(_EXACT)
+    try:
+        return sum(numbers, Decimal(0))
+    finally:
+        decimal.setcontext(caller)
 
 
 def exact_difference(minuend: Decimal, subtrahend: Decimal) -> Decimal:

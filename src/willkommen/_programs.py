@@ -87,11 +87,18 @@ class Program:
 
     def office(self, office_id: str) -> ServiceOffice | None:
         """The service office with this id, or None."""
-        return next((o for o in self.service_offices if o.id == office_id), None)
+        # A loop, not next() over a generator: rules ask this for every consultation.
+        for office in self.service_offices:
+            if office.id == office_id:
+                return office
+        return None
 
     def office_for(self, state: State) -> ServiceOffice | None:
         """The office known to be responsible for *state*, or None if unknown."""
-        return next((o for o in self.service_offices if state in o.states), None)
+        for office in self.service_offices:
+            if state in office.states:
+                return office
+        return None
 
     def covers(self, day: dt.date) -> bool:
         """Whether *day* lies within the program's runtime."""

@@ -7,6 +7,7 @@ its code, severity, messages and the source it rests on, by the ids of
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -29,22 +30,32 @@ def _program(context: Context) -> Program:
     return context.program
 
 
-def _runtime(program: Program) -> str:
-    return f"{program.start.isoformat()} to {program.end.isoformat() if program.end else 'open end'}"
+@functools.lru_cache(maxsize=64)
+def _runtime(start: dt.date, end: dt.date | None) -> tuple[str, str]:
+    """A program's runtime as the messages write it, in English and German.
 
-
-def _runtime_de(program: Program) -> str:
-    end = program.end.strftime("%d.%m.%Y") if program.end else "offenes Ende"
-    return f"{program.start.strftime('%d.%m.%Y')} bis {end}"
+    Kept per runtime: strftime takes microseconds, and every date outside the
+    runtime names it twice.
+    """
+    german_end = end.strftime("%d.%m.%Y") if end else "offenes Ende"
+    return (
+        f"{start.isoformat()} to {end.isoformat() if end else 'open end'}",
+        f"{start.strftime('%d.%m.%Y')} bis {german_end}",
+    )
 
 
 def _outside(program: Program, day: dt.date, *path: str | int) -> Finding:
-    return finding(*path, value=quote(day.isoformat()), runtime=_runtime(program), runtime_de=_runtime_de(program))
+    runtime, runtime_de = _runtime(program.start, program.end)
+    return finding(*path, value=quote(day.isoformat()), runtime=runtime, runtime_de=runtime_de)
+
+
+_ZERO = Decimal(0)
 
 
 def _hours_are_valid(hours: Decimal) -> bool:
     # The reader and check() report NaN before rules run; should one still come, Decimal NaN refuses < and >.
-    return hours.is_finite() and hours > 0
+    # (Against a Decimal zero: a comparison with the int 0 converts it first, at every call.)
+    return hours.is_finite() and hours > _ZERO
 
 
 # --- the alliance -----------------------------------------------------------
@@ -154,8 +165,11 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     for field in ("partners", "goals", "measures"):
         if not context.readable(field):
             continue
+        items = getattr(alliance, field)
+        if len({item.id for item in items}) == len(items):
+            continue  # no id twice: the common case, decided by one set
         seen: dict[str, int] = {}
-        for index, item in enumerate(getattr(alliance, field)):
+        for index, item in enumerate(items):
             first = seen.setdefault(item.id, index)
             if first != index:
                 yield finding(field, index, "id", value=quote(item.id), first=first)
@@ -175,6 +189,8 @@ def alliance_ids_are_unique(alliance: Alliance, context: Context) -> Iterator[Fi
     source='wbf-goals: an alliance of "mindestens drei lokalen Akteuren" counts each actor once',
 )
 def alliance_partners_are_distinct(alliance: Alliance, context: Context) -> Iterator[Finding]:
+    if len({(p.name, p.organisation) for p in alliance.partners}) == len(alliance.partners):
+        return  # no partner twice: the common case, decided by one set
     seen: dict[tuple[str, str | None], int] = {}
     for index, partner in enumerate(alliance.partners):
         first = seen.setdefault((partner.name, partner.organisation), index)
@@ -223,6 +239,8 @@ def alliance_states_are_in_program(alliance: Alliance, context: Context) -> Iter
 )
 def measures_serve_known_goals(alliance: Alliance, context: Context) -> Iterator[Finding]:
     goal_ids = {goal.id for goal in alliance.goals}
+    if all(goal_ids.issuperset(measure.goals) for measure in alliance.measures):
+        return  # every goal named is known: the common case, decided by set operations
     for index, measure in enumerate(alliance.measures):
         for position, goal_id in enumerate(measure.goals):
             if goal_id not in goal_ids:
@@ -518,7 +536,7 @@ def coaching_within_budget(alliance: Alliance, context: Context) -> Iterator[Fin
         return
     hours = [s.hours for s in coaching.sessions]
     # A session with unusable hours is coaching.session_hours' to report.
-    if all(_hours_are_valid(h) for h in hours) and (used := exact_sum(hours)) > limit:
+    if all(map(_hours_are_valid, hours)) and (used := exact_sum(hours)) > limit:
         if budget is not None:
             phrases = (f"the budget of {limit} hours", f"das Stundenbudget von {number_de(limit)} Stunden")
         else:
@@ -650,9 +668,9 @@ def _unknown_office_severity(program: Program | None) -> Severity:
 )
 def consultations_name_known_offices(alliance: Alliance, context: Context) -> Iterator[Finding]:
     program = _program(context)
-    offices = ", ".join(o.id for o in program.service_offices)
     for index, consultation in enumerate(alliance.consultations):
         if program.office(consultation.office) is None:
+            offices = ", ".join(o.id for o in program.service_offices)
             yield finding(
                 "consultations",
                 index,

@@ -83,6 +83,11 @@ def quote(value: Any) -> str:
 
 
 def _quote(value: Any) -> str:
+    if type(value) is str and len(value) <= _REPR.maxstring:
+        # What reprlib gives a short string, without its dispatch: most quoted values are ids and dates.
+        text = repr(value)
+        if len(text) <= _REPR.maxstring:
+            return text
     if isinstance(value, Decimal):
         text = decimal_text(value)
         return text if len(text) <= MAX_QUOTE else f"{text[:30]}{_ELLIPSIS}{text[-30:]} ({len(text)} characters)"

@@ -4,6 +4,13 @@ Python's ``json`` keeps the last of repeated keys without a word and reads
 ``NaN`` and ``Infinity``; neither is JSON (RFC 8259). Here a repeated key is a
 ``duplicate_key`` problem at its path, and ``NaN`` stays a marker that no
 structure hook accepts, so it is reported where it stands.
+
+Finding repeated keys by a hook that sees every object's pairs costs about
+as much again as the C parser itself. So a text is parsed first without
+it (:func:`_quickly`), counting the keys the objects kept; every key of the
+text stands before a colon, and a text with as many colons as kept keys had
+no key to drop. Anything else (a colon inside a string, say) is parsed
+again with the hook, which finds and places each repeated key.
 """
 
 import itertools
@@ -115,6 +122,61 @@ def _decoder() -> json.JSONDecoder:
     return _DECODER if sys.get_int_max_str_digits() == MAX_INT_DIGITS else _OWN_INTS
 
 
+class _Counting:
+    """A decoder without the pairs hook, and the number of keys its objects kept.
+
+    Each parse takes one from the spares and puts it back after (list.pop and
+    list.append are atomic), so threads, and a parse inside a parse, never
+    share a count.
+    """
+
+    __slots__ = ("decoder", "kept")
+
+    def __init__(self) -> None:
+        kept = [0]
+
+        def count(obj: dict[str, Any]) -> dict[str, Any]:
+            kept[0] += len(obj)
+            return obj
+
+        self.kept = kept
+        self.decoder = json.JSONDecoder(object_hook=count, parse_float=read_decimal, parse_constant=NonFinite)
+
+
+_spares: list[_Counting] = []
+
+
+def _quickly(text: str) -> tuple[Any] | None:
+    """The value of *text*, in a 1-tuple, where it surely has no repeated key; None: parse with the hook.
+
+    A repeated key costs its object a key, so the objects keep fewer keys than
+    the text has. Every key stands before a colon, and every other colon is
+    inside a string, so the text has at least as many colons as keys: as many
+    as the objects kept means no key was dropped. A text with a colon inside a
+    string (a time of day in a note, say) is parsed again with the hook: a
+    second count that would tell those apart costs every document more than
+    the second parse costs the few.
+    """
+    if sys.get_int_max_str_digits() != MAX_INT_DIGITS:
+        return None  # read_int reads the integers then, in the full parse
+    colons = text.count(":")
+    try:
+        counting = _spares.pop()
+    except IndexError:
+        counting = _Counting()
+    counting.kept[0] = 0
+    try:
+        with headroom():
+            value = counting.decoder.decode(text)
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        # Not JSON, or an integer of too many digits: the full parse says which.
+        return None
+    else:
+        return (value,) if counting.kept[0] == colons else None
+    finally:
+        _spares.append(counting)
+
+
 # A JSON string (an escape is a backslash and the next character), and what is not a bracket.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -193,6 +255,14 @@ def parse(text: str | bytes) -> tuple[Any, list[Problem]]:
                 f"mehr als {MAX_DEPTH} Ebenen tief verschachtelt",
             )
         ]
+    quick = _quickly(text)
+    if quick is not None:
+        return quick[0], []
+    return _parse_in_full(text)
+
+
+def _parse_in_full(text: str) -> tuple[Any, list[Problem]]:
+    """:func:`parse` of the text as it stands, with the hook that finds and places repeated keys."""
     repeats_before = _repeats_seen
     try:
         with headroom():

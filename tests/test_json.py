@@ -1,0 +1,276 @@
+"""JSON text read quickly gives what the full parse gives, or is left to it.
+
+``_json.parse`` reads a text first without the hook that finds repeated keys
+(``_json._quickly``), and keeps that reading only where the text surely had
+none. These tests hold the quick reading against the full one
+(``_json._parse_in_full``): the same values of the same types, and the same
+problems, over junk JSON text, repeated keys at every depth and in every
+spelling, numbers at the edges, and lone surrogates; and each check of the
+quick reading has a test that fails without it.
+"""
+
+import json
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import willkommen
+from willkommen import _json
+from willkommen._example import example_document
+from willkommen._limits import MAX_INT_DIGITS
+from willkommen._numbers import OutOfRange
+from willkommen._problems import Problem
+
+
+def _typed(value: Any) -> Any:
+    """*value* with the type of every part spelled out: 1, 1.0, True and Decimal(1) compare equal, these do not."""
+    if isinstance(value, dict):
+        return ("dict", [(key, _typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    if isinstance(value, Decimal | OutOfRange | _json.NonFinite):
+        return (type(value).__name__, str(value))
+    return (type(value).__name__, repr(value))
+
+
+def _problems(problems: list[Problem]) -> list[tuple[str, str, str, str]]:
+    return [(p.code, p.path, p.severity, p.message) for p in problems]
+
+
+def _in_full(text: str | bytes) -> tuple[Any, list[Problem]]:
+    """``parse`` as it was: every text parsed with the hook that finds repeated keys."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_json, "_quickly", lambda _: None)
+        return _json.parse(text)
+
+
+def assert_as_in_full(text: str) -> None:
+    """``parse`` gives what the full parse with the hook gives; the quick reading only where it has no problem."""
+    value, problems = _json.parse(text)
+    full_value, full_problems = _in_full(text)
+    assert _typed(value) == _typed(full_value)
+    assert _problems(problems) == _problems(full_problems)
+    quick = _json._quickly(text)
+    if quick is not None:
+        assert not full_problems
+        assert _typed(quick[0]) == _typed(full_value)
+
+
+# --- JSON text of every kind, with repeated keys written out ------------------------
+
+_KEYS = st.sampled_from(["a", "b", "id", "kind", "x:y", 'q"', "ä", "\\", ""])
+_STRINGS = st.text(max_size=8) | st.sampled_from(["10:00", ':"a":1', '"a":', "\ud800", "\\u0061", "{}"])
+_NUMBERS = st.sampled_from(
+    [
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "1.5",
+        "0.1",
+        "1e400",
+        "1e-400",
+        "1E+2",
+        "-0.0",
+        "1e9999999999999999999",
+        "9007199254740993",
+        "123456789.123456789",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+    ]
+)
+
+
+def _string_text(text: str, *, escape: bool) -> str:
+    r"""*text* as a JSON string, each character escaped as \\uXXXX if asked (a surrogate always is)."""
+    if escape:
+        return '"' + "".join(f"\\u{ord(c):04x}" for c in text) + '"'
+    return '"' + "".join(f"\\u{ord(c):04x}" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text) + '"'
+
+
+@st.composite
+def _texts(draw: st.DrawFn, depth: int = 0) -> str:
+    """JSON text of one value; objects are written pair by pair, so keys repeat, in any spelling."""
+    kinds = ["number", "string", "literal"] + (["list", "object", "object"] if depth < 4 else [])
+    kind = draw(st.sampled_from(kinds))
+    space = draw(st.sampled_from(["", " ", "\n  "]))
+    if kind == "number":
+        return draw(_NUMBERS)
+    if kind == "string":
+        return _string_text(draw(_STRINGS), escape=draw(st.booleans()))
+    if kind == "literal":
+        return draw(st.sampled_from(["true", "false", "null"]))
+    if kind == "list":
+        items = draw(st.lists(_texts(depth + 1), max_size=4))
+        return "[" + f",{space}".join(items) + "]"
+    pairs = draw(st.lists(st.tuples(_KEYS, st.booleans(), _texts(depth + 1)), max_size=5))
+    colon = draw(st.sampled_from([":", ": ", " : "]))
+    return "{" + f",{space}".join(f"{_string_text(k, escape=e)}{colon}{v}" for k, e, v in pairs) + "}"
+
+
+@given(_texts())
+def test_any_json_text_parses_as_in_full(text: str) -> None:
+    """Generated JSON text, repeated keys in any spelling and at any depth included: the same values and problems."""
+    assert_as_in_full(text)
+
+
+@given(_texts(), st.integers(0, 50), st.sampled_from([",", ":", "}", "]", '"', "\\", "{", "x", "\x00", ""]))
+def test_damaged_json_text_parses_as_in_full(text: str, at: int, token: str) -> None:
+    """The same text with a character put in or taken out: the same answer, invalid_json included."""
+    at = min(at, len(text))
+    assert_as_in_full(text[:at] + token + text[at:])
+    assert_as_in_full(text[:at] + text[at + 1 :])
+
+
+@given(st.text(max_size=40))
+def test_any_text_at_all_parses_as_in_full(text: str) -> None:
+    """Text that is rarely JSON: the same problem as the full parse."""
+    assert_as_in_full(text)
+
+
+# --- repeated keys: at every depth, in every spelling --------------------------------
+
+
+def _objects(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """The path of every object in a document."""
+    if isinstance(node, dict):
+        yield path
+        for key, child in node.items():
+            yield from _objects(child, (*path, key))
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from _objects(child, (*path, index))
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join(f"/{part}" for part in path)
+
+
+_MARK = "repeated-key-goes-here"
+
+
+def _with_repeat(document: dict[str, Any], path: tuple[str | int, ...], repeat: str) -> str:
+    """The document's text with *repeat* (pairs text) put first into the object at *path*."""
+    copy: Any = json.loads(json.dumps(document))
+    node = copy
+    for part in path:
+        node = node[part]
+    marked = {_MARK: None, **node}
+    node.clear()
+    node.update(marked)
+    return json.dumps(copy, ensure_ascii=False).replace(f'"{_MARK}": null', repeat, 1)
+
+
+def _document() -> dict[str, Any]:
+    return willkommen.dump(willkommen.load(example_document()))
+
+
+@pytest.mark.parametrize(
+    ("repeat", "key"),
+    [
+        ('"k": 1, "k": 2', "k"),
+        # The same key, once escaped: two spellings of one key.
+        ('"a": 1, "\\u0061": 2', "a"),
+        ('"\\u00e4": 1, "ä": 2', "ä"),
+        # A colon in a string beside it: a colon more than keys, a key fewer than colons.
+        ('"k": "10:00", "k": 2', "k"),
+        ('"k": "\\u003a", "k": 2', "k"),
+        ('"k" : 1, "k" :2', "k"),
+    ],
+)
+def test_a_repeated_key_is_found_in_every_object(repeat: str, key: str) -> None:
+    """In every object of the complete example document, a repeated key is reported at its path."""
+    document = _document()
+    for path in _objects(document):
+        text = _with_repeat(document, path, repeat)
+        value, problems = _json.parse(text)
+        assert value is not None
+        assert [(p.code, p.path) for p in problems] == [("duplicate_key", f"{_pointer(path)}/{key}")], text
+        assert _json._quickly(text) is None
+        assert_as_in_full(text)
+
+
+def test_keys_inside_string_values_are_no_keys() -> None:
+    """A string that looks like an object with repeated keys is text: no problem, and the same value."""
+    text = '{"note": "{\\"a\\": 1, \\"a\\": 2}", "other": "\\"b\\":\\"b\\":"}'
+    value, problems = _json.parse(text)
+    assert problems == []
+    assert value == {"note": '{"a": 1, "a": 2}', "other": '"b":"b":'}
+    assert_as_in_full(text)
+
+
+def test_a_text_without_repeats_is_read_quickly() -> None:
+    """The typical text (no colon in a string) needs no second parse: the quick reading is kept."""
+    text = json.dumps(_document(), ensure_ascii=False)
+    assert _json._quickly(text) is not None
+    assert_as_in_full(text)
+
+
+def test_the_count_of_kept_keys_is_the_parse_of_its_own() -> None:
+    """A parse inside a parse (a number's reader reading a text) never adds its keys to the other's count.
+
+    With one count for all, the inner text's key would make up for the key the
+    outer text lost to its repeat, and the repeat would go unreported.
+    """
+    inner = '{"y": 1}'
+    seen: list[tuple[Any, list[Problem]]] = []
+
+    def reading_another(text: str) -> Decimal:
+        seen.append(_json.parse(inner))
+        return Decimal(text)
+
+    spares = list(_json._spares)
+    _json._spares.clear()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_json, "read_decimal", reading_another)
+        value, problems = _json.parse('{"x": 1.5, "x": 2}')
+    _json._spares[:] = spares
+    assert seen == [({"y": 1}, [])]
+    assert value == {"x": 2}
+    assert [(p.code, p.path) for p in problems] == [("duplicate_key", "/x")]
+
+
+# --- numbers at the edges -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["1e9999999999999999999", "-1e-9999999999999999999", "0.1", "1e400", "NaN", "-Infinity", "9" * MAX_INT_DIGITS],
+)
+def test_numbers_at_the_edges_read_as_in_full(number: str) -> None:
+    """A number beyond decimal, beyond float, NaN, the longest integer: the same value or marker."""
+    assert_as_in_full(f'{{"n": {number}, "m": [{number}]}}')
+
+
+def test_an_integer_over_the_limit_is_refused_under_any_setting() -> None:
+    """Under a higher int/str limit than ours, the quick reading leaves integers to read_int, which refuses.
+
+    int() under that limit would read the integer and the document would pass.
+    """
+    text = '{"n": ' + "9" * (MAX_INT_DIGITS + 1) + "}"
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(MAX_INT_DIGITS * 2)
+    try:
+        assert _json._quickly(text) is None
+        value, problems = _json.parse(text)
+        ok_value, ok_problems = _json.parse('{"n": ' + "9" * MAX_INT_DIGITS + "}")
+    finally:
+        sys.set_int_max_str_digits(before)
+    assert value is None
+    assert [p.code for p in problems] == ["invalid_json"]
+    assert ok_value == {"n": int("9" * MAX_INT_DIGITS)}
+    assert ok_problems == []
+
+
+def test_lone_surrogates_stay_in_the_text_for_the_reader() -> None:
+    r"""A lone surrogate ("\ud800") is read into the string as the full parse does; the reader reports it."""
+    text = '{"a": "x\\ud800", "\\udfff": 1}'
+    assert_as_in_full(text)
+    value, _ = _json.parse(text)
+    assert value == {"a": "x\ud800", "\udfff": 1}

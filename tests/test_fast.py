@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 
 import willkommen
 from tests.conftest import example
+from willkommen import _accelerator as accelerator
 from willkommen import _fast
 from willkommen._converter import converter
 from willkommen._fast import fast_reader
-from willkommen._json import parse
+from willkommen._json import parse, surrogate_free_text
 from willkommen._numbers import OutOfRange
 from willkommen._typecheck import is_natural
 from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, TargetGroup
@@ -185,11 +186,11 @@ def _assert_same(got: object, expected: object) -> None:
     assert got == expected
 
 
-def _assert_agrees(body: dict[str, Any], cls: type, *, valid: bool = False) -> object | None:
+def _assert_agrees(body: dict[str, Any], cls: type, *, valid: bool = False, from_text: bool = False) -> object | None:
     """The fast reader gives the detailed result or None; None whenever the detailed path refuses."""
     expected = _detailed(body, cls)
     before = copy.deepcopy(body)
-    got = fast_reader(cls)(body)
+    got = fast_reader(cls, from_text=from_text)(body)
     assert body == before, "the fast reader changed its input"
     if expected is _FAILED:
         assert got is None, f"the fast path accepted what the detailed path refuses: {body!r}"
@@ -200,6 +201,15 @@ def _assert_agrees(body: dict[str, Any], cls: type, *, valid: bool = False) -> o
     return got
 
 
+def _assert_agrees_on_text(text: str | bytes, cls: type, *, valid: bool = False) -> None:
+    """The body parsed from *text* reads alike by both fast readers (the one for text where the text allows it)."""
+    parsed, problems = parse(text)
+    assert not problems
+    _assert_agrees(_body(parsed), cls, valid=valid)
+    if surrogate_free_text(text):
+        _assert_agrees(_body(parsed), cls, valid=valid, from_text=True)
+
+
 def _text(document: dict[str, Any]) -> str | None:
     """The document as JSON text (a Decimal as a string), None if JSON cannot carry it (a huge int)."""
     try:
@@ -208,23 +218,22 @@ def _text(document: dict[str, Any]) -> str | None:
         return None
 
 
-def _in_both_forms(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The body as ``load`` sees it (floats) and as ``loads`` sees it (Decimals from the text)."""
-    yield _body(document)
-    text = _text(document)
-    assert text is not None
-    parsed, problems = parse(text)
-    assert not problems
-    yield _body(parsed)
-
-
 @_SETTINGS
 @given(_DOCUMENTS)
 def test_valid_documents_take_the_fast_path_and_read_the_same(case: tuple[type, dict[str, Any]]) -> None:
-    """Every valid document of the built-in, NRW and user classes reads fast to the detailed result."""
+    """Every valid document of the built-in, NRW and user classes reads fast to the detailed result.
+
+    As ``load`` sees it (floats), and as ``loads`` sees it: Decimals from the
+    text, written with escapes and without, as text and as UTF-8 bytes.
+    """
     cls, document = case
-    for body in _in_both_forms(document):
-        _assert_agrees(body, cls, valid=True)
+    _assert_agrees(_body(document), cls, valid=True)
+    text = _text(document)
+    assert text is not None
+    _assert_agrees_on_text(text, cls, valid=True)
+    unescaped = json.dumps(document, default=str, ensure_ascii=False)
+    _assert_agrees_on_text(unescaped, cls, valid=True)
+    _assert_agrees_on_text(unescaped.encode(), cls, valid=True)
 
 
 # --- Mutations: one change at a random place. ---
@@ -323,6 +332,10 @@ def test_a_mutated_document_is_handed_over_whenever_the_detailed_path_refuses_it
     if text is not None:
         parsed, _ = parse(text)
         _assert_agrees(parsed, cls)
+        # The reader for text, where the text cannot carry a lone surrogate, and with the surrogates as they are.
+        unescaped = json.dumps(body, default=str, ensure_ascii=False)
+        parsed, _ = parse(unescaped)
+        _assert_agrees(parsed, cls, from_text=surrogate_free_text(unescaped))
 
 
 # --- End to end: the same problems and objects with the fast path on and off. ---
@@ -668,3 +681,75 @@ def test_a_users_own_converter_is_not_taken_for_a_natural_one() -> None:
 
     assert not _fast._builds_directly(Shouting)
     assert willkommen.load({"schema_version": 2, "word": "hallo"}, Shouting).word == "HALLO"
+
+
+# --- The reader for JSON text: lone surrogates are still found. ---
+
+
+def _string_places(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """The path of every string value in a document."""
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _string_places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _string_places(item, (*path, index))
+
+
+@pytest.fixture
+def pure() -> Iterator[None]:
+    """The pure install: JSON text parsed by ``_json``, whatever is installed."""
+    accelerator.set_active(active=False)
+    yield
+    accelerator.set_active(active=None)
+
+
+_FREE_TEXT = {("name",), ("partners", 0, "name"), ("goals", 0, "title"), ("measures", 0, "goals", 0), ("lead",)}
+
+
+@pytest.mark.usefixtures("pure")
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\udBff"])
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_a_lone_surrogate_in_json_text_is_reported_where_it_stands(escape: str, *, as_bytes: bool) -> None:
+    r"""A lone surrogate written as an escape ("\ud800") is a problem at its string, in any text field.
+
+    The fast reader for JSON text does not look at the characters of a string:
+    the text is looked at instead, and one that could carry a lone surrogate
+    is read by the reader that looks.
+    """
+    document = willkommen.dump(willkommen.load(example("bautzen")))
+    for path in _string_places(document):
+        changed = copy.deepcopy(document)
+        _at(changed, path[:-1])[path[-1]] = "MARK"
+        text = json.dumps(changed, ensure_ascii=False).replace('"MARK"', f'"x{escape}"', 1)
+        reading = willkommen.reads(text.encode() if as_bytes else text)
+        pointer = "".join(f"/{part}" for part in path)
+        assert reading.value is None, pointer
+        codes = {(p.code, p.path) for p in reading.problems}
+        assert any(where == pointer for _, where in codes), (pointer, codes)
+        if path in _FREE_TEXT:
+            assert ("invalid_value", pointer) in codes, (pointer, codes)
+
+
+@pytest.mark.usefixtures("pure")
+def test_a_backslash_before_u_d800_is_text() -> None:
+    r"""An escaped backslash before "ud800" is text: the document reads, by the cautious reader, to the same object."""
+    document = willkommen.dump(willkommen.load(example("bautzen")))
+    document["name"] = "\\ud800"
+    text = json.dumps(document, ensure_ascii=False)
+    assert not surrogate_free_text(text)
+    assert willkommen.loads(text).name == "\\ud800"
+
+
+@pytest.mark.usefixtures("pure")
+def test_a_lone_surrogate_in_str_text_is_reported_where_it_stands() -> None:
+    """A str may hold a lone surrogate as itself, not only as an escape: a problem at its string too."""
+    document = willkommen.dump(willkommen.load(example("bautzen")))
+    document["partners"][0]["name"] = "x\ud800"
+    text = json.dumps(document, ensure_ascii=False)
+    assert "\ud800" in text
+    reading = willkommen.reads(text)
+    assert reading.value is None
+    assert ("invalid_value", "/partners/0/name") in {(p.code, p.path) for p in reading.problems}

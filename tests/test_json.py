@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import willkommen
 from willkommen import _json
 from willkommen._example import example_document
+from willkommen._json import surrogate_free_text
 from willkommen._limits import MAX_INT_DIGITS
 from willkommen._numbers import OutOfRange
 from willkommen._problems import Problem
@@ -274,3 +275,52 @@ def test_lone_surrogates_stay_in_the_text_for_the_reader() -> None:
     assert_as_in_full(text)
     value, _ = _json.parse(text)
     assert value == {"a": "x\ud800", "\udfff": 1}
+
+
+# --- text that cannot carry a lone surrogate -------------------------------------
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    return any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+@given(_texts(), st.sampled_from(["", "\ud800", "\udfff", "\\ud800", "\\udc00", "\\\\ud800", "\\uD7FF", "\\ue000"]))
+def test_text_said_to_be_free_of_lone_surrogates_parses_without_one(text: str, extra: str) -> None:
+    """Where surrogate_free_text says so, no string the text parses into holds a lone surrogate, str or bytes."""
+    text = text.replace('"', '"' + extra, 1) if '"' in text else text
+    for form in (text, text.encode("utf-8", "surrogatepass")):
+        value, _ = _json.parse(form)
+        if surrogate_free_text(form):
+            assert not any(_has_lone_surrogate(s) for s in _strings(value)), form
+
+
+@pytest.mark.parametrize(
+    ("text", "free"),
+    [
+        ('{"a": "\\u00e4", "b": "ä"}', True),
+        ('{"a": "\\ud7ff \\ue000"}', True),
+        ('{"a": "\\ud800"}', False),
+        ('{"a": "\\uDC00"}', False),
+        ('{"\\udbff": 1}', False),
+        ('{"a": "\ud800"}', False),
+        (b'{"a": "\\udfff"}', False),
+        (b'{"a": "\\u0041"}', True),
+        (bytearray(b"{}"), False),
+    ],
+)
+def test_surrogate_free_text_looks_at_escapes_and_characters(text: str | bytes, *, free: bool) -> None:
+    r"""Escapes from \ud800 to \udfff, in any case, and lone surrogates in str text; anything else is free."""
+    assert surrogate_free_text(text) is free

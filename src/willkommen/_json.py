@@ -197,6 +197,30 @@ def _too_deep(text: str) -> bool:
     return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
+# A lone surrogate gets into a parsed string only as itself (in str text) or as an
+# escape from \ud800 to \udfff (UTF-8 bytes cannot hold one).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def surrogate_free_text(text: str | bytes) -> bool:
+    """Whether no string that JSON *text* parses into can hold a lone surrogate; False where unsure.
+
+    The fast reader then reads text without looking for them (see
+    ``_fast.fast_reader``). An escaped backslash before ``ud800`` counts as
+    an escape here: that costs the look, never a lone surrogate.
+    """
+    if isinstance(text, str):
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    elif type(text) is bytes:
+        data = text
+    else:
+        return False  # a bytearray or memoryview: rare, read as before
+    return b"\\u" not in data or _SURROGATE_ESCAPE.search(data) is None
+
+
 def _invalid(reason: str, reason_de: str) -> Problem:
     return INVALID_JSON.problem("", reason=reason, reason_de=reason_de)
 

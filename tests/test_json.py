@@ -9,7 +9,9 @@ spelling, numbers at the edges, and lone surrogates; and each check of the
 quick reading has a test that fails without it.
 """
 
+import itertools
 import json
+import re
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
@@ -23,7 +25,7 @@ import willkommen
 from willkommen import _json
 from willkommen._example import example_document
 from willkommen._json import surrogate_free_text
-from willkommen._limits import MAX_INT_DIGITS
+from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
 from willkommen._numbers import OutOfRange
 from willkommen._problems import Problem
 
@@ -324,3 +326,47 @@ def test_text_said_to_be_free_of_lone_surrogates_parses_without_one(text: str, e
 def test_surrogate_free_text_looks_at_escapes_and_characters(text: str | bytes, *, free: bool) -> None:
     r"""Escapes from \ud800 to \udfff, in any case, and lone surrogates in str text; anything else is free."""
     assert surrogate_free_text(text) is free
+
+
+# --- nesting depth, counted before parsing ------------------------------------------
+
+
+def _depth_by_expression(text: str) -> bool:
+    """The nesting count as it was: strings dropped by the regular expression, then the brackets counted."""
+    brackets = re.sub(r"[^\[\]{}]+", "", re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text, flags=re.DOTALL))
+    return max(itertools.accumulate(1 if b in "[{" else -1 for b in brackets), default=0) > MAX_DEPTH
+
+
+_PIECES = st.sampled_from(['"', "[", "]", "{", "}", "\\", '\\"', "\\\\", "a", "ä", "\ud800", ":", ",", "[[", "]]"])
+
+
+@given(st.lists(_PIECES, max_size=30), st.integers(MAX_DEPTH - 3, MAX_DEPTH + 3), st.lists(_PIECES, max_size=30))
+def test_nesting_is_counted_as_the_regular_expression_counts_it(head: list[str], deep: int, tail: list[str]) -> None:
+    """Any text near the bound, quote marks and backslashes anywhere: too deep exactly where the expression says.
+
+    Without a backslash the quote marks are counted instead; with one the expression runs.
+    """
+    for opener, closer in (("[", "]"), ("{", "}"), ('["', '"]')):
+        text = "".join(head) + opener * deep + "".join(tail) + closer * deep
+        assert _json._too_deep(text) is _depth_by_expression(text), text
+        assert _json._too_deep(text.replace("\\", "")) is _depth_by_expression(text.replace("\\", "")), text
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), True),
+        ("[" * MAX_DEPTH + "]" * MAX_DEPTH, False),
+        # Brackets inside a string do not count, nor does an escaped quote mark end it.
+        ('["' + "[" * MAX_DEPTH + '"]', False),
+        ('["\\"' + "[" * MAX_DEPTH + '"]', False),
+        ('"' + "]" * 10 + '"' + "[" * (MAX_DEPTH + 1), True),
+        # A quote mark without a partner opens no string.
+        ("[" * (MAX_DEPTH + 1) + '"', True),
+        ('"' + "[" * (MAX_DEPTH + 1), True),
+    ],
+)
+def test_nesting_at_the_bound(text: str, *, deep: bool) -> None:
+    """One level over the bound is too deep; brackets in strings are text."""
+    assert _json._too_deep(text) is deep
+    assert _depth_by_expression(text) is deep

@@ -180,7 +180,10 @@ def _quickly(text: str) -> tuple[Any] | None:
 # A JSON string (an escape is a backslash and the next character), and what is not a bracket.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# What each bracket does to the depth, by its byte.
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+# Every byte but the quote mark and the brackets (UTF-8 writes no other character with these bytes).
+_NOT_QUOTE_OR_BRACKET = bytes(byte for byte in range(256) if chr(byte) not in '"[]{}')
 
 
 def _too_deep(text: str) -> bool:
@@ -193,8 +196,25 @@ def _too_deep(text: str) -> bool:
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return False
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
+    return max(itertools.accumulate(map(_STEP.__getitem__, _brackets(text))), default=0) > MAX_DEPTH
+
+
+def _brackets(text: str) -> bytes:
+    """The brackets of *text* outside its strings, in order.
+
+    Without a backslash, a string runs from a quote mark to the next: the
+    text split at its quote marks alternates between outside and inside
+    (a last quote mark without a partner opens no string). Most of the text
+    is dropped first, byte by byte, so that the pieces are few bytes each.
+    With a backslash, the strings are found by the regular expression.
+    """
+    if "\\" in text:
+        return _NOT_BRACKET.sub("", _STRING.sub("", text)).encode()
+    pieces = text.encode("utf-8", "surrogatepass").translate(None, _NOT_QUOTE_OR_BRACKET).split(b'"')
+    outside = pieces[::2]
+    if len(pieces) % 2 == 0:
+        outside.append(pieces[-1])
+    return b"".join(outside)
 
 
 # A lone surrogate gets into a parsed string only as itself (in str text) or as an

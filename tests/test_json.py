@@ -215,6 +215,36 @@ def test_a_text_without_repeats_is_read_quickly() -> None:
     assert_as_in_full(text)
 
 
+def test_a_text_with_colons_in_strings_is_read_quickly_where_no_space_precedes_a_colon() -> None:
+    """A web address in a string: more colons than keys, but every key's colon follows its quote mark."""
+    document = _document()
+    document["partners"][0]["name"] = "https://example.org"
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    assert _json._quickly(text) is not None
+    assert_as_in_full(text)
+    # With a colon after white space, only the full parse can tell.
+    spaced = json.dumps(document, ensure_ascii=False, separators=(", ", " : "))
+    assert _json._quickly(spaced) is None
+    assert_as_in_full(spaced)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # As many colons after a quote mark as kept keys (one of them in a string), and a repeat.
+        '{"a":"b", "k" :1, "k" :2, "c":"\\":"}',
+        '{"a":"b", "k"\n:1, "k"\t:2, "c":"\\":"}',
+        '{"a":"b", "k"\r:1, "k"\r:2, "c":"\\":"}',
+    ],
+)
+def test_a_repeat_behind_white_space_and_a_colon_in_a_string_is_found(text: str) -> None:
+    """The second count holds only without white space before a colon: else a repeat would hide behind it."""
+    value, problems = _json.parse(text)
+    assert value == {"a": "b", "k": 2, "c": '":'}
+    assert [(p.code, p.path) for p in problems] == [("duplicate_key", "/k")]
+    assert _json._quickly(text) is None
+
+
 def test_the_count_of_kept_keys_is_the_parse_of_its_own() -> None:
     """A parse inside a parse (a number's reader reading a text) never adds its keys to the other's count.
 

@@ -144,6 +144,8 @@ class _Counting:
 
 
 _spares: list[_Counting] = []
+# The white space JSON allows between a key and its colon (RFC 8259, section 2), then a colon.
+_SPACE_COLON = re.compile(r"[ \t\n\r]:")
 
 
 def _quickly(text: str) -> tuple[Any] | None:
@@ -153,9 +155,8 @@ def _quickly(text: str) -> tuple[Any] | None:
     the text has. Every key stands before a colon, and every other colon is
     inside a string, so the text has at least as many colons as keys: as many
     as the objects kept means no key was dropped. A text with a colon inside a
-    string (a time of day in a note, say) is parsed again with the hook: a
-    second count that would tell those apart costs every document more than
-    the second parse costs the few.
+    string (a web address, a time of day) needs a second count, and a text
+    that also has white space before a colon is parsed again with the hook.
     """
     if sys.get_int_max_str_digits() != MAX_INT_DIGITS:
         return None  # read_int reads the integers then, in the full parse
@@ -172,7 +173,13 @@ def _quickly(text: str) -> tuple[Any] | None:
         # Not JSON, or an integer of too many digits: the full parse says which.
         return None
     else:
-        return (value,) if counting.kept[0] == colons else None
+        kept = counting.kept[0]
+        # Where the colons outnumber the keys (a web address in a string, say): JSON allows
+        # only a quote mark or white space before a key's colon, so without white space
+        # before any colon, no text has more keys than it has a colon after a quote mark.
+        if kept == colons or (kept == text.count('":') and _SPACE_COLON.search(text) is None):
+            return (value,)
+        return None
     finally:
         _spares.append(counting)
 

@@ -290,9 +290,16 @@ class _Source:
             case OptionalNode(inner=inner):
                 return f"(None if {v} is None else {self.expression(inner, v, depth)})"
             case SequenceNode(item=item, unique=unique):
+                # A loop in a function of its own: in Python 3.11 a comprehension makes a
+                # function object and a frame each time, which costs more for short lists.
                 each = f"i{depth}"
-                items = f"[{self.expression(item, each, depth + 1)} for {each} in {_sequence(v)}]"
-                return f"_unique({items})" if unique else f"tuple({items})"
+                name = self.helper(
+                    "items = []",
+                    f"for {each} in {_sequence('x')}:",
+                    f"    items.append({self.expression(item, each, depth + 1)})",
+                    "return _unique(items)" if unique else "return tuple(items)",
+                )
+                return f"{name}({v})"
             case FixedTupleNode(items=items):
                 # A function of its own, so that the list is named once.
                 name = self.helper(

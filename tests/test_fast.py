@@ -21,15 +21,16 @@ from hypothesis import strategies as st
 
 import willkommen
 from tests.conftest import example
+from tests.test_mutations import MUTATIONS
 from willkommen import _accelerator as accelerator
-from willkommen import _fast
+from willkommen import _fast, _json
 from willkommen._converter import converter
 from willkommen._fast import fast_reader
 from willkommen._json import parse, surrogate_free_text
 from willkommen._numbers import OutOfRange
 from willkommen._typecheck import is_natural
 from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, TargetGroup
-from willkommen.testing import alliances
+from willkommen.testing import Mutation, alliances
 
 # Hypothesis settings for the differential tests: bounded for CI, no deadline
 # (other processes share the machine).
@@ -753,3 +754,39 @@ def test_a_lone_surrogate_in_str_text_is_reported_where_it_stands() -> None:
     reading = willkommen.reads(text)
     assert reading.value is None
     assert ("invalid_value", "/partners/0/name") in {(p.code, p.path) for p in reading.problems}
+
+
+# --- The mutation corpus, read from text by the pure install: the same with the fast steps and without. ---
+
+
+def _reading(text: str | bytes) -> tuple[list[tuple[str, str, str, str]], object]:
+    reading = willkommen.reads(text)
+    return [(p.code, p.path, str(p.severity), p.message) for p in reading.problems], reading.value
+
+
+def _without_fast_steps(text: str | bytes) -> tuple[list[tuple[str, str, str, str]], object]:
+    """The reading as it was: every text parsed with the repeated-key hook, every body read by the detailed path."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(_fast, "ENABLED", False)
+        monkeypatch.setattr(_json, "_quickly", lambda _: None)
+        return _reading(text)
+
+
+@pytest.mark.usefixtures("pure")
+@pytest.mark.parametrize("mutate", MUTATIONS, ids=[m.__name__ for m in MUTATIONS])
+@settings(_SETTINGS, max_examples=20)
+@given(alliance=alliances(), data=st.data())
+def test_the_mutation_corpus_reads_the_same_without_the_fast_steps(
+    mutate: Callable[[dict[str, Any]], st.SearchStrategy[Mutation]], alliance: willkommen.Alliance, data: st.DataObject
+) -> None:
+    """Every kind of mutation, as compact and indented text, str and bytes: the same problems and objects."""
+    document = willkommen.dump(alliance)
+    document.setdefault("founded_on", "2017-01-15")  # a date to break, for the mutations of dates
+    mutation = data.draw(mutate(document), label="mutation")
+    broken = mutation.applied(document)
+    for text in (json.dumps(broken, ensure_ascii=False), json.dumps(broken, indent=2)):
+        for form in (text, text.encode()):
+            problems, value = _reading(form)
+            assert (problems, value) == _without_fast_steps(form)
+            if value is not None:
+                _assert_same(value, _without_fast_steps(form)[1])

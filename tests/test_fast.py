@@ -6,12 +6,17 @@ input the detailed path refuses. These tests compare both on valid documents,
 on single mutations of them, and end to end through ``check`` and ``loads``.
 """
 
+import contextlib
 import copy
 import datetime as dt
 import enum
+import importlib.util
 import json
+import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import attrs
@@ -20,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import willkommen
+import willkommen.nrw
 from tests.conftest import example
 from tests.test_mutations import MUTATIONS
 from willkommen import _accelerator as accelerator
@@ -790,3 +796,37 @@ def test_the_mutation_corpus_reads_the_same_without_the_fast_steps(
             assert (problems, value) == _without_fast_steps(form)
             if value is not None:
                 _assert_same(value, _without_fast_steps(form)[1])
+
+
+def _fuzzer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("fuzz_loads", Path(__file__).parent.parent / "fuzz" / "fuzz_loads.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.usefixtures("pure")
+def test_a_fuzz_sample_reads_the_same_without_the_fast_steps() -> None:
+    """A fixed sample of the fuzzer's inputs (damaged texts, hostile numbers, mutated documents): the same reading."""
+    fuzz = _fuzzer()
+    words = fuzz._vocabulary(willkommen, willkommen.nrw)
+    seeds = fuzz._seeds(willkommen, willkommen.nrw, 3)
+    seed_texts = [json.dumps(seed, ensure_ascii=False).encode() for seed in seeds]
+    rng = random.Random(20150528)  # noqa: S311 - a fixed sample, not a secret
+    quick = 0
+    for _ in range(150):
+        text = bytearray(rng.choice(seed_texts))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text))
+            text[at : at + rng.randint(0, 3)] = rng.randbytes(rng.randint(0, 3))
+        texts = [bytes(text), fuzz.document_with_number(fuzz.Source(rng.randbytes(64)), seeds, words)]
+        mutated = fuzz.mutate_document(fuzz.Source(rng.randbytes(96)), seeds, words)
+        with contextlib.suppress(ValueError, TypeError, RecursionError):  # NaN, Decimals, too deep: no text
+            texts.append(json.dumps(mutated, ensure_ascii=False))
+        for each in texts:
+            assert _reading(each) == _without_fast_steps(each)
+            quick += _json._quickly(each.decode("utf-8", "replace") if isinstance(each, bytes) else each) is not None
+    # The sample reaches the quick parse, not only the full one.
+    assert quick > 0

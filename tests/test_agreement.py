@@ -221,11 +221,11 @@ def test_every_part_refuses_a_broken_value(case: tuple[type, dict[str, Any], Mut
     # The pure install reads the text to the same problems, with the fast path and without.
     accelerator.set_active(active=False)
     try:
-        pure = willkommen.reads(text, cls)
+        pure: willkommen.Reading[Any] = willkommen.reads(text, cls)
         with pytest.MonkeyPatch.context() as monkeypatch:
             monkeypatch.setattr(_fast, "ENABLED", False)
             assert _errors(willkommen.check(broken, cls)) == errors
-            detailed = willkommen.reads(text, cls)
+            detailed: willkommen.Reading[Any] = willkommen.reads(text, cls)
     finally:
         accelerator.set_active(active=None)
     assert [(p.code, p.path, p.message) for p in pure.problems] == [

@@ -774,7 +774,7 @@ def _without_fast_steps(text: str | bytes) -> tuple[list[tuple[str, str, str, st
     """The reading as it was: every text parsed with the repeated-key hook, every body read by the detailed path."""
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(_fast, "ENABLED", False)
-        monkeypatch.setattr(_json, "_quickly", lambda _: None)
+        monkeypatch.setattr(_json, "_quickly", lambda *_: None)
         return _reading(text)
 
 

@@ -48,7 +48,7 @@ def _problems(problems: list[Problem]) -> list[tuple[str, str, str, str]]:
 def _in_full(text: str | bytes) -> tuple[Any, list[Problem]]:
     """``parse`` as it was: every text parsed with the hook that finds repeated keys."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_json, "_quickly", lambda _: None)
+        patch.setattr(_json, "_quickly", lambda *_: None)
         return _json.parse(text)
 
 
@@ -123,6 +123,13 @@ def test_any_json_text_parses_as_in_full(text: str) -> None:
     assert_as_in_full(text)
 
 
+@given(st.text() | _texts())
+def test_brackets_and_colons_count_alike_in_text_and_in_its_bytes(text: str) -> None:
+    """The one-pass count over UTF-8 bytes gives what the counts over the text give."""
+    assert _json._counts(text, text.encode("utf-8", "surrogatepass")) == _json._counts(text, None)
+    assert _json._counts(text, None) == (text.count("[") + text.count("{"), text.count(":"))
+
+
 @given(_texts(), st.integers(0, 50), st.sampled_from([",", ":", "}", "]", '"', "\\", "{", "x", "\x00", ""]))
 def test_damaged_json_text_parses_as_in_full(text: str, at: int, token: str) -> None:
     """The same text with a character put in or taken out: the same answer, invalid_json included."""
@@ -192,9 +199,10 @@ def test_a_repeated_key_is_found_in_every_object(repeat: str, key: str) -> None:
     document = _document()
     for path in _objects(document):
         text = _with_repeat(document, path, repeat)
-        value, problems = _json.parse(text)
-        assert value is not None
-        assert [(p.code, p.path) for p in problems] == [("duplicate_key", f"{_pointer(path)}/{key}")], text
+        for form in (text, text.encode()):
+            value, problems = _json.parse(form)
+            assert value is not None
+            assert [(p.code, p.path) for p in problems] == [("duplicate_key", f"{_pointer(path)}/{key}")], text
         assert _json._quickly(text) is None
         assert_as_in_full(text)
 

@@ -421,6 +421,7 @@ def fast_reader(cls: type, *, from_text: bool = False) -> Reader:
     int, Decimal, bool, None and the parser's markers) that cannot carry a
     lone surrogate (``_json.surrogate_free_text``); the reader then takes
     shortcuts that hold for such values only.
+
     Generated on first use and cached per class; a newly declared tag
     starts over, as the converter does.
     """

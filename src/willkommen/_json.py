@@ -9,8 +9,9 @@ Finding repeated keys by a hook that sees every object's pairs costs about
 as much again as the C parser itself. So a text is parsed first without
 it (:func:`_quickly`), counting the keys the objects kept; every key of the
 text stands before a colon, and a text with as many colons as kept keys had
-no key to drop. Anything else (a colon inside a string, say) is parsed
-again with the hook, which finds and places each repeated key.
+no key to drop (colons inside strings get a second count). A text these
+counts do not settle is parsed again with the hook, which finds and places
+each repeated key.
 """
 
 import itertools

@@ -98,6 +98,10 @@ def phases() -> None:
     if hasattr(willkommen_api, "read_fast"):
         read_fast = willkommen_api.read_fast
         candidates["  fast path: _fast.read_fast(body, Alliance)"] = lambda: read_fast(dict(body), willkommen.Alliance)
+        # What loads uses for text that cannot carry a lone surrogate (nearly every text).
+        candidates["  fast path for JSON text: read_fast(body, Alliance, from_text=True)"] = lambda: read_fast(
+            dict(body), willkommen.Alliance, from_text=True
+        )
     # Interleaved, as in run.py, so that load on the machine hits every phase alike.
     times = run.measure(candidates, run.Settings.make(quick=False, jsonl_records=None))
     whole = times["willkommen.loads, the whole"]

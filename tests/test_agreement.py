@@ -34,7 +34,9 @@ from jsonschema import Draft202012Validator
 
 import willkommen
 import willkommen.nrw
+from willkommen import _accelerator as accelerator
 from willkommen import _fast
+from willkommen._json import parse, surrogate_free_text
 from willkommen._schema import json_schema
 from willkommen.testing import Mutation, mutations, objects
 
@@ -182,6 +184,16 @@ def test_the_fast_reader_takes_every_node(obj: Everything) -> None:
         assert _tagged(body)
     else:
         assert fast == obj
+    # And as loads reads it: parsed from the text, by the reader for JSON text where the text allows it.
+    text = willkommen.dumps(obj)
+    parsed, problems = parse(text)
+    assert problems == []
+    body = {key: value for key, value in parsed.items() if key != "schema_version"}
+    from_text = _fast.read_fast(body, Everything, from_text=surrogate_free_text(text))
+    if from_text is None:
+        assert _tagged(body)
+    else:
+        assert from_text == obj
 
 
 # --- one breaking change: every part refuses it -----------------------------------------------------
@@ -202,10 +214,21 @@ def test_every_part_refuses_a_broken_value(case: tuple[type, dict[str, Any], Mut
     broken = mutation.applied(document)
     errors = _errors(willkommen.check(broken, cls))
     assert (mutation.code, mutation.path) in errors, (mutation, errors)
+    text = json.dumps(broken, ensure_ascii=False)
     with pytest.raises(willkommen.ValidationError) as info:
-        willkommen.loads(json.dumps(broken, ensure_ascii=False), cls)
+        willkommen.loads(text, cls)
     assert (mutation.code, mutation.path) in _errors(list(info.value.problems))
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(_fast, "ENABLED", False)
-        assert _errors(willkommen.check(broken, cls)) == errors
+    # The pure install reads the text to the same problems, with the fast path and without.
+    accelerator.set_active(active=False)
+    try:
+        pure: willkommen.Reading[Any] = willkommen.reads(text, cls)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(_fast, "ENABLED", False)
+            assert _errors(willkommen.check(broken, cls)) == errors
+            detailed: willkommen.Reading[Any] = willkommen.reads(text, cls)
+    finally:
+        accelerator.set_active(active=None)
+    assert [(p.code, p.path, p.message) for p in pure.problems] == [
+        (p.code, p.path, p.message) for p in detailed.problems
+    ]
     assert not _validator(cls).is_valid(broken), mutation

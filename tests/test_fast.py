@@ -6,12 +6,17 @@ input the detailed path refuses. These tests compare both on valid documents,
 on single mutations of them, and end to end through ``check`` and ``loads``.
 """
 
+import contextlib
 import copy
 import datetime as dt
 import enum
+import importlib.util
 import json
+import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import attrs
@@ -20,15 +25,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import willkommen
+import willkommen.nrw
 from tests.conftest import example
-from willkommen import _fast
+from tests.test_mutations import MUTATIONS
+from willkommen import _accelerator as accelerator
+from willkommen import _fast, _json
 from willkommen._converter import converter
 from willkommen._fast import fast_reader
-from willkommen._json import parse
+from willkommen._json import parse, surrogate_free_text
 from willkommen._numbers import OutOfRange
 from willkommen._typecheck import is_natural
 from willkommen.nrw import GEMEINSAM_KLAPPTS, NrwAlliance, TargetGroup
-from willkommen.testing import alliances
+from willkommen.testing import Mutation, alliances
 
 # Hypothesis settings for the differential tests: bounded for CI, no deadline
 # (other processes share the machine).
@@ -185,11 +193,11 @@ def _assert_same(got: object, expected: object) -> None:
     assert got == expected
 
 
-def _assert_agrees(body: dict[str, Any], cls: type, *, valid: bool = False) -> object | None:
+def _assert_agrees(body: dict[str, Any], cls: type, *, valid: bool = False, from_text: bool = False) -> object | None:
     """The fast reader gives the detailed result or None; None whenever the detailed path refuses."""
     expected = _detailed(body, cls)
     before = copy.deepcopy(body)
-    got = fast_reader(cls)(body)
+    got = fast_reader(cls, from_text=from_text)(body)
     assert body == before, "the fast reader changed its input"
     if expected is _FAILED:
         assert got is None, f"the fast path accepted what the detailed path refuses: {body!r}"
@@ -200,6 +208,15 @@ def _assert_agrees(body: dict[str, Any], cls: type, *, valid: bool = False) -> o
     return got
 
 
+def _assert_agrees_on_text(text: str | bytes, cls: type, *, valid: bool = False) -> None:
+    """The body parsed from *text* reads alike by both fast readers (the one for text where the text allows it)."""
+    parsed, problems = parse(text)
+    assert not problems
+    _assert_agrees(_body(parsed), cls, valid=valid)
+    if surrogate_free_text(text):
+        _assert_agrees(_body(parsed), cls, valid=valid, from_text=True)
+
+
 def _text(document: dict[str, Any]) -> str | None:
     """The document as JSON text (a Decimal as a string), None if JSON cannot carry it (a huge int)."""
     try:
@@ -208,23 +225,22 @@ def _text(document: dict[str, Any]) -> str | None:
         return None
 
 
-def _in_both_forms(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The body as ``load`` sees it (floats) and as ``loads`` sees it (Decimals from the text)."""
-    yield _body(document)
-    text = _text(document)
-    assert text is not None
-    parsed, problems = parse(text)
-    assert not problems
-    yield _body(parsed)
-
-
 @_SETTINGS
 @given(_DOCUMENTS)
 def test_valid_documents_take_the_fast_path_and_read_the_same(case: tuple[type, dict[str, Any]]) -> None:
-    """Every valid document of the built-in, NRW and user classes reads fast to the detailed result."""
+    """Every valid document of the built-in, NRW and user classes reads fast to the detailed result.
+
+    As ``load`` sees it (floats), and as ``loads`` sees it: Decimals from the
+    text, written with escapes and without, as text and as UTF-8 bytes.
+    """
     cls, document = case
-    for body in _in_both_forms(document):
-        _assert_agrees(body, cls, valid=True)
+    _assert_agrees(_body(document), cls, valid=True)
+    text = _text(document)
+    assert text is not None
+    _assert_agrees_on_text(text, cls, valid=True)
+    unescaped = json.dumps(document, default=str, ensure_ascii=False)
+    _assert_agrees_on_text(unescaped, cls, valid=True)
+    _assert_agrees_on_text(unescaped.encode(), cls, valid=True)
 
 
 # --- Mutations: one change at a random place. ---
@@ -323,6 +339,10 @@ def test_a_mutated_document_is_handed_over_whenever_the_detailed_path_refuses_it
     if text is not None:
         parsed, _ = parse(text)
         _assert_agrees(parsed, cls)
+        # The reader for text, where the text cannot carry a lone surrogate, and with the surrogates as they are.
+        unescaped = json.dumps(body, default=str, ensure_ascii=False)
+        parsed, _ = parse(unescaped)
+        _assert_agrees(parsed, cls, from_text=surrogate_free_text(unescaped))
 
 
 # --- End to end: the same problems and objects with the fast path on and off. ---
@@ -668,3 +688,145 @@ def test_a_users_own_converter_is_not_taken_for_a_natural_one() -> None:
 
     assert not _fast._builds_directly(Shouting)
     assert willkommen.load({"schema_version": 2, "word": "hallo"}, Shouting).word == "HALLO"
+
+
+# --- The reader for JSON text: lone surrogates are still found. ---
+
+
+def _string_places(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """The path of every string value in a document."""
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _string_places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _string_places(item, (*path, index))
+
+
+@pytest.fixture
+def pure() -> Iterator[None]:
+    """The pure install: JSON text parsed by ``_json``, whatever is installed."""
+    accelerator.set_active(active=False)
+    yield
+    accelerator.set_active(active=None)
+
+
+_FREE_TEXT = {("name",), ("partners", 0, "name"), ("goals", 0, "title"), ("measures", 0, "goals", 0), ("lead",)}
+
+
+@pytest.mark.usefixtures("pure")
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\udBff"])
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_a_lone_surrogate_in_json_text_is_reported_where_it_stands(escape: str, *, as_bytes: bool) -> None:
+    r"""A lone surrogate written as an escape ("\ud800") is a problem at its string, in any text field.
+
+    The fast reader for JSON text does not look at the characters of a string:
+    the text is looked at instead, and one that could carry a lone surrogate
+    is read by the reader that looks.
+    """
+    document = willkommen.dump(willkommen.load(example("bautzen")))
+    for path in _string_places(document):
+        changed = copy.deepcopy(document)
+        _at(changed, path[:-1])[path[-1]] = "MARK"
+        text = json.dumps(changed, ensure_ascii=False).replace('"MARK"', f'"x{escape}"', 1)
+        reading = willkommen.reads(text.encode() if as_bytes else text)
+        pointer = "".join(f"/{part}" for part in path)
+        assert reading.value is None, pointer
+        codes = {(p.code, p.path) for p in reading.problems}
+        assert any(where == pointer for _, where in codes), (pointer, codes)
+        if path in _FREE_TEXT:
+            assert ("invalid_value", pointer) in codes, (pointer, codes)
+
+
+@pytest.mark.usefixtures("pure")
+def test_a_backslash_before_u_d800_is_text() -> None:
+    r"""An escaped backslash before "ud800" is text: the document reads, by the cautious reader, to the same object."""
+    document = willkommen.dump(willkommen.load(example("bautzen")))
+    document["name"] = "\\ud800"
+    text = json.dumps(document, ensure_ascii=False)
+    assert not surrogate_free_text(text)
+    assert willkommen.loads(text).name == "\\ud800"
+
+
+@pytest.mark.usefixtures("pure")
+def test_a_lone_surrogate_in_str_text_is_reported_where_it_stands() -> None:
+    """A str may hold a lone surrogate as itself, not only as an escape: a problem at its string too."""
+    document = willkommen.dump(willkommen.load(example("bautzen")))
+    document["partners"][0]["name"] = "x\ud800"
+    text = json.dumps(document, ensure_ascii=False)
+    assert "\ud800" in text
+    reading = willkommen.reads(text)
+    assert reading.value is None
+    assert ("invalid_value", "/partners/0/name") in {(p.code, p.path) for p in reading.problems}
+
+
+# --- The mutation corpus, read from text by the pure install: the same with the fast steps and without. ---
+
+
+def _reading(text: str | bytes) -> tuple[list[tuple[str, str, str, str]], object]:
+    reading = willkommen.reads(text)
+    return [(p.code, p.path, str(p.severity), p.message) for p in reading.problems], reading.value
+
+
+def _without_fast_steps(text: str | bytes) -> tuple[list[tuple[str, str, str, str]], object]:
+    """The reading as it was: every text parsed with the repeated-key hook, every body read by the detailed path."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(_fast, "ENABLED", False)
+        monkeypatch.setattr(_json, "_quickly", lambda *_: None)
+        return _reading(text)
+
+
+@pytest.mark.usefixtures("pure")
+@pytest.mark.parametrize("mutate", MUTATIONS, ids=[m.__name__ for m in MUTATIONS])
+@settings(_SETTINGS, max_examples=20)
+@given(alliance=alliances(), data=st.data())
+def test_the_mutation_corpus_reads_the_same_without_the_fast_steps(
+    mutate: Callable[[dict[str, Any]], st.SearchStrategy[Mutation]], alliance: willkommen.Alliance, data: st.DataObject
+) -> None:
+    """Every kind of mutation, as compact and indented text, str and bytes: the same problems and objects."""
+    document = willkommen.dump(alliance)
+    document.setdefault("founded_on", "2017-01-15")  # a date to break, for the mutations of dates
+    mutation = data.draw(mutate(document), label="mutation")
+    broken = mutation.applied(document)
+    for text in (json.dumps(broken, ensure_ascii=False), json.dumps(broken, indent=2)):
+        for form in (text, text.encode()):
+            problems, value = _reading(form)
+            assert (problems, value) == _without_fast_steps(form)
+            if value is not None:
+                _assert_same(value, _without_fast_steps(form)[1])
+
+
+def _fuzzer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("fuzz_loads", Path(__file__).parent.parent / "fuzz" / "fuzz_loads.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.usefixtures("pure")
+def test_a_fuzz_sample_reads_the_same_without_the_fast_steps() -> None:
+    """A fixed sample of the fuzzer's inputs (damaged texts, hostile numbers, mutated documents): the same reading."""
+    fuzz = _fuzzer()
+    words = fuzz._vocabulary(willkommen, willkommen.nrw)
+    seeds = fuzz._seeds(willkommen, willkommen.nrw, 3)
+    seed_texts = [json.dumps(seed, ensure_ascii=False).encode() for seed in seeds]
+    rng = random.Random(20150528)  # noqa: S311 - a fixed sample, not a secret
+    quick = 0
+    for _ in range(150):
+        text = bytearray(rng.choice(seed_texts))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text))
+            text[at : at + rng.randint(0, 3)] = rng.randbytes(rng.randint(0, 3))
+        texts = [bytes(text), fuzz.document_with_number(fuzz.Source(rng.randbytes(64)), seeds, words)]
+        mutated = fuzz.mutate_document(fuzz.Source(rng.randbytes(96)), seeds, words)
+        with contextlib.suppress(ValueError, TypeError, RecursionError):  # NaN, Decimals, too deep: no text
+            texts.append(json.dumps(mutated, ensure_ascii=False))
+        for each in texts:
+            assert _reading(each) == _without_fast_steps(each)
+            quick += _json._quickly(each.decode("utf-8", "replace") if isinstance(each, bytes) else each) is not None
+    # The sample reaches the quick parse, not only the full one.
+    assert quick > 0

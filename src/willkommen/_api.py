@@ -20,7 +20,7 @@ from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
 from willkommen._headroom import headroom
 from willkommen._indented import indented
-from willkommen._json import parse
+from willkommen._json import parse, surrogate_free_text
 from willkommen._migrate import SCHEMA_VERSION, VERSION_KEY, migrate, version_problem
 from willkommen._model import Alliance
 from willkommen._numbers import fits_caller, int_text
@@ -162,8 +162,11 @@ def read(data: object, cls: type[Any] = Alliance) -> Reading[Any]:
         return _read(plain(data), cls)
 
 
-def _read(data: object, cls: type[Any]) -> Reading[Any]:
-    """:func:`read` of data made plain (``_plain.py``), with room on the stack."""
+def _read(data: object, cls: type[Any], *, from_text: bool = False) -> Reading[Any]:
+    """:func:`read` of data made plain (``_plain.py``), with room on the stack.
+
+    *from_text*: *data* was parsed from JSON text that cannot carry a lone surrogate (see ``_fast.fast_reader``).
+    """
     if not isinstance(data, Mapping):
         return _refused(TYPE.problem("", expected="an object", expected_de="ein Objekt", value=quote(data)))
     problem = version_problem(data)
@@ -171,7 +174,7 @@ def _read(data: object, cls: type[Any]) -> Reading[Any]:
         return _refused(problem)
     if data[VERSION_KEY] != SCHEMA_VERSION:
         return _read_older(data, cls)
-    return _read_current(data, cls)
+    return _read_current(data, cls, from_text=from_text)
 
 
 def _read_older(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
@@ -188,7 +191,7 @@ def _read_older(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
     return attrs.evolve(reading, value=value, problems=problems)
 
 
-def _read_current(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
+def _read_current(data: Mapping[Any, Any], cls: type, *, from_text: bool = False) -> Reading[Any]:
     body = {key: value for key, value in data.items() if key != VERSION_KEY}
     target = class_for(body, cls)
     if target is None:
@@ -196,7 +199,7 @@ def _read_current(data: Mapping[Any, Any], cls: type) -> Reading[Any]:
         return _refused(bad_tag.rule.problem(f"/{escape(TAG_KEY)}", **bad_tag.values))
     body.pop(TAG_KEY, None)
     # A valid document reads in a fraction of the time; anything else hands over (None).
-    value: Any = read_fast(body, target)
+    value: Any = read_fast(body, target, from_text=from_text)
     if value is None:
         # cattrs is loaded only here and for writing: valid data never needs it.
         from willkommen._converter import converter, count_failures, failed_fields, problems_from  # noqa: PLC0415
@@ -245,7 +248,7 @@ def reads(text: str | bytes, cls: type[Any] = Alliance) -> Reading[Any]:
         return Reading(value=None, problems=tuple(problems))
     with headroom():
         # The parser makes only plain data: nothing to make plain.
-        reading = _read(data, cls)
+        reading = _read(data, cls, from_text=surrogate_free_text(text))
     if not problems:
         return reading
     return attrs.evolve(reading, problems=(*problems, *reading.problems))

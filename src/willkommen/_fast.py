@@ -8,7 +8,9 @@ function that reads a valid body straight into objects. Each field is read
 as its node in the type plan (``_plan.py``) says: an inlined guard settles the
 common case (``type(v) is str and v.isascii()``), and anything else goes to
 the strict hook of ``_strict.py`` that the detailed path uses too, whose
-refusal hands over. No leaf is written twice.
+refusal hands over. No leaf is written twice. A body parsed from JSON text
+that cannot carry a lone surrogate (nearly every text ``loads`` reads) has a
+reader of its own, whose guards need not look at a string's characters.
 
 **The hand-over contract.** The reader :func:`fast_reader` returns either an
 object equal to what ``converter().structure(body, cls)`` returns (the same
@@ -163,6 +165,15 @@ _LEAVES: dict[ScalarKind, str] = {
     ScalarKind.DATETIME: "_datetime({v}, None)",
 }
 
+# Where the body was parsed from JSON text that cannot carry a lone surrogate (see
+# fast_reader), a str needs no look at its characters, and a value that is no str
+# cannot be a key of the dates read before (a list raises TypeError: it hands over).
+_FROM_TEXT_LEAVES: dict[ScalarKind, str] = {
+    **_LEAVES,
+    ScalarKind.STR: "({v} if type({v}) is str else _str({v}, None))",
+    ScalarKind.DATE: "(_dates.get({v}) or _read_date({v}))",
+}
+
 _HELPERS: dict[str, Any] = {
     "HandOver": HandOver,
     "_hand_over": _hand_over,
@@ -229,7 +240,8 @@ def _builds_directly(cls: type) -> bool:
 class _Source:
     """The source of one reader: a function per model class reachable from its root class."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, from_text: bool = False) -> None:
+        self.leaves = _FROM_TEXT_LEAVES if from_text else _LEAVES
         self.namespace: dict[str, Any] = dict(_HELPERS)
         self.functions: dict[type, str] = {}
         self.pending: list[type] = []
@@ -266,7 +278,7 @@ class _Source:
         """A source expression that reads the value named *v* as *node* or raises."""
         match node:
             case ScalarNode(kind=kind):
-                return _LEAVES[kind].format(v=v)
+                return self.leaves[kind].format(v=v)
             case ChoiceNode():
                 hook = self.bind(choice_hook(node), "choice")
                 (only, *others) = node.json_types
@@ -278,9 +290,16 @@ class _Source:
             case OptionalNode(inner=inner):
                 return f"(None if {v} is None else {self.expression(inner, v, depth)})"
             case SequenceNode(item=item, unique=unique):
+                # A loop in a function of its own: in Python 3.11 a comprehension makes a
+                # function object and a frame each time, which costs more for short lists.
                 each = f"i{depth}"
-                items = f"[{self.expression(item, each, depth + 1)} for {each} in {_sequence(v)}]"
-                return f"_unique({items})" if unique else f"tuple({items})"
+                name = self.helper(
+                    "items = []",
+                    f"for {each} in {_sequence('x')}:",
+                    f"    items.append({self.expression(item, each, depth + 1)})",
+                    "return _unique(items)" if unique else "return tuple(items)",
+                )
+                return f"{name}({v})"
             case FixedTupleNode(items=items):
                 # A function of its own, so that the list is named once.
                 name = self.helper(
@@ -390,12 +409,18 @@ def _guarded(read: Callable[[dict[str, Any]], object]) -> Reader:
     return fast_read
 
 
-_READERS: dict[type, Reader] = {}
+_READERS: dict[tuple[type, bool], Reader] = {}
 _READERS_GENERATION = -1
 
 
-def fast_reader(cls: type) -> Reader:
+def fast_reader(cls: type, *, from_text: bool = False) -> Reader:
     """The fast reader of *cls*: the object for a valid body, or None to hand over.
+
+    With *from_text*, the caller vouches that the body was parsed from JSON
+    text (``_json.parse``, or the accelerator's parse: dicts, lists, str,
+    int, Decimal, bool, None and the parser's markers) that cannot carry a
+    lone surrogate (``_json.surrogate_free_text``); the reader then takes
+    shortcuts that hold for such values only.
 
     Generated on first use and cached per class; a newly declared tag
     starts over, as the converter does.
@@ -404,17 +429,21 @@ def fast_reader(cls: type) -> Reader:
     if generation() != _READERS_GENERATION:
         _READERS.clear()
         _READERS_GENERATION = generation()
-    reader = _READERS.get(cls)
+    reader = _READERS.get((cls, from_text))
     if reader is None:
         try:
-            reader = _guarded(_Source().build(cls)) if isinstance(cls, type) and attrs.has(cls) else _never
+            reader = (
+                _guarded(_Source(from_text=from_text).build(cls))
+                if isinstance(cls, type) and attrs.has(cls)
+                else _never
+            )
         except Exception:  # noqa: BLE001 - Unsupported, or a class too odd to generate code for
             reader = _never
-        _READERS[cls] = reader
+        _READERS[cls, from_text] = reader
     return reader
 
 
-def read_fast(body: dict[str, Any], cls: type) -> object | None:
+def read_fast(body: dict[str, Any], cls: type, *, from_text: bool = False) -> object | None:
     """What :func:`fast_reader` gives, None if the fast path is off or failed itself.
 
     The fast path needs neither cattrs nor its generated code: a valid
@@ -424,6 +453,6 @@ def read_fast(body: dict[str, Any], cls: type) -> object | None:
     if not ENABLED:
         return None
     try:
-        return fast_reader(cls)(body)
+        return fast_reader(cls, from_text=from_text)(body)
     except Exception:  # noqa: BLE001 - a fault of the fast path must never cost a reading
         return None

@@ -33,13 +33,14 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from willkommen._json import _too_deep
 from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
 from willkommen._numbers import read_decimal
 
-__all__ = ["ENVIRONMENT_VARIABLE", "active", "indented", "installed", "parse", "set_active"]
+__all__ = ["ENVIRONMENT_VARIABLE", "active", "indented", "installed", "parse", "read_objects", "set_active"]
 
 #: Set to ``off`` to read without the accelerator although msgspec is installed.
 ENVIRONMENT_VARIABLE = "WILLKOMMEN_ACCELERATOR"
@@ -54,6 +55,7 @@ _ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
 _switch: bool | None = None  # None: as the environment says
 _decoder: Any = None
 _encoder: Any = None
+_read_mirrored: Callable[[str | bytes, type], object | None] | None = None
 
 
 def installed() -> bool:
@@ -84,6 +86,20 @@ def set_active(*, active: bool | None) -> None:
     """
     global _switch  # noqa: PLW0603
     _switch = None if active is None else active and installed()
+
+
+def read_objects(text: str | bytes, cls: type) -> object | None:
+    """The object of a valid document of the current version, before the rules; None: read it the usual way.
+
+    Decoded by msgspec into mirror structs generated from the type plan, and
+    built from them (``_mirror.py``, imported here at the first call).
+    """
+    global _read_mirrored  # noqa: PLW0603 - imported at first use
+    if _read_mirrored is None:
+        from willkommen._mirror import read_mirrored  # noqa: PLC0415 - it imports msgspec
+
+        _read_mirrored = read_mirrored
+    return _read_mirrored(text, cls)
 
 
 def _msgspec() -> Any:

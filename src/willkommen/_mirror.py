@@ -465,6 +465,7 @@ class _Mirror:
             document = self.decoder.decode(data)
         except Exception:  # noqa: BLE001 - msgspec refuses: the usual path says why
             return None
+        # The tag read is the one the class was chosen by: a key written "\u0024type" was not counted.
         if document.schema_version_ != SCHEMA_VERSION or document.type_tag_ != tag:
             return None
         try:
@@ -512,7 +513,10 @@ def _target(data: bytes, cls: type) -> tuple[type, str | msgspec.UnsetType] | No
         return None  # a nested $type: the usual path reads tagged subclasses anywhere
     leading = _LEADING_TAG.match(data)
     if leading is not None:
-        tag: str | msgspec.UnsetType = leading.group(1).decode()
+        try:
+            tag: str | msgspec.UnsetType = leading.group(1).decode()
+        except UnicodeDecodeError:
+            return None  # not UTF-8: the usual path says so
     else:
         try:
             tag = _PROBE.decode(data).tag

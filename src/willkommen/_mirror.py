@@ -440,11 +440,11 @@ class _Generator:
 
     def build(self, root: type) -> tuple[Any, Callable[[Any], object]]:
         """The decoder of a whole document of *root*, and the function that builds its object."""
-        plan_depth = 1 + max((self.depth(field.node) for field in class_plan(root).fields), default=0)
-        if plan_depth > MAX_DEPTH:
-            raise _Unsupported(root)
+        # First the structs, which refuse a class that holds itself: then the depth is finite.
         document = self.struct_of(root, document=True)
         self.struct_of(root)
+        if self.depth(ModelNode(root)) > MAX_DEPTH:
+            raise _Unsupported(root)
         source = "\n".join(self.chunks)
         filename = f"<willkommen mirror reader {root.__module__}.{root.__qualname__}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

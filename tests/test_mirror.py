@@ -21,6 +21,7 @@ from typing import Any, Literal
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import willkommen
 import willkommen.nrw
@@ -30,7 +31,10 @@ from willkommen import Alliance
 from willkommen import _accelerator as accelerator
 from willkommen._example import example_document
 from willkommen._fast import _builds_directly
+from willkommen._json import parse
 from willkommen._limits import MAX_DEPTH
+from willkommen._plan import ScalarKind
+from willkommen._strict import LEAVES, StructureProblem
 from willkommen.testing import objects
 
 pytestmark = pytest.mark.skipif(
@@ -38,6 +42,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 if accelerator.installed():
+    import msgspec
+
     from willkommen._mirror import read_mirrored
 
 _SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=40)
@@ -410,3 +416,108 @@ def test_a_class_with_its_own_validator_is_called() -> None:
 
     assert _mirrors('{"schema_version": 2, "amount": 1}', Positive) == Positive(amount=Decimal(1))
     assert _mirrors('{"schema_version": 2, "amount": -1}', Positive) is None
+
+
+# --- msgspec's own readings the mirror relies on, against the library's ------------------------------
+
+_DIGITS = st.text("0123456789", min_size=1, max_size=25)
+# JSON numbers (RFC 8259): a sign, an integer part without leading zeros, a fraction, an exponent.
+_NUMBERS = st.builds(
+    lambda sign, whole, fraction, exponent: f"{sign}{whole}{fraction}{exponent}",
+    st.sampled_from(["", "-"]),
+    st.one_of(st.just("0"), st.from_regex(r"[1-9][0-9]{0,24}", fullmatch=True)),
+    st.one_of(st.just(""), _DIGITS.map(lambda digits: f".{digits}")),
+    st.one_of(
+        st.just(""),
+        st.builds(
+            lambda e, sign, digits: f"{e}{sign}{digits}",
+            st.sampled_from("eE"),
+            st.sampled_from(["", "+", "-"]),
+            st.from_regex(r"[0-9]{1,4}", fullmatch=True),
+        ),
+    ),
+)
+
+
+def _library_decimal(text: str) -> tuple[str, str] | None:
+    """How the library reads the JSON number *text* into a Decimal field: (type, digits), or None if refused."""
+    value, problems = parse(f'{{"a": {text}}}')
+    assert problems == []
+    try:
+        number = LEAVES[ScalarKind.DECIMAL](value["a"], None)
+    except StructureProblem:
+        return None
+    return type(number).__name__, str(number)
+
+
+def _msgspec_decimal(text: str) -> tuple[str, str] | None:
+    """How the mirror reads it: msgspec's Decimal, then the library's hook; None if refused."""
+    try:
+        number = msgspec.json.decode(text.encode(), type=Decimal)
+        number = LEAVES[ScalarKind.DECIMAL](number, None)
+    except (msgspec.DecodeError, StructureProblem):
+        return None
+    return type(number).__name__, str(number)
+
+
+@settings(deadline=None, max_examples=500)
+@given(_NUMBERS)
+def test_msgspec_reads_a_decimal_as_the_library_does(text: str) -> None:
+    """Any JSON number: msgspec's Decimal, checked by the hook, is the library's, digit for digit, or both refuse.
+
+    (msgspec also reads a Decimal from a string: the quote count refuses that, see above.)
+    """
+    assert _msgspec_decimal(text) == _library_decimal(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["-0", "-0.0", "-0e0", "0E-5", "1E+2", "100", "1.50", "1e999999999999999999", "9" * 400]
+)
+def test_msgspec_reads_these_decimals_as_the_library_does(text: str) -> None:
+    """The signed zeros, exponents and long integers where a Decimal's digits could differ."""
+    assert _msgspec_decimal(text) == _library_decimal(text)
+
+
+_DATE_LIKE = st.one_of(
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.builds(
+        lambda year, month, day: f"{year:04d}-{month:02d}-{day:02d}",
+        st.integers(0, 10_000),
+        st.integers(0, 13),
+        st.integers(0, 32),
+    ),
+    st.text("0123456789-T:Z+ W.", max_size=14),
+    st.text(max_size=12),
+)
+
+
+def _library_date(text: str) -> dt.date | None:
+    try:
+        day: dt.date = LEAVES[ScalarKind.DATE](text, None)
+    except StructureProblem:
+        return None
+    return day
+
+
+def _msgspec_date(text: str) -> dt.date | None:
+    try:
+        day: dt.date = msgspec.json.decode(json.dumps(text).encode(), type=dt.date)
+    except msgspec.DecodeError:
+        return None
+    return day
+
+
+@settings(deadline=None, max_examples=1000)
+@given(_DATE_LIKE)
+def test_msgspec_reads_a_date_as_the_library_does(text: str) -> None:
+    """Any string: msgspec's date is the library's (YYYY-MM-DD, a real calendar day), or both refuse it."""
+    assert _msgspec_date(text) == _library_date(text)
+
+
+def test_msgspec_reads_every_day_of_leap_and_common_years_as_the_library_does() -> None:
+    """Every month and day number, in a leap year, a common year, a century and the ends of the range."""
+    for year in (1, 1900, 2000, 2016, 2017, 9999):
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                assert _msgspec_date(text) == _library_date(text), text

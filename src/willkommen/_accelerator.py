@@ -1,8 +1,17 @@
-"""The optional accelerator of ``willkommen[fast]``: JSON text parsed, and indented, by msgspec.
+"""The optional accelerator of ``willkommen[fast]``: documents read, and JSON text parsed and indented, by msgspec.
+
+Reading: with msgspec installed (``pip install willkommen[fast]``), a valid
+document of the current format version is decoded by msgspec straight into
+mirror structs generated from the type plan, one per model class (tagged
+subclasses and users' classes too), and the model objects are built from them
+(:func:`read_objects`, in ``_mirror.py``, which keeps the library's own checks
+that msgspec alone would skip: its docstring lists them). Whatever that path is
+not sure about, or msgspec refuses, is parsed as below and read by the fast
+reader or the detailed path, which report the problems.
 
 The standard library's parser with the hooks the format needs (repeated keys,
 exact decimals, ``NaN`` as a marker) is the largest single cost of reading a
-document. With msgspec installed (``pip install willkommen[fast]``), JSON text
+document the mirror does not take. There, JSON text
 is parsed by msgspec instead, into exactly the values ``_json.parse`` gives:
 the same dicts, lists, str, int, bool and None, and every number with a
 fraction or an exponent read by the same function (``read_decimal``) from the
@@ -17,16 +26,18 @@ same digits. What msgspec cannot tell, the text is checked for here:
 Anything this parser is not sure about, or refuses, returns None: the document
 is parsed by ``_json.parse``, which reports its problems. So the accelerator
 never changes a result, only the time it takes; ``tests/test_accelerator.py``
-runs the mutation and invalid corpora both ways, and CI runs the suite with
-the accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
+runs the mutation, invalid and fuzz corpora both ways, ``tests/test_mirror.py``
+shows each check of the mirror path, and CI runs the suite with the
+accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
 
 Writing: ``dumps()`` indents the C encoder's compact text with msgspec's
 ``format``, which copies strings and numbers as they are (:func:`indented`).
 
-``import willkommen`` never imports msgspec: it is imported once a process
-has read a megabyte of documents with the accelerator on
-(``_api.ACCELERATE_AFTER``); for one small file the import costs more than
-it saves.
+``import willkommen`` never imports msgspec, nor generates a mirror: msgspec
+is imported once a process has read a megabyte of documents with the
+accelerator on (``_api.ACCELERATE_AFTER``), since for one small file the
+import costs more than it saves; a mirror is generated at the first document
+of its class read with the accelerator.
 """
 
 import contextlib

@@ -23,14 +23,12 @@ from it:
   dropped takes its quotes with it: the quotes (and colons) of the text are
   counted and compared with those of the writing. Text writing a quote or a
   colon as a Unicode escape is not read here: its writing would hold more.
-- **Numbers as strings**: msgspec's ``Decimal`` reads a JSON string too; the
-  writing gives every Decimal as a number, one string fewer, two quotes fewer.
-- **Numbers a field cannot hold exactly**: a ``Decimal`` is read from the
-  number's own digits (msgspec gives what ``_json`` gives: ``Decimal(text)``,
-  or ``Decimal(int(text))`` for an integer), then checked by the same hook as
-  in the fast reader; a ``float`` field is read as the raw JSON value, which
-  the library's own parser and hook then read (a float field is rare), so
-  ``1e-400`` or ``2**53 + 1`` are refused as the library refuses them.
+- **Numbers**: msgspec's ``Decimal`` reads a JSON string too, and its
+  ``float`` rounds; so a ``Decimal`` or ``float`` field is read as the raw JSON
+  value (``msgspec.Raw``), which the library's own parser and hook then read,
+  refusing a string, ``1e-400`` or ``2**53 + 1`` as the library refuses them.
+  The Decimal read for each number text is kept (a document repeats its hours):
+  the same text reads as the same number.
 - **Integers**: msgspec refuses more than Python's default int-to-text limit
   (the library's own); under a caller's other limit nothing is read here.
 - **Text**: msgspec refuses invalid UTF-8 and lone surrogates, written as bytes
@@ -71,7 +69,7 @@ from typing import Any, Literal
 import attrs
 import msgspec
 
-from willkommen._fast import _builds_directly, _read_decimal, _unique, fitting_decimals
+from willkommen._fast import _builds_directly, _read_decimal, _remember, _unique
 from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
 from willkommen._migrate import SCHEMA_VERSION, VERSION_KEY
 from willkommen._numbers import _SAFE_BITS, read_decimal
@@ -134,6 +132,26 @@ _ENCODER = msgspec.json.Encoder(decimal_format="number")
 _ANY = msgspec.json.Decoder(float_hook=read_decimal)
 
 
+# The Decimal each number text read as before: the same text reads as the same number.
+_DECIMAL_TEXTS: dict[bytes, Decimal] = {}
+
+
+def _decimal(raw: msgspec.Raw) -> Decimal:
+    """The raw JSON value of a Decimal field, read as the library's parser and hook read it (or refused)."""
+    text = bytes(raw)
+    number = _read_decimal(_ANY.decode(text))
+    _remember(_DECIMAL_TEXTS, text, number)
+    return number
+
+
+def _optional_decimal(raw: msgspec.Raw) -> Decimal | None:
+    text = bytes(raw)
+    if text == b"null":
+        return None
+    number = _DECIMAL_TEXTS.get(text)
+    return _decimal(raw) if number is None else number
+
+
 def _float(raw: msgspec.Raw) -> float:
     number: float = LEAVES[ScalarKind.FLOAT](_ANY.decode(raw), None)
     return number
@@ -178,9 +196,13 @@ _LEAVES: dict[ScalarKind, str | None] = {
     # Small integers need no check of their digits.
     ScalarKind.INT: "({v} if -_SMALL_INT < {v} < _SMALL_INT else _int({v}, None))",
     ScalarKind.FLOAT: "_float({v})",
-    ScalarKind.DECIMAL: "({v} if {v} in _fitting_decimals else _read_decimal({v}))",
+    # The number's text, looked up: a document repeats its hours (and a Decimal's hash is dear).
+    ScalarKind.DECIMAL: "(d if (d := _decimal_texts.get(bytes({v}))) is not None else _decimal({v}))",
     ScalarKind.DATETIME: "_datetime({v}, None)",
 }
+
+# An optional number is a raw value too (null among them): a function reads it.
+_OPTIONAL_RAW = {ScalarKind.FLOAT: "_optional_float", ScalarKind.DECIMAL: "_optional_decimal"}
 
 _MIRROR_TYPES: dict[ScalarKind, Any] = {
     ScalarKind.STR: str,
@@ -188,7 +210,7 @@ _MIRROR_TYPES: dict[ScalarKind, Any] = {
     ScalarKind.DATE: dt.date,
     ScalarKind.INT: int,
     ScalarKind.FLOAT: msgspec.Raw,
-    ScalarKind.DECIMAL: Decimal,
+    ScalarKind.DECIMAL: msgspec.Raw,
     ScalarKind.DATETIME: str,
 }
 
@@ -201,8 +223,9 @@ _HELPERS: dict[str, Any] = {
     "_datetime": LEAVES[ScalarKind.DATETIME],
     "_float": _float,
     "_optional_float": _optional_float,
-    "_read_decimal": _read_decimal,
-    "_fitting_decimals": fitting_decimals(),
+    "_decimal": _decimal,
+    "_optional_decimal": _optional_decimal,
+    "_decimal_texts": _DECIMAL_TEXTS,
     "_unique": _unique,
     "_new": object.__new__,
 }
@@ -285,8 +308,8 @@ class _Generator:
                 if cls is None or _plain_enum(cls):
                     return None
                 return f"{self.bind(node.members(), 'members')}[{v}]"
-            case OptionalNode(inner=ScalarNode(kind=ScalarKind.FLOAT)):
-                return f"_optional_float({v})"
+            case OptionalNode(inner=ScalarNode(kind=kind)) if kind in _OPTIONAL_RAW:
+                return f"{_OPTIONAL_RAW[kind]}({v})"
             case OptionalNode(inner=inner):
                 read = self.expression(inner, v, depth)
                 return None if read is None else f"(None if {v} is None else {read})"

@@ -58,6 +58,7 @@ class Measured:
     tags: frozenset[str] = frozenset()
     share: float | None = None
     count: int = 0
+    budget: Decimal | None = None
 
 
 class Lenient(enum.StrEnum):
@@ -263,6 +264,13 @@ def test_an_optional_float_field() -> None:
     assert _mirrors(_measured(share="1e400"), Measured) is None
 
 
+def test_an_optional_decimal_field() -> None:
+    """An optional Decimal: null is None, a number its Decimal, a string refused."""
+    assert _mirrors(_measured(budget="null"), Measured) == Measured(name="a", ratio=0.5, budget=None)
+    assert _mirrors(_measured(budget="2.50"), Measured) == Measured(name="a", ratio=0.5, budget=Decimal("2.50"))
+    assert _mirrors(_measured(budget='"2.50"'), Measured) is None
+
+
 @pytest.mark.parametrize("at", ['"2020-01-01T10:00:00"', '"2020-01-01"', '"2020-01-01T10:00:00+01:00"'])
 def test_a_datetime_is_read_by_the_library_hook(at: str) -> None:
     """A naive datetime or a bare date, which msgspec would read as a datetime: the library refuses both."""
@@ -412,9 +420,35 @@ def test_a_class_with_its_own_validator_is_called() -> None:
     @willkommen.model
     class Positive:
         amount: Decimal = attrs.field(validator=attrs.validators.gt(Decimal(0)))
+        note: str | None = None
 
     assert _mirrors('{"schema_version": 2, "amount": 1}', Positive) == Positive(amount=Decimal(1))
+    assert _mirrors('{"schema_version": 2, "amount": 1, "note": "n"}', Positive) == Positive(
+        amount=Decimal(1), note="n"
+    )
     assert _mirrors('{"schema_version": 2, "amount": -1}', Positive) is None
+
+
+def test_a_default_its_own_type_check_refuses() -> None:
+    """A default that the field's type check refuses: attrs' __init__ would refuse it, so the usual path reads."""
+
+    @willkommen.model
+    class Odd:
+        size: int = "large"  # type: ignore[assignment]
+
+    assert _mirrors('{"schema_version": 2, "size": 1}', Odd) == Odd(size=1)
+    assert _mirrors('{"schema_version": 2}', Odd) is None
+
+
+def test_an_empty_fixed_tuple_and_bytes_of_another_type() -> None:
+    """A field that is an empty fixed tuple has no mirror; a bytearray is read the usual way."""
+
+    @willkommen.model
+    class Nothing:
+        nothing: tuple[()] = ()
+
+    assert _mirrors('{"schema_version": 2, "nothing": []}', Nothing) is None
+    assert read_mirrored(bytearray(_example_text().encode()), Alliance) is None  # type: ignore[arg-type]
 
 
 # --- msgspec's own reading of dates, which the mirror relies on, against the library's ----------------

@@ -1,4 +1,4 @@
-"""Reading with willkommen[fast]: JSON bytes decoded by msgspec into mirror structs, then into model objects.
+r"""Reading with willkommen[fast]: JSON bytes decoded by msgspec into mirror structs, then into model objects.
 
 For each model class a document is read into, a *mirror* is generated from
 the type plan (``_plan.py``), once, on first use: one ``msgspec.Struct`` per
@@ -19,10 +19,14 @@ from it:
 
 - **Repeated keys** (msgspec keeps the last one without a word): every optional
   field of a mirror defaults to ``UNSET``, which msgspec never writes, so the
-  compact writing of the structs has exactly the keys that were read. A key
-  dropped takes its quotes with it: the quotes (and colons) of the text are
-  counted and compared with those of the writing. Text writing a quote or a
-  colon as a Unicode escape is not read here: its writing would hold more.
+  compact writing of the structs has exactly the keys that were kept. A key
+  dropped takes its two quotes with it, so the quotes of the text are counted
+  and compared with those of the writing. Nothing else changes that count: every
+  string written was a string of the text (keys, text, dates, codes), a number
+  is written as the text gave it (``msgspec.Raw``, below) or as an integer, and
+  a quote inside a string is ``\"`` both ways. Only a quote written as the
+  escape ``\u0022`` would count one more in the writing: such text is not read
+  here.
 - **Numbers**: msgspec's ``Decimal`` reads a JSON string too, and its
   ``float`` rounds; so a ``Decimal`` or ``float`` field is read as the raw JSON
   value (``msgspec.Raw``), which the library's own parser and hook then read,
@@ -126,8 +130,7 @@ class _TagProbe(msgspec.Struct):
 
 
 _PROBE = msgspec.json.Decoder(_TagProbe)
-# Every Decimal as a number: one that was a string in the text loses its quotes.
-_ENCODER = msgspec.json.Encoder(decimal_format="number")
+_ENCODER = msgspec.json.Encoder()
 # The raw JSON value of a float field, read as the library's parser reads it.
 _ANY = msgspec.json.Decoder(float_hook=read_decimal)
 
@@ -485,22 +488,19 @@ class _Mirror:
     def read(self, data: bytes, tag: str | msgspec.UnsetType) -> object | None:
         """The object of *data*, or None."""
         try:
-            document = self.decoder.decode(data)
-        except Exception:  # noqa: BLE001 - msgspec refuses: the usual path says why
+            return self._read(data, tag)
+        except Exception:  # noqa: BLE001 - msgspec refuses, or a hook or a class does: the usual path says why
             return None
+
+    def _read(self, data: bytes, tag: str | msgspec.UnsetType) -> object | None:
+        document = self.decoder.decode(data)
         # The tag read is the one the class was chosen by: a key written "\u0024type" was not counted.
         if document.schema_version_ != SCHEMA_VERSION or document.type_tag_ != tag:
             return None
-        try:
-            written = _ENCODER.encode(document)
-        except (msgspec.EncodeError, ValueError, TypeError):
-            return None  # a Decimal NaN or infinity, read from a string
-        if written.count(b'"') != data.count(b'"'):
-            return None  # a repeated key, or a number written as a string
-        try:
-            return self.builder(document)
-        except Exception:  # noqa: BLE001 - a refusal of a hook or a class: the usual path says what
-            return None
+        # Nothing the structs hold adds a quote when written (see the module docstring).
+        if _ENCODER.encode(document).count(b'"') != data.count(b'"'):
+            return None  # a repeated key
+        return self.builder(document)
 
 
 _MIRRORS: dict[type, _Mirror | None] = {}

@@ -341,20 +341,26 @@ def test_a_process_parses_its_first_megabyte_without_loading_msgspec(monkeypatch
     from willkommen import _api
 
     parsed: list[str | bytes] = []
+    mirrored: list[str | bytes] = []
 
     def parse_and_hand_over(text: str | bytes) -> None:
         parsed.append(text)  # None: the full parser reads it, as for anything the accelerator hands over
 
+    def read_and_hand_over(text: str | bytes, cls: type) -> None:
+        assert cls is Alliance
+        mirrored.append(text)  # None: the mirror structs hand over too
+
     accelerator.set_active(active=True)
     monkeypatch.setattr(accelerator, "parse", parse_and_hand_over)
+    monkeypatch.setattr(accelerator, "read_objects", read_and_hand_over)
     monkeypatch.delitem(sys.modules, "msgspec")
     monkeypatch.setattr(_api, "_text_read", 0)
     text = (ROOT / "examples" / "bautzen.json").read_bytes()
     assert willkommen.loads(text).id == "bautzen"
-    assert parsed == []
+    assert (mirrored, parsed) == ([], [])
     monkeypatch.setattr(_api, "_text_read", _api.ACCELERATE_AFTER - len(text))
     assert willkommen.loads(text).id == "bautzen"
-    assert parsed == [text]
+    assert (mirrored, parsed) == ([text], [text])
 
 
 def test_the_environment_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -95,6 +95,11 @@ def phases() -> None:
         candidates["willkommen.loads, the whole"] = pure_loads
         candidates[f"willkommen.loads, the whole, with {run.FAST}"] = fast_loads
         candidates[f"JSON text with {run.FAST}: _accelerator.parse"] = lambda: accelerator.parse(data)
+        if hasattr(accelerator, "read_objects"):
+            # What loads() does with the accelerator on for a valid document: bytes to objects, before the rules.
+            candidates[f"bytes to objects with {run.FAST}: _accelerator.read_objects (mirror structs)"] = lambda: (
+                accelerator.read_objects(data, willkommen.Alliance)
+            )
     if hasattr(willkommen_api, "read_fast"):
         read_fast = willkommen_api.read_fast
         candidates["  fast path: _fast.read_fast(body, Alliance)"] = lambda: read_fast(dict(body), willkommen.Alliance)

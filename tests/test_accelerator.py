@@ -1,8 +1,11 @@
 """willkommen[fast] changes how long reading takes, never what it finds.
 
-With msgspec installed, JSON text is parsed by msgspec where the accelerator
-(``willkommen._accelerator``) is sure to get exactly what ``_json.parse``
-gets, and by ``_json.parse`` everywhere else. These tests read the same
+With msgspec installed, a valid document of the current version is decoded by
+msgspec into mirror structs and built into objects (``willkommen._mirror``,
+whose own refusals ``test_mirror.py`` shows one by one); other JSON text is
+parsed by msgspec where the accelerator (``willkommen._accelerator``) is sure
+to get exactly what ``_json.parse`` gets, and by ``_json.parse`` everywhere
+else. These tests read the same
 inputs with the accelerator on and off and require the same problems (codes,
 paths, severities and messages, in order) and equal objects of the same types:
 the mutation corpus (``tests/test_mutations.py``), invalid documents of every
@@ -195,6 +198,8 @@ def test_valid_documents_are_read_by_the_accelerator() -> None:
     texts.append(json.dumps(willkommen.nrw.example_document(), ensure_ascii=False).encode())
     for text in texts:
         assert accelerator.parse(text) is not None
+        # The mirror structs read the whole document (see test_mirror.py).
+        assert accelerator.read_objects(text, Alliance) is not None
         assert_same(text)
     tagged = both_ways(texts[-1])[1].value
     assert type(tagged) is willkommen.nrw.NrwAlliance
@@ -226,6 +231,9 @@ def test_generated_alliances_read_the_same(alliance: Alliance) -> None:
     assert willkommen.dumps(alliance) == written
     reading = assert_same(written.encode())
     assert reading.value == alliance
+    # The mirror structs read it to the same object, or hand it to the path compared above.
+    mirrored = accelerator.read_objects(written.encode(), Alliance)
+    assert mirrored is None or mirrored == alliance
 
 
 def _invalid_documents() -> Iterator[tuple[str, str]]:
@@ -233,20 +241,25 @@ def _invalid_documents() -> Iterator[tuple[str, str]]:
     document = example_document()
     text = json.dumps(document, ensure_ascii=False)
     yield "valid", text
-    yield "an unknown key", text.replace('"name": ', '"homepage": "x", "name": ', 1)
-    yield "hours as a string", text.replace('"hours": 2', '"hours": "2"', 1)
-    yield "a float hours cannot hold", text.replace('"hours": 2', '"hours": 0.1000000000000000055511151231257827', 1)
-    yield "hours of 2**53 + 1", text.replace('"hours": 2', f'"hours": {2**53 + 1}', 1)
-    yield "an integer of 4,301 digits", text.replace('"hours": 2', '"hours": ' + "1" * 4301, 1)
-    yield "a compact date", text.replace('"2016', '"2016', 1).replace("-0", "0", 1)
-    yield "schema version 1", text.replace('"schema_version": 2', '"schema_version": 1', 1)
-    yield "schema version 3", text.replace('"schema_version": 2', '"schema_version": 3', 1)
-    yield "no schema version", text.replace('"schema_version": 2,', "", 1)
-    yield "an unknown tag", text.replace("{", '{"$type": "no-such-type", ', 1)
-    yield "a lone surrogate escape", text.replace('"name": "', '"name": "\\udc00', 1)
-    yield "a control character", text.replace('"name": "', '"name": "\\u0007', 1)
-    yield "true for a number", text.replace('"hours": 2', '"hours": true', 1)
-    yield "NaN hours", text.replace('"hours": 2', '"hours": NaN', 1)
+
+    def changed(old: str, new: str) -> str:
+        assert old in text, old  # each document is changed, or it would test nothing
+        return text.replace(old, new, 1)
+
+    yield "an unknown key", changed('"name": ', '"homepage": "x", "name": ')
+    yield "hours as a string", changed('"hours": 33.3', '"hours": "2"')
+    yield "a float hours cannot hold", changed('"hours": 33.3', '"hours": 0.1000000000000000055511151231257827')
+    yield "hours of 2**53 + 1", changed('"hours": 33.3', f'"hours": {2**53 + 1}')
+    yield "an integer of 4,301 digits", changed('"hours": 33.3', '"hours": ' + "1" * 4301)
+    yield "a compact date", changed('"founded_on": "2017-01-15"', '"founded_on": "20170115"')
+    yield "schema version 1", changed('"schema_version": 2', '"schema_version": 1')
+    yield "schema version 3", changed('"schema_version": 2', '"schema_version": 3')
+    yield "no schema version", changed('"schema_version": 2,', "")
+    yield "an unknown tag", changed("{", '{"$type": "no-such-type", ')
+    yield "a lone surrogate escape", changed('"name": "', '"name": "\\udc00')
+    yield "a control character", changed('"name": "', '"name": "\\u0007')
+    yield "true for a number", changed('"hours": 33.3', '"hours": true')
+    yield "NaN hours", changed('"hours": 33.3', '"hours": NaN')
     yield "a top-level list", f"[{text}]"
     yield "two documents", f"{text}\n{text}"
     broken = copy.deepcopy(document)
@@ -280,7 +293,7 @@ def test_a_fuzz_sample_reads_the_same() -> None:
     seeds = fuzz._seeds(willkommen, willkommen.nrw, 3)
     seed_texts = [json.dumps(seed, ensure_ascii=False).encode() for seed in seeds]
     rng = random.Random(20150528)  # noqa: S311 - a fixed sample, not a secret
-    accepted = 0
+    accepted = mirrored = 0
     for _ in range(150):
         text = bytearray(rng.choice(seed_texts))
         for _ in range(rng.randint(1, 4)):
@@ -295,9 +308,11 @@ def test_a_fuzz_sample_reads_the_same() -> None:
         except (ValueError, TypeError, RecursionError):
             continue  # NaN, Decimals, too deep: no JSON text to read
         accepted += accelerator.parse(mutated_text) is not None
+        mirrored += accelerator.read_objects(mutated_text, Alliance) is not None
         assert_same(mutated_text)
-    # The sample reaches the accelerated path, not only the full parser.
+    # The sample reaches the accelerated paths, not only the full parser.
     assert accepted > 0
+    assert mirrored > 0
 
 
 # --- the switch ------------------------------------------------------------------------------
@@ -328,20 +343,26 @@ def test_a_process_parses_its_first_megabyte_without_loading_msgspec(monkeypatch
     from willkommen import _api
 
     parsed: list[str | bytes] = []
+    mirrored: list[str | bytes] = []
 
     def parse_and_hand_over(text: str | bytes) -> None:
         parsed.append(text)  # None: the full parser reads it, as for anything the accelerator hands over
 
+    def read_and_hand_over(text: str | bytes, cls: type) -> None:
+        assert cls is Alliance
+        mirrored.append(text)  # None: the mirror structs hand over too
+
     accelerator.set_active(active=True)
     monkeypatch.setattr(accelerator, "parse", parse_and_hand_over)
+    monkeypatch.setattr(accelerator, "read_objects", read_and_hand_over)
     monkeypatch.delitem(sys.modules, "msgspec")
     monkeypatch.setattr(_api, "_text_read", 0)
     text = (ROOT / "examples" / "bautzen.json").read_bytes()
     assert willkommen.loads(text).id == "bautzen"
-    assert parsed == []
+    assert (mirrored, parsed) == ([], [])
     monkeypatch.setattr(_api, "_text_read", _api.ACCELERATE_AFTER - len(text))
     assert willkommen.loads(text).id == "bautzen"
-    assert parsed == [text]
+    assert (mirrored, parsed) == ([text], [text])
 
 
 def test_the_environment_switches_it_off(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,8 +1,17 @@
-"""The optional accelerator of ``willkommen[fast]``: JSON text parsed, and indented, by msgspec.
+"""The optional accelerator of ``willkommen[fast]``: documents read, and JSON text parsed and indented, by msgspec.
+
+Reading: with msgspec installed (``pip install willkommen[fast]``), a valid
+document of the current format version is decoded by msgspec straight into
+mirror structs generated from the type plan, one per model class (tagged
+subclasses and users' classes too), and the model objects are built from them
+(:func:`read_objects`, in ``_mirror.py``, which keeps the library's own checks
+that msgspec alone would skip: its docstring lists them). Whatever that path is
+not sure about, or msgspec refuses, is parsed as below and read by the fast
+reader or the detailed path, which report the problems.
 
 The standard library's parser with the hooks the format needs (repeated keys,
 exact decimals, ``NaN`` as a marker) is the largest single cost of reading a
-document. With msgspec installed (``pip install willkommen[fast]``), JSON text
+document the mirror does not take. There, JSON text
 is parsed by msgspec instead, into exactly the values ``_json.parse`` gives:
 the same dicts, lists, str, int, bool and None, and every number with a
 fraction or an exponent read by the same function (``read_decimal``) from the
@@ -17,29 +26,32 @@ same digits. What msgspec cannot tell, the text is checked for here:
 Anything this parser is not sure about, or refuses, returns None: the document
 is parsed by ``_json.parse``, which reports its problems. So the accelerator
 never changes a result, only the time it takes; ``tests/test_accelerator.py``
-runs the mutation and invalid corpora both ways, and CI runs the suite with
-the accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
+runs the mutation, invalid and fuzz corpora both ways, ``tests/test_mirror.py``
+shows each check of the mirror path, and CI runs the suite with the
+accelerator on and off (``WILLKOMMEN_ACCELERATOR=off``).
 
 Writing: ``dumps()`` indents the C encoder's compact text with msgspec's
 ``format``, which copies strings and numbers as they are (:func:`indented`).
 
-``import willkommen`` never imports msgspec: it is imported once a process
-has read a megabyte of documents with the accelerator on
-(``_api.ACCELERATE_AFTER``); for one small file the import costs more than
-it saves.
+``import willkommen`` never imports msgspec, nor generates a mirror: msgspec
+is imported once a process has read a megabyte of documents with the
+accelerator on (``_api.ACCELERATE_AFTER``), since for one small file the
+import costs more than it saves; a mirror is generated at the first document
+of its class read with the accelerator.
 """
 
 import contextlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from willkommen._json import _too_deep
 from willkommen._limits import MAX_DEPTH, MAX_INT_DIGITS
 from willkommen._numbers import read_decimal
 
-__all__ = ["ENVIRONMENT_VARIABLE", "active", "indented", "installed", "parse", "set_active"]
+__all__ = ["ENVIRONMENT_VARIABLE", "active", "indented", "installed", "parse", "read_objects", "set_active"]
 
 #: Set to ``off`` to read without the accelerator although msgspec is installed.
 ENVIRONMENT_VARIABLE = "WILLKOMMEN_ACCELERATOR"
@@ -54,6 +66,7 @@ _ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
 _switch: bool | None = None  # None: as the environment says
 _decoder: Any = None
 _encoder: Any = None
+_read_mirrored: Callable[[str | bytes, type], object | None] | None = None
 
 
 def installed() -> bool:
@@ -84,6 +97,20 @@ def set_active(*, active: bool | None) -> None:
     """
     global _switch  # noqa: PLW0603
     _switch = None if active is None else active and installed()
+
+
+def read_objects(text: str | bytes, cls: type) -> object | None:
+    """The object of a valid document of the current version, before the rules; None: read it the usual way.
+
+    Decoded by msgspec into mirror structs generated from the type plan, and
+    built from them (``_mirror.py``, imported here at the first call).
+    """
+    global _read_mirrored  # noqa: PLW0603 - imported at first use
+    if _read_mirrored is None:
+        from willkommen._mirror import read_mirrored  # noqa: PLC0415 - it imports msgspec
+
+        _read_mirrored = read_mirrored
+    return _read_mirrored(text, cls)
 
 
 def _msgspec() -> Any:

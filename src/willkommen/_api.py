@@ -220,6 +220,11 @@ def _read_current(data: Mapping[Any, Any], cls: type, *, from_text: bool = False
                 skipped=checked.skipped,
                 unread=tuple(sorted(checked.failed)),
             )
+    return _checked(value)
+
+
+def _checked(value: object) -> Reading[Any]:
+    """The reading of an object read without a problem: the rules' findings."""
     checked = _rule_problems(value, frozenset())
     if not checked.problems and not checked.failed:
         return Reading(value=value)  # the common case, a valid document
@@ -241,8 +246,16 @@ def reads(text: str | bytes, cls: type[Any] = Alliance) -> Reading[Any]:
     """
     _text_argument(text, "reads")
     _model_class(cls, "reads")
-    # willkommen[fast]: msgspec parses what it is sure about, exactly as parse() would.
-    fast = accelerator.parse(text) if _accelerating(text) else None
+    fast = None
+    if _accelerating(text):
+        # willkommen[fast]: a valid document of the current version is decoded by msgspec into
+        # mirror structs, and built into objects; anything else goes the usual way (None).
+        value = accelerator.read_objects(text, cls)
+        if value is not None:
+            with headroom():
+                return _checked(value)
+        # Then msgspec parses what it is sure about, exactly as parse() would.
+        fast = accelerator.parse(text)
     data, problems = (fast, []) if fast is not None else parse(text)
     if data is None and problems:
         return Reading(value=None, problems=tuple(problems))

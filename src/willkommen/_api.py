@@ -316,10 +316,13 @@ def dump(obj: object) -> dict[str, Any]:
     problems (the rules) do not stop it: a draft can be saved.
     """
     _model_object(obj)
+    # The writer generated for the class; anything it is not sure about, the reference path.
+    # (It needs no headroom: it nests MAX_LEVELS at most, and hands over if the stack runs out.)
+    document = writer.document(obj) if writer.ENABLED else None
+    if document is not None:
+        return document
     with headroom():
-        # The writer generated for the class; anything it is not sure about, the reference path.
-        document = writer.document(obj) if writer.ENABLED else None
-        return document if document is not None else _scanned_document(obj)
+        return _scanned_document(obj)
 
 
 def _model_object(obj: object) -> None:
@@ -345,15 +348,15 @@ def dumps(obj: object, *, indent: int | None = 2) -> str:
     Raises :class:`~willkommen.ValidationError` as :func:`dump` does.
     """
     _model_object(obj)
+    if writer.ENABLED and (indent is None or type(indent) is int):
+        # The writer generated for the class (msgspec writing with willkommen[fast]);
+        # anything it is not sure about, the reference path (see dump()).
+        text = writer.msgspec_text(obj, indent) if accelerator.active() else None
+        if text is None:
+            text = writer.text(obj, indent)
+        if text is not None:
+            return text
     with headroom():
-        if writer.ENABLED and (indent is None or type(indent) is int):
-            # The writer generated for the class (msgspec writing with willkommen[fast]);
-            # anything it is not sure about, the reference path.
-            text = writer.msgspec_text(obj, indent) if accelerator.active() else None
-            if text is None:
-                text = writer.text(obj, indent)
-            if text is not None:
-                return text
         return _scanned_text(obj, indent)
 
 

@@ -231,40 +231,60 @@ _LITERALS: dict[str, str] = {
 # --- layouts of text ------------------------------------------------------------------------
 
 
-@attrs.frozen
+class _Levels(dict[int, Any]):
+    """A piece of text for each level of nesting, made when first asked for; beyond MAX_LEVELS, a hand-over."""
+
+    def __init__(self, make: Callable[[int], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, level: int) -> Any:
+        if not 0 <= level < MAX_LEVELS:
+            raise _HandOver
+        piece = self[level] = self.make(level)
+        return piece
+
+
 class _Layout:
-    """The pieces of text around the entries of objects and lists at each level, for one indent."""
+    """Where json's writing puts line breaks and blanks, for one indent (None: compact, ``", "``)."""
 
-    open_object: tuple[str, ...]
-    open_list: tuple[str, ...]
-    separator: tuple[str, ...]
-    close_object: tuple[str, ...]
-    close_list: tuple[str, ...]
+    def __init__(self, indent: int | None) -> None:
+        self.indent = indent
+        self.open_object = _Levels(lambda level: "{" + self.first(level))
+        self.open_list = _Levels(lambda level: "[" + self.first(level))
+        self.separator = _Levels(self.between)
+        self.close_object = _Levels(lambda level: self.last(level) + "}")
+        self.close_list = _Levels(lambda level: self.last(level) + "]")
 
+    def line(self, level: int) -> str:
+        # As json: a negative indent indents by nothing.
+        return "\n" + " " * (self.indent * level) if self.indent is not None else ""
 
-def _layout(indent: int | None) -> _Layout:
-    """As ``json.dumps(..., indent=indent)`` lays text out: compact (None) or a line per entry."""
-    if indent is None:
-        levels = range(MAX_LEVELS)
-        return _Layout(
-            open_object=tuple("{" for _ in levels),
-            open_list=tuple("[" for _ in levels),
-            separator=tuple(", " for _ in levels),
-            close_object=tuple("}" for _ in levels),
-            close_list=tuple("]" for _ in levels),
-        )
-    breaks = ["\n" + " " * (indent * level) for level in range(MAX_LEVELS + 1)]
-    inner = breaks[1:]
-    return _Layout(
-        open_object=tuple("{" + line for line in inner),
-        open_list=tuple("[" + line for line in inner),
-        separator=tuple("," + line for line in inner),
-        close_object=tuple(line + "}" for line in breaks[:-1]),
-        close_list=tuple(line + "]" for line in breaks[:-1]),
-    )
+    def first(self, level: int) -> str:
+        """Before the first entry of an object or list at *level*."""
+        return self.line(level + 1)
+
+    def between(self, level: int) -> str:
+        """Between two entries of an object or list at *level*."""
+        return "," + self.line(level + 1) if self.indent is not None else ", "
+
+    def last(self, level: int) -> str:
+        """After the last entry of an object or list at *level*."""
+        return self.line(level)
+
+    def entries(self, keys: tuple[str, ...]) -> _Levels:
+        """For an object with *keys* (written, with their colon): before each entry's value, then the closing brace."""
+
+        def make(level: int) -> tuple[str, ...]:
+            before = ["{" + self.first(level) + keys[0], *(self.between(level) + key for key in keys[1:])]
+            return (*before, self.last(level) + "}")
+
+        return _Levels(make)
 
 
 # --- the generator --------------------------------------------------------------------------
+
+Entry = tuple[str, str, str | None]
 
 
 class _Writers:
@@ -273,28 +293,33 @@ class _Writers:
     In the text and msgspec modes an object is one expression, so that the
     objects of a class that cannot hold itself are written inline, in the loop
     over their list, without a call per object; a class that can (a tree) is
-    written by its function, which counts the levels (:data:`MAX_LEVELS`).
+    written by its function, which counts the levels (:data:`MAX_LEVELS`). In
+    the text mode, the pieces of layout a function needs (what stands before
+    each entry at its level) are looked up once, at its start.
     """
 
     def __init__(self, mode: str, indent: int | None = None) -> None:
         self.mode = mode
+        self.layout = layout = _Layout(indent)
         self.namespace: dict[str, Any] = dict(_HELPERS)
-        self.layout = layout = _layout(indent)
-        if mode == _TEXT:
-            self.namespace |= {
-                "OP": layout.open_object,
-                "LOP": layout.open_list,
-                "SP": layout.separator,
-                "CL": layout.close_object,
-                "LCL": layout.close_list,
-            }
-        self.namespace["SUB"] = self.subclass
-        self.namespace["OBJ"] = _object
-        self.structs: dict[type, str] = {}
-        self.namespace["LEVELS"] = MAX_LEVELS
+        self.namespace |= {
+            "OP": layout.open_object,
+            "LOP": layout.open_list,
+            "SP": layout.separator,
+            "CL": layout.close_object,
+            "LCL": layout.close_list,
+            "SUB": self.subclass,
+            "OBJ": _object,
+            "LEVELS": MAX_LEVELS,
+        }
         self.functions: dict[type, Callable[[Any, int], Any]] = {}
         self.names: dict[type, str] = {}
         self.bound: dict[int, str] = {}
+        self.structs: dict[type, str] = {}
+        self.tables: dict[tuple[str, ...], str] = {}
+        # The pieces of layout the function being generated looks up at its start.
+        self.scope: dict[tuple[Any, ...], str] = {}
+        self.preamble: list[str] = []
         self.variables = 0
         self.lock = threading.RLock()
         self.label = mode if indent is None or mode != _TEXT else f"{mode}, indent {indent}"
@@ -315,6 +340,8 @@ class _Writers:
             return name
         name = self.names[cls] = f"write_{cls.__name__}_{len(self.names)}"
         filename = f"<willkommen writer ({self.label}) {cls.__module__}.{cls.__qualname__}>"
+        outer = self.scope, self.preamble
+        self.scope, self.preamble = {}, []
         try:
             source = self.class_source(cls, name)
             # Like attrs and cattrs: tracebacks and debuggers show the generated lines.
@@ -322,6 +349,8 @@ class _Writers:
             exec(compile(source, filename, "exec"), self.namespace)  # noqa: S102 - from the type plan, never from data
         except Exception:  # noqa: BLE001 - no plan (UnsupportedType), or none written here: the reference path
             self.namespace[name] = _never
+        finally:
+            self.scope, self.preamble = outer
         self.functions[cls] = self.namespace[name]
         return name
 
@@ -333,7 +362,7 @@ class _Writers:
         return self.writer(cls)(value, level)
 
     def variable(self, prefix: str) -> str:
-        """A fresh name for a variable of a comprehension."""
+        """A fresh name for a variable."""
         self.variables += 1
         return f"{prefix}{self.variables}"
 
@@ -345,9 +374,18 @@ class _Writers:
             self.namespace[name] = obj
         return name
 
+    def local(self, table: str, level: int) -> str:
+        """A local name for the piece of layout *table* at *level* (offset from the function's ``d``)."""
+        key = (table, level)
+        name = self.scope.get(key)
+        if name is None:
+            name = self.scope[key] = self.variable(table.lower())
+            self.preamble.append(f"{name} = {table}[d + {level}]")
+        return name
+
     # -- a class
 
-    def entries(self, cls: type, o: str, level: str, inlined: int) -> list[tuple[str, str, str | None]]:
+    def entries(self, cls: type, o: str, level: int, inlined: int) -> list[Entry]:
         """Each entry of an object *o* of *cls*: key, value expression, and the condition to write it.
 
         In the order cattrs writes them: the tag, the fields always written, then
@@ -355,7 +393,7 @@ class _Writers:
         class may say otherwise than ``is``.
         """
         plan = class_plan(cls)
-        entries: list[tuple[str, str, str | None]] = []
+        entries: list[Entry] = []
         tag = tag_of(cls)
         if tag is not None:
             entries.append((TAG_KEY, repr(encode_basestring(tag) if self.mode == _TEXT else tag), None))
@@ -369,24 +407,29 @@ class _Writers:
                     isinstance(node, ChoiceNode) and node.enum is None
                 )
                 condition = f"{v} is not None" if plain else f"{v} != None"
-            entries.append((field.name, self.expression(node, v, f"{level} + 1", inlined), condition))
+            entries.append((field.name, self.expression(node, v, level + 1, inlined), condition))
         return sorted(entries, key=lambda entry: entry[2] is not None)
 
     def class_source(self, cls: type, name: str) -> str:
         """The function that writes an object of *cls* at level ``d``."""
-        lines = [f"def {name}(o, d):", "    if d >= LEVELS: H()"]
         if self.mode != _DATA:
-            return "\n".join([*lines, f"    return {self.object_expression(cls, 'o', 'd', 0)}"]) + "\n"
-        entries = self.entries(cls, "o", "d", 0)
-        lead = sum(1 for entry in entries if entry[2] is None)
-        first = ", ".join(f"{key!r}: {value}" for key, value, _ in entries[:lead])
-        lines.append(f"    r = {{{first}}}")
-        for key, value, condition in entries[lead:]:
-            lines.append(f"    if {condition}: r[{key!r}] = {value}")
-        lines.append("    return r")
-        return "\n".join(lines) + "\n"
+            written = self.object_expression(cls, "o", 0, 0)
+            lines = [*self.preamble, f"return {written}"]
+        else:
+            entries = self.entries(cls, "o", 0, 0)
+            lead = sum(1 for entry in entries if entry[2] is None)
+            first = ", ".join(f"{key!r}: {value}" for key, value, _ in entries[:lead])
+            lines = [f"r = {{{first}}}"]
+            lines += [f"if {condition}: r[{key!r}] = {value}" for key, value, condition in entries[lead:]]
+            lines.append("return r")
+        return (
+            "".join(f"{line}\n" for line in [f"def {name}(o, d):", "if d >= LEVELS: H()", *lines])
+            .replace("\n", "\n    ")
+            .rstrip()
+            + "\n"
+        )
 
-    def object_expression(self, cls: type, o: str, level: str, inlined: int) -> str:
+    def object_expression(self, cls: type, o: str, level: int, inlined: int) -> str:
         """An expression that writes the object *o* of exactly *cls* (text, or a msgspec Struct)."""
         entries = self.entries(cls, o, level, inlined)
         if self.mode == _MSGSPEC:
@@ -400,24 +443,38 @@ class _Writers:
                 if key != TAG_KEY
             ]
             return f"{struct}({', '.join(values)})"
-        pieces = [
-            f"{encode_basestring(key) + ': '!r} + {value}" for key, value, condition in entries if condition is None
-        ]
-        pieces += [
-            f"({encode_basestring(key) + ': '!r} + {value} if {condition} else None)"
-            for key, value, condition in entries
-            if condition is not None
-        ]
-        listed = f"[{', '.join(pieces)}]"
-        if len(pieces) == sum(1 for entry in entries if entry[2] is None):
-            return f"(OP[{level}] + SP[{level}].join({listed}) + CL[{level}])" if pieces else "'{}'"
-        if entries[0][2] is None:
-            return f"(OP[{level}] + SP[{level}].join(filter(None, {listed})) + CL[{level}])"
-        return f"OBJ({level}, OP, SP, CL, filter(None, {listed}))"
+        keys = tuple(encode_basestring(key) + ": " for key, _, _ in entries)
+        if not entries or entries[0][2] is not None:
+            # Every entry may be left out (rare): the opening depends on which comes first.
+            pieces = [
+                f"({key!r} + {value} if {condition} else None)"
+                for key, (_, value, condition) in zip(keys, entries, strict=True)
+            ]
+            return f"OBJ(d + {level}, OP, SP, CL, [{', '.join(pieces)}])"
+        before = self.before_entries(keys, level)
+        items: list[str] = []
+        for piece, (_, value, condition) in zip(before, entries, strict=False):
+            items += [piece, value] if condition is None else [f"({piece} + {value} if {condition} else '')"]
+        items.append(before[-1])
+        return f"''.join([{', '.join(items)}])"
+
+    def before_entries(self, keys: tuple[str, ...], level: int) -> list[str]:
+        """Local names for what stands before each entry of an object with *keys* at *level*, and after."""
+        table = self.tables.get(keys)
+        if table is None:
+            table = self.tables[keys] = self.bind(self.layout.entries(keys), "PX")
+        scope_key = (table, level)
+        names = self.scope.get(scope_key)
+        if names is None:
+            prefix = self.variable("p")
+            listed = [f"{prefix}_{i}" for i in range(len(keys) + 1)]
+            names = self.scope[scope_key] = ", ".join(listed)
+            self.preamble.append(f"{names} = {table}[d + {level}]")
+        return names.split(", ")
 
     # -- a value
 
-    def expression(self, node: Node, v: str, level: str, inlined: int = 0) -> str:  # noqa: C901, PLR0911, PLR0912 - one per kind
+    def expression(self, node: Node, v: str, level: int, inlined: int = 0) -> str:  # noqa: C901, PLR0911, PLR0912 - one per kind
         """A source expression that writes the value *v*, planned as *node*, at *level*; or raises."""
         text = self.mode == _TEXT
         match node:
@@ -431,27 +488,26 @@ class _Writers:
                 null = "'null'" if text else "None"
                 return f"({null} if {v} is None else {self.expression(inner, v, level, inlined)})"
             case SequenceNode(item=item, unique=True):
-                return self.unique(item, v, self.variable("x"), level)
+                return self.unique(item, v, level)
             case SequenceNode(item=item):
                 x = self.variable("x")
-                each = self.expression(item, x, f"{level} + 1", inlined)
+                each = f"[{self.expression(item, x, level + 1, inlined)} for {x} in {v}]"
                 guard = f"(type({v}) is tuple or type({v}) is list)"
                 if not text:
-                    return f"([{each} for {x} in {v}] if {guard} else H())"
-                joined = f"LOP[{level}] + SP[{level}].join([{each} for {x} in {v}]) + LCL[{level}]"
-                return f"(({joined} if {v} else '[]') if {guard} else H())"
+                    return f"({each} if {guard} else H())"
+                return f"(({self.around('LOP', 'LCL', each, level)} if {v} else '[]') if {guard} else H())"
             case FixedTupleNode(items=items):
-                parts = [self.expression(item, f"{v}[{i}]", f"{level} + 1", inlined) for i, item in enumerate(items)]
+                parts = [self.expression(item, f"{v}[{i}]", level + 1, inlined) for i, item in enumerate(items)]
                 guard = f"type({v}) is tuple and len({v}) == {len(items)}"
                 if not text:
                     return f"([{', '.join(parts)}] if {guard} else H())"
                 if not parts:
                     return f"('[]' if {guard} else H())"
-                joined = f" + SP[{level}] + ".join(parts)
-                return f"(LOP[{level}] + {joined} + LCL[{level}] if {guard} else H())"
+                listed = "[" + ", ".join(parts) + "]"
+                return f"({self.around('LOP', 'LCL', listed, level)} if {guard} else H())"
             case MappingNode(value=value):
                 k, x = self.variable("k"), self.variable("x")
-                each = self.expression(value, x, f"{level} + 1", inlined)
+                each = self.expression(value, x, level + 1, inlined)
                 if self.mode == _DATA:
                     key = f"({k} if type({k}) is str and ({k}.isascii() or U8({k})) else H())"
                     return f"({{{key}: {each} for {k}, {x} in {v}.items()}} if type({v}) is dict else H())"
@@ -460,23 +516,28 @@ class _Writers:
                     return f"({{{key}: {each} for {k}, {x} in {v}.items()}} if type({v}) is dict else H())"
                 key = f"(E({k}) if type({k}) is str else H())"
                 pairs = f"[{key} + ': ' + {each} for {k}, {x} in {v}.items()]"
-                joined = f"OP[{level}] + SP[{level}].join({pairs}) + CL[{level}]"
-                return f"(({joined} if {v} else '{{}}') if type({v}) is dict else H())"
+                return f"(({self.around('OP', 'CL', pairs, level)} if {v} else '{{}}') if type({v}) is dict else H())"
             case ModelNode(cls=cls):
                 return self.model(cls, v, level, inlined)
             case _:  # pragma: no cover - every kind is handled above
                 raise AssertionError(node)
 
-    def model(self, cls: type, v: str, level: str, inlined: int) -> str:
+    def around(self, opening: str, closing: str, items: str, level: int) -> str:
+        """The text of a non-empty list or object at *level* whose entries (texts) *items* gives."""
+        first, between, last = self.local(opening, level), self.local("SP", level), self.local(closing, level)
+        return f"''.join([{first}, {between}.join({items}), {last}])"
+
+    def model(self, cls: type, v: str, level: int, inlined: int) -> str:
         """An object where *cls* is planned: inline if its class cannot hold itself, else by its function."""
         c = self.bind(cls, "C")
         written = None
         if self.mode != _DATA and inlined < _INLINED and not _holds_itself(cls):
-            with contextlib.suppress(Exception):  # no plan: its function hands over
+            # No plan, or none written here: its function hands over.
+            with contextlib.suppress(Exception):
                 written = self.object_expression(cls, v, level, inlined + 1)
         if written is None:
-            written = f"{self.name_of(cls)}({v}, {level})"
-        return f"({written} if type({v}) is {c} else SUB({v}, {c}, {level}))"
+            written = f"{self.name_of(cls)}({v}, d + {level})"
+        return f"({written} if type({v}) is {c} else SUB({v}, {c}, d + {level}))"
 
     def member(self, cls: type[enum.Enum], v: str) -> str:
         """An enumeration member of *cls*: written as its value; a value no document can carry hands over."""
@@ -495,20 +556,20 @@ class _Writers:
         members = self.bind(written, "M")
         return f"({members}[{v}] if type({v}) is {c} else H())"
 
-    def unique(self, item: Node, v: str, x: str, level: str) -> str:
+    def unique(self, item: Node, v: str, level: int) -> str:
         """A frozenset: its items written, sorted by their ``str``, as cattrs sorts them."""
-        plain = self.data_expression(item, x, f"{level} + 1")
+        x, y = self.variable("x"), self.variable("y")
+        plain = self.data_expression(item, x, level + 1)
         items = f"sorted([{plain} for {x} in {v}], key=str)"
         guard = f"type({v}) is frozenset"
         if self.mode == _DATA:
             return f"({items} if {guard} else H())"
-        y = self.variable("y")
         if self.mode == _MSGSPEC:
             return f"([MF({y}) if type({y}) is float else {y} for {y} in {items}] if {guard} else H())"
-        joined = f"LOP[{level}] + SP[{level}].join([PT({y}) for {y} in {items}]) + LCL[{level}]"
+        joined = self.around("LOP", "LCL", f"[PT({y}) for {y} in {items}]", level)
         return f"(({joined} if {v} else '[]') if {guard} else H())"
 
-    def data_expression(self, node: Node, v: str, level: str) -> str:
+    def data_expression(self, node: Node, v: str, level: int) -> str:
         """The plain value of *v* as the data mode writes it (a sorted frozenset sorts plain values)."""
         if self.mode == _DATA:
             return self.expression(node, v, level)
@@ -546,7 +607,7 @@ def _holds_itself(root: type) -> bool:
     return False
 
 
-def _mirror(cls: type, tag: str | None, entries: list[tuple[str, str, str | None]]) -> type:
+def _mirror(cls: type, tag: str | None, entries: list[Entry]) -> type:
     """A msgspec Struct that writes an object of *cls* as cattrs does, from its entries' values in order."""
     msgspec = _msgspec()
     fields: list[Any] = [
@@ -557,11 +618,9 @@ def _mirror(cls: type, tag: str | None, entries: list[tuple[str, str, str | None
     return struct
 
 
-def _object(
-    level: int, opening: tuple[str, ...], separator: tuple[str, ...], closing: tuple[str, ...], entries: Any
-) -> str:
+def _object(level: int, opening: _Levels, separator: _Levels, closing: _Levels, entries: list[str | None]) -> str:
     """The text of an object whose every entry may be left out: ``{}`` when all are."""
-    written = list(entries)
+    written = [entry for entry in entries if entry is not None]
     return opening[level] + separator[level].join(written) + closing[level] if written else "{}"
 
 
@@ -617,10 +676,13 @@ def text(obj: object, indent: int | None) -> str | None:
     # Text with a lone surrogate (UTF-8 cannot carry it): the reference path says where.
     if not body.isascii() and not is_utf8(body):
         return None
-    opening = writers.layout.open_object[0]
+    layout = writers.layout
+    opening: str = layout.open_object[0]
     if body == "{}":
-        return opening + _VERSION_ENTRY + writers.layout.close_object[0]
-    return opening + _VERSION_ENTRY + writers.layout.separator[0] + body[len(opening) :]
+        closing: str = layout.close_object[0]
+        return opening + _VERSION_ENTRY + closing
+    separator: str = layout.separator[0]
+    return opening + _VERSION_ENTRY + separator + body[len(opening) :]
 
 
 def msgspec_text(obj: object, indent: int | None) -> str | None:
@@ -632,12 +694,23 @@ def msgspec_text(obj: object, indent: int | None) -> str | None:
     """
     if indent is not None and indent <= 0:
         return None
-    msgspec = _msgspec()
     try:
-        body: bytes = msgspec.json.encode(_writers(_MSGSPEC).writer(type(obj))(obj, 0))
+        encode, lay_out = _msgspec_functions()
+        body: bytes = encode(_writers(_MSGSPEC).writer(type(obj))(obj, 0))
         # The version first, then the object's own entries: msgspec's compact text has no blanks.
         data = _VERSION_BYTES + (b"}" if body == b"{}" else b"," + body[1:])
-        laid_out: bytes = msgspec.json.format(data, indent=0 if indent is None else indent)
+        laid_out: bytes = lay_out(data, indent=0 if indent is None else indent)
     except Exception:  # noqa: BLE001 - anything the writer or msgspec is not sure about: the reference path
         return None
     return str(laid_out, "utf-8")
+
+
+_MSGSPEC_FUNCTIONS: list[Any] = []
+
+
+def _msgspec_functions() -> tuple[Callable[[Any], bytes], Callable[..., bytes]]:
+    """The functions of msgspec that write JSON and lay it out, looked up once."""
+    if not _MSGSPEC_FUNCTIONS:
+        msgspec = _msgspec()
+        _MSGSPEC_FUNCTIONS[:] = [msgspec.json.encode, msgspec.json.format]
+    return _MSGSPEC_FUNCTIONS[0], _MSGSPEC_FUNCTIONS[1]

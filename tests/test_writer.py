@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import enum
 import math
+import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -391,3 +392,21 @@ def test_a_tag_declared_later_is_written() -> None:
         holder = Odd(pair=(LatePart(name="late"), Decimal(2)))
         assert _writer.text(holder, 2) == _api._scanned_text(holder, 2)
         assert '"$type": "test-writer-late-part"' in willkommen.dumps(holder)
+
+
+@pytest.mark.parametrize("limit", [0, 640, 4300, 100_000], ids=["no limit", "lowest", "default", "higher"])
+def test_the_callers_int_text_limit_changes_nothing(limit: int) -> None:
+    """Whatever limit the caller set, a too long integer is refused and a long one written by its digits."""
+    holder = Tree(label="numbers")
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(limit)
+    try:
+        for value in (10**5000, -(10**4400), 10**1000, 2**70, -(2**63)):
+            obj = Odd(maybe="x", by_key={"t": holder})
+            object.__setattr__(obj, "_secret", value)
+            for indent in (2, None):
+                expected = _reference(lambda: willkommen.dumps(obj, indent=indent))  # noqa: B023 - called at once
+                assert _outcome(lambda: willkommen.dumps(obj, indent=indent)) == expected  # noqa: B023
+            assert _outcome(lambda: willkommen.dump(obj)) == _reference(lambda: willkommen.dump(obj))  # noqa: B023
+    finally:
+        sys.set_int_max_str_digits(old)

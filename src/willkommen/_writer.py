@@ -54,6 +54,7 @@ import attrs
 from willkommen._migrate import SCHEMA_VERSION, VERSION_KEY
 from willkommen._numbers import _SAFE_BITS
 from willkommen._plan import (
+    SCALAR_TYPES,
     ChoiceNode,
     FixedTupleNode,
     MappingNode,
@@ -162,6 +163,9 @@ def _msgspec() -> Any:
     return msgspec
 
 
+# The type of each leaf's values, as a guard tests it.
+_SCALAR_TYPES = {kind: tp for tp, kind in SCALAR_TYPES.items() if isinstance(tp, type)}
+
 _LIMIT = 1 << _SAFE_BITS  # integers within it are written under any int/str limit of the caller
 
 _HELPERS: dict[str, Any] = {
@@ -209,15 +213,22 @@ _LEAVES: dict[str, dict[ScalarKind, str]] = {
     },
     # msgspec refuses a lone surrogate itself (the writer then hands over), and writes dates as isoformat does.
     _MSGSPEC: {
-        ScalarKind.STR: "({v} if type({v}) is str else H())",
-        ScalarKind.INT: "({v} if type({v}) is int and NB < {v} < B else H())",
         ScalarKind.FLOAT: "(MF({v}) if type({v}) is float and FIN({v}) else H())",
-        ScalarKind.BOOL: "({v} if type({v}) is bool else H())",
         ScalarKind.DECIMAL: "((DM[{v}] if {v} in DM else DMN({v})) if type({v}) is Decimal else H())",
-        ScalarKind.DATE: "({v} if type({v}) is date else H())",
         ScalarKind.DATETIME: "({v}.isoformat() if type({v}) is datetime and AW({v}) else H())",
     },
 }
+
+# The leaves msgspec writes as json does, as they are: a guard of ``{v}`` that is true for such a value.
+# msgspec writes integers of any size: the bound is the writable scan's (and any caller's int/str limit's).
+_MSGSPEC_GUARDS: dict[ScalarKind, str] = {
+    ScalarKind.STR: "type({v}) is str",
+    ScalarKind.INT: "(type({v}) is int and NB < {v} < B)",
+    ScalarKind.BOOL: "type({v}) is bool",
+    ScalarKind.DATE: "type({v}) is date",
+}
+for _kind, _guard in _MSGSPEC_GUARDS.items():
+    _LEAVES[_MSGSPEC][_kind] = f"({{v}} if {_guard} else H())"
 
 # A Literal's value as written: text or an integer, whatever the Literal's values (the
 # reference path writes any value of a Literal field as it is; others hand over).
@@ -226,6 +237,7 @@ _LITERALS: dict[str, str] = {
     _DATA: "({v} if (type({v}) is str and ({v}.isascii() or U8({v}))) or (type({v}) is int and NB < {v} < B) else H())",
     _MSGSPEC: "({v} if type({v}) is str or (type({v}) is int and NB < {v} < B) else H())",
 }
+_MSGSPEC_LITERAL_GUARD = "(type({v}) is str or (type({v}) is int and NB < {v} < B))"
 
 
 # --- layouts of text ------------------------------------------------------------------------
@@ -407,7 +419,18 @@ class _Writers:
                     isinstance(node, ChoiceNode) and node.enum is None
                 )
                 condition = f"{v} is not None" if plain else f"{v} != None"
-            entries.append((field.name, self.expression(node, v, level + 1, inlined), condition))
+            value = self.expression(node, v, level + 1, inlined)
+            if condition is not None and self.mode == _MSGSPEC:
+                # None where the value is left out, which the mirror Struct leaves out (omit_defaults);
+                # a value msgspec takes as it is, or None, in one test.
+                guard = self.guard(node, v)
+                plain_guard = guard is not None and condition.endswith("is not None")
+                value = (
+                    f"({v} if {v} is None or {guard} else H())"
+                    if plain_guard
+                    else f"({value} if {condition} else None)"
+                )
+            entries.append((field.name, value, condition))
         return sorted(entries, key=lambda entry: entry[2] is not None)
 
     def class_source(self, cls: type, name: str) -> str:
@@ -437,11 +460,8 @@ class _Writers:
             struct = self.structs.get(cls)
             if struct is None:
                 struct = self.structs[cls] = self.bind(_mirror(cls, tag_of(cls), entries), "S")
-            values = [
-                value if condition is None else f"({value} if {condition} else None)"
-                for key, value, condition in entries
-                if key != TAG_KEY
-            ]
+            # (A value left out is None there, which the Struct leaves out: see entries().)
+            values = [value for key, value, _ in entries if key != TAG_KEY]
             return f"{struct}({', '.join(values)})"
         keys = tuple(encode_basestring(key) + ": " for key, _, _ in entries)
         if not entries or entries[0][2] is not None:
@@ -489,6 +509,10 @@ class _Writers:
                 return f"({null} if {v} is None else {self.expression(inner, v, level, inlined)})"
             case SequenceNode(item=item, unique=True):
                 return self.unique(item, v, level)
+            case SequenceNode(item=item) if self.mode == _MSGSPEC and self.as_they_are(item) is not None:
+                # Every item of a type msgspec writes as json does: the tuple itself, its types checked at once.
+                kinds = self.bind(self.as_they_are(item), "T")
+                return f"({v} if (type({v}) is tuple or type({v}) is list) and {{*map(type, {v})}} <= {kinds} else H())"
             case SequenceNode(item=item):
                 x = self.variable("x")
                 each = f"[{self.expression(item, x, level + 1, inlined)} for {x} in {v}]"
@@ -521,6 +545,30 @@ class _Writers:
                 return self.model(cls, v, level, inlined)
             case _:  # pragma: no cover - every kind is handled above
                 raise AssertionError(node)
+
+    def guard(self, node: Node, v: str) -> str | None:
+        """For msgspec: a test that *v* is a value of *node* that msgspec writes as it is; None if none is."""
+        match node:
+            case ScalarNode(kind=kind) if kind in _MSGSPEC_GUARDS:
+                return _MSGSPEC_GUARDS[kind].format(v=v)
+            case ChoiceNode(enum=None):
+                return _MSGSPEC_LITERAL_GUARD.format(v=v)
+            case ChoiceNode(enum=cls) if cls is not None:
+                return f"type({v}) is {self.bind(cls, 'C')}"
+            case _:
+                return None
+
+    @staticmethod
+    def as_they_are(node: Node) -> frozenset[type] | None:
+        """The types of values of *node* that msgspec writes as json does without a look at the value."""
+        match node:
+            case ScalarNode(kind=ScalarKind.STR | ScalarKind.BOOL | ScalarKind.DATE):
+                return frozenset({_SCALAR_TYPES[node.kind]})
+            case ChoiceNode(enum=cls) if cls is not None:
+                # msgspec refuses a member whose value it cannot write: then the writer hands over.
+                return frozenset({cls})
+            case _:
+                return None
 
     def around(self, opening: str, closing: str, items: str, level: int) -> str:
         """The text of a non-empty list or object at *level* whose entries (texts) *items* gives."""

@@ -416,7 +416,7 @@ class _Writers:
             if field.default is None:
                 node = node.inner if isinstance(node, OptionalNode) else node
                 plain = isinstance(node, ScalarNode | SequenceNode | FixedTupleNode | MappingNode) or (
-                    isinstance(node, ChoiceNode) and node.enum is None
+                    isinstance(node, ChoiceNode) and (node.enum is None or _compares_plainly(node.enum))
                 )
                 condition = f"{v} is not None" if plain else f"{v} != None"
             value = self.expression(node, v, level + 1, inlined)
@@ -631,6 +631,11 @@ class _Writers:
             self.mode = mode
 
 
+def _compares_plainly(cls: type) -> bool:
+    """Whether ``!= None`` is true for every member of *cls*: it compares as its value's type or by identity."""
+    return any(cls.__eq__ is base.__eq__ and cls.__ne__ is base.__ne__ for base in (object, str, int))
+
+
 #: How many levels of objects are written inline in one function.
 _INLINED = 4
 
@@ -662,7 +667,8 @@ def _mirror(cls: type, tag: str | None, entries: list[Entry]) -> type:
         (key, Any) if condition is None else (key, Any, None) for key, _, condition in entries if key != TAG_KEY
     ]
     options: dict[str, Any] = {"tag_field": TAG_KEY, "tag": tag} if tag is not None else {}
-    struct: type = msgspec.defstruct(f"Written{cls.__name__}", fields, omit_defaults=True, **options)
+    # gc=False: a fresh tree of these, gone after the call, never holds a cycle; the collector need not track them.
+    struct: type = msgspec.defstruct(f"Written{cls.__name__}", fields, omit_defaults=True, gc=False, **options)
     return struct
 
 
@@ -760,5 +766,6 @@ def _msgspec_functions() -> tuple[Callable[[Any], bytes], Callable[..., bytes]]:
     """The functions of msgspec that write JSON and lay it out, looked up once."""
     if not _MSGSPEC_FUNCTIONS:
         msgspec = _msgspec()
-        _MSGSPEC_FUNCTIONS[:] = [msgspec.json.encode, msgspec.json.format]
+        # An Encoder kept for every call: msgspec's advice, it spares setting one up per call.
+        _MSGSPEC_FUNCTIONS[:] = [msgspec.json.Encoder().encode, msgspec.json.format]
     return _MSGSPEC_FUNCTIONS[0], _MSGSPEC_FUNCTIONS[1]

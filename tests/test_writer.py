@@ -410,3 +410,38 @@ def test_the_callers_int_text_limit_changes_nothing(limit: int) -> None:
             assert _outcome(lambda: willkommen.dump(obj)) == _reference(lambda: willkommen.dump(obj))  # noqa: B023
     finally:
         sys.set_int_max_str_digits(old)
+
+
+class Vague(enum.Enum):
+    """An enumeration whose members say they equal None: cattrs leaves such a value out."""
+
+    SOME = "some"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to itself, and to None."""
+        return other is None or other is self
+
+    def __ne__(self, other: object) -> bool:
+        """Unequal to all else."""
+        return not self == other
+
+    __hash__ = enum.Enum.__hash__
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class WithVague:
+    """An optional field of that enumeration."""
+
+    vague: Vague | None = None
+    label: str = "x"
+
+
+def test_a_value_equal_to_none_is_left_out_as_cattrs_leaves_it_out() -> None:
+    """A value that ``!= None`` calls equal to None is left out, as cattrs leaves it out, by every writer."""
+    obj = WithVague(vague=Vague.SOME)
+    assert '"vague"' not in _api._scanned_text(obj, 2)
+    for indent in INDENTS:
+        assert _writer.text(obj, indent) == _api._scanned_text(obj, indent)
+        if _MSGSPEC and (indent is None or indent > 0):
+            assert _writer.msgspec_text(obj, indent) == _api._scanned_text(obj, indent)
+    assert _shape(_writer.document(obj)) == _shape(_api._scanned_document(obj))

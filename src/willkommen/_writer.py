@@ -633,7 +633,8 @@ class _Writers:
 
 def _compares_plainly(cls: type) -> bool:
     """Whether ``!= None`` is true for every member of *cls*: it compares as its value's type or by identity."""
-    return any(cls.__eq__ is base.__eq__ and cls.__ne__ is base.__ne__ for base in (object, str, int))
+    compares: list[tuple[object, object]] = [(base.__eq__, base.__ne__) for base in (object, str, int)]
+    return (cls.__eq__, cls.__ne__) in compares
 
 
 #: How many levels of objects are written inline in one function.

@@ -17,7 +17,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import pytest
@@ -60,6 +60,12 @@ class Odd:
     by_key: dict[str, Tree] = attrs.field(factory=dict)
     nothing: tuple[()] = ()
     ratio: float = 0.0
+    numbers: frozenset[int] = frozenset()
+    flags: frozenset[bool] = frozenset()
+    ratios: frozenset[float] = frozenset()
+    maybes: tuple[str | None, ...] = ()
+    size: Literal["s", 2] | None = None
+    every: Everything | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
@@ -445,3 +451,103 @@ def test_a_value_equal_to_none_is_left_out_as_cattrs_leaves_it_out() -> None:
         if _MSGSPEC and (indent is None or indent > 0):
             assert _writer.msgspec_text(obj, indent) == _api._scanned_text(obj, indent)
     assert _shape(_writer.document(obj)) == _shape(_api._scanned_document(obj))
+
+
+@attrs.frozen
+class Planless:
+    """A user's class without type checks whose annotation says nothing: it has no plan."""
+
+    anything: Any = None
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class HoldsPlanless:
+    """A class with a plan that holds one without."""
+
+    label: str
+    inner: Planless | None = None
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class HoldsHuge:
+    """A field of an enumeration one of whose values no document can carry."""
+
+    size: Huge | None = None
+    level: Level = Level.LOW
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        Planless(anything=("a", 1)),
+        Planless(anything="\ud800"),
+        HoldsPlanless(label="x", inner=Planless(anything=[1, 2])),
+        HoldsPlanless(label="x"),
+        HoldsHuge(size=Huge.BIG),
+        HoldsHuge(),
+    ],
+    ids=["no plan", "no plan, unwritable", "holding one", "holding none", "a huge member", "no huge member"],
+)
+def test_a_class_the_writers_cannot_write_is_written_by_the_reference_path(obj: object) -> None:
+    """A class without a plan, and an enumeration member no document carries, go to the reference path."""
+    for indent in (2, None):
+        expected = _reference(lambda: willkommen.dumps(obj, indent=indent))  # noqa: B023 - called at once
+        assert _outcome(lambda: willkommen.dumps(obj, indent=indent)) == expected  # noqa: B023
+    assert _outcome(lambda: willkommen.dump(obj)) == _reference(lambda: willkommen.dump(obj))
+    if isinstance(obj, HoldsHuge) and obj.size is None:
+        assert _writer.text(obj, 2) is not None
+    elif not isinstance(obj, HoldsPlanless) or obj.inner is not None:
+        assert _writer.text(obj, 2) is None
+
+
+def test_an_indent_wider_than_the_writer_lays_out_is_handed_over() -> None:
+    """Beyond MAX_INDENT, the reference path indents (the same text)."""
+    alliance = willkommen.load(example_document())
+    wide = _writer.MAX_INDENT + 1
+    assert _writer.text(alliance, wide) is None
+    assert willkommen.dumps(alliance, indent=wide) == _api._scanned_text(alliance, wide)
+
+
+def test_many_different_hours_are_written_alike() -> None:
+    """More distinct numbers than the writers remember (their cache is bounded): each written as before."""
+    obj = Odd(amounts=frozenset(Decimal(n) / 8 for n in range(5000)), numbers=frozenset(range(-3, 30)))
+    assert _writer.text(obj, 2) == _api._scanned_text(obj, 2)
+    assert _shape(_writer.document(obj)) == _shape(_api._scanned_document(obj))
+    if _MSGSPEC:
+        assert _writer.msgspec_text(obj, 2) == _api._scanned_text(obj, 2)
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class OnlyOptional:
+    """A class whose every field may be left out: which one opens the object depends on the values."""
+
+    first: str | None = None
+    second: int | None = None
+
+
+@attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)
+class WithOnlyOptional:
+    """Such an object inside another."""
+
+    inner: OnlyOptional
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        Empty(),
+        OnlyOptional(),
+        OnlyOptional(second=2),
+        OnlyOptional(first="a", second=2),
+        WithOnlyOptional(inner=OnlyOptional()),
+        WithOnlyOptional(inner=OnlyOptional(first="a")),
+    ],
+    ids=["no fields", "all left out", "the second only", "both", "nested, empty", "nested"],
+)
+def test_an_object_that_may_be_empty_is_written_as_the_reference_writes_it(obj: object) -> None:
+    """``{}`` or the entries there are, for each layout, as the document's root and nested."""
+    for indent in INDENTS:
+        assert _writer.text(obj, indent) == _api._scanned_text(obj, indent)
+        if _MSGSPEC and (indent is None or indent > 0):
+            assert _writer.msgspec_text(obj, indent) == _api._scanned_text(obj, indent)
+        assert _shape(_writer.document(obj)) == _shape(_api._scanned_document(obj))

@@ -154,7 +154,7 @@ def _plain_text(value: object) -> str:
         return float.__repr__(value)
     if type(value) is bool:
         return "true" if value else "false"
-    raise _HandOver  # a frozenset of objects: rare, the reference path writes it
+    raise _HandOver  # pragma: no cover - the items of a frozenset the writers write are only these
 
 
 def _msgspec() -> Any:

@@ -44,7 +44,7 @@ _MSGSPEC = accelerator.installed()
 _NO_MSGSPEC = "msgspec (willkommen[fast]) is not installed"
 
 # The layouts compared: json's default indent, other widths (0 and below: line breaks only), compact.
-INDENTS = [2, None, 4, 1, 0, -1, 3]
+INDENTS = [2, None, 4, 1, 0, -1, 3, -8]
 
 
 @attrs.frozen(kw_only=True, field_transformer=willkommen.typed_fields)

@@ -723,7 +723,8 @@ def text(obj: object, indent: int | None) -> str | None:
     """What ``dumps(obj, indent=indent)`` returns, or None: the reference path writes (or refuses) *obj*."""
     if indent is not None and indent > MAX_INDENT:
         return None
-    writers = _writers(_TEXT, indent)
+    # json indents by nothing for a negative width, as for 0: one layout (and one set of writers) for all.
+    writers = _writers(_TEXT, None if indent is None else max(indent, 0))
     try:
         body: str = writers.writer(type(obj))(obj, 0)
     except Exception:  # noqa: BLE001 - anything the writer is not sure about: the reference path

@@ -11,11 +11,16 @@ in one of three modes:
   for one layout (indented by any width from 0 to :data:`MAX_INDENT`, or
   compact, ``indent=None``);
 - *data*: the plain document, equal to what cattrs gives, for :func:`dump`;
-- *msgspec*: plain data that ``msgspec.json.encode`` writes byte for byte as
-  json does (``willkommen[fast]``): dates and enumeration members left for
-  msgspec to write, floats that json writes with an exponent handed over as
-  their ``repr`` (``msgspec.Raw``), since msgspec writes ``1e16`` where json
-  writes ``1e+16``.
+- *msgspec*: mirror msgspec Structs, one generated per class (keys in cattrs'
+  order, ``omit_defaults`` leaving out the None that cattrs leaves out, the tag
+  as msgspec's tag), that ``msgspec.json.encode`` writes byte for byte as json
+  does (``willkommen[fast]``): dates and enumeration members left for msgspec
+  to write, floats that json writes with an exponent handed over as their
+  ``repr`` (``msgspec.Raw``), since msgspec writes ``1e16`` where json writes
+  ``1e+16``; ``msgspec.json.format`` then lays the text out.
+
+In the text and msgspec modes an object is one expression, written inline
+where its class cannot hold itself (see :class:`_Writers`).
 
 **The hand-over contract.** Each value is written under an inlined guard that
 settles the common case (``type(v) is str``, an integer of at most

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import willkommen
 import willkommen.nrw
 from tests.test_agreement import Everything, Level, Mood, Part, SpecialPart, Tree
+from tests.test_graphs import graphs
 from willkommen import _accelerator as accelerator
 from willkommen import _api, _writer
 from willkommen._example import example_document
@@ -551,3 +552,15 @@ def test_an_object_that_may_be_empty_is_written_as_the_reference_writes_it(obj: 
         if _MSGSPEC and (indent is None or indent > 0):
             assert _writer.msgspec_text(obj, indent) == _api._scanned_text(obj, indent)
         assert _shape(_writer.document(obj)) == _shape(_api._scanned_document(obj))
+
+
+@_SETTINGS
+@given(graph=graphs(), indent=st.sampled_from(INDENTS))
+def test_any_graph_of_objects_ends_as_in_the_reference(
+    graph: tuple[list[Any], list[list[int]]], indent: int | None
+) -> None:
+    """Objects wired past the checks (shared, in cycles): dumps and dump end as the reference path ends."""
+    root = graph[0][0]
+    expected = _reference(lambda: willkommen.dumps(root, indent=indent))
+    assert _outcome(lambda: willkommen.dumps(root, indent=indent)) == expected
+    assert _outcome(lambda: willkommen.dump(root)) == _reference(lambda: willkommen.dump(root))

@@ -26,6 +26,7 @@ import corpus
 import run
 
 import willkommen
+from willkommen import _accelerator as willkommen_accelerator
 from willkommen import _api as willkommen_api
 from willkommen import _converter as willkommen_converter
 from willkommen import _json as willkommen_json
@@ -137,6 +138,20 @@ def dump_phases() -> None:
             document, ensure_ascii=False, allow_nan=False
         ),
     }
+    try:
+        from willkommen import _writer  # noqa: PLC0415 - this willkommen may predate it
+    except ImportError:
+        pass
+    else:
+        # The writers generated per class, which dump() and dumps() use where they are sure.
+        candidates |= {
+            "  generated writer, text: _writer.text(obj, 2)": lambda: _writer.text(alliance, 2),
+            "  generated writer, document: _writer.document(obj)": lambda: _writer.document(alliance),
+        }
+        if willkommen_accelerator.installed():
+            candidates["  generated writer, [fast]: _writer.msgspec_text(obj, 2)"] = lambda: _writer.msgspec_text(
+                alliance, 2
+            )
     times = run.measure(candidates, run.Settings.make(quick=False, jsonl_records=None))
     whole = times["willkommen.dumps, the whole"]
     print("phases of dumps, typical document, timed directly (medians)")

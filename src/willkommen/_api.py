@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar, overload
 import attrs
 
 from willkommen import _accelerator as accelerator
+from willkommen import _writer as writer
 from willkommen._engine import Checked, run_rules
 from willkommen._errors import ValidationError
 from willkommen._fast import read_fast
@@ -314,16 +315,30 @@ def dump(obj: object) -> dict[str, Any]:
     ``NaN`` or an infinity): writing something else would lose data. Other
     problems (the rules) do not stop it: a draft can be saved.
     """
+    _model_object(obj)
+    # The writer generated for the class; anything it is not sure about, the reference path.
+    # (It needs no headroom: it nests MAX_LEVELS at most, and hands over if the stack runs out.)
+    document = writer.document(obj) if writer.ENABLED else None
+    if document is not None:
+        return document
+    with headroom():
+        return _scanned_document(obj)
+
+
+def _model_object(obj: object) -> None:
     if not attrs.has(type(obj)):
         msg = f"dump() argument 'obj' must be a model object, not {quote(obj)}"
         raise TypeError(msg)
-    with headroom():
-        problems = unwritable(obj)
-        if problems:
-            raise ValidationError(problems)
-        from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
 
-        body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
+
+def _scanned_document(obj: object) -> dict[str, Any]:
+    """:func:`dump` the reference way: the writable scan, then cattrs (within headroom)."""
+    problems = unwritable(obj)
+    if problems:
+        raise ValidationError(problems)
+    from willkommen._converter import converter  # noqa: PLC0415 - cattrs only where needed
+
+    body: dict[str, Any] = converter().unstructure(obj, unstructure_as=type(obj))
     return {VERSION_KEY: SCHEMA_VERSION, **body}
 
 
@@ -332,17 +347,31 @@ def dumps(obj: object, *, indent: int | None = 2) -> str:
 
     Raises :class:`~willkommen.ValidationError` as :func:`dump` does.
     """
-    document = dump(obj)
+    _model_object(obj)
+    if writer.ENABLED and (indent is None or type(indent) is int):
+        # The writer generated for the class (msgspec writing with willkommen[fast]);
+        # anything it is not sure about, the reference path (see dump()).
+        text = writer.msgspec_text(obj, indent) if accelerator.active() else None
+        if text is None:
+            text = writer.text(obj, indent)
+        if text is not None:
+            return text
     with headroom():
-        try:
-            if type(indent) is int:
-                # The default: json's indented writing is its slow pure-Python encoder.
-                text = accelerator.indented(document, indent) if accelerator.active() else None
-                return text if text is not None else indented(document, indent)
-            return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
-        except ValueError:
-            # Only the caller's int/str limit, set below ours, refuses here (dump() checked the rest).
-            return _dumps_long_integers(document, indent)
+        return _scanned_text(obj, indent)
+
+
+def _scanned_text(obj: object, indent: int | None) -> str:
+    """:func:`dumps` the reference way: :func:`_scanned_document`, then json (within headroom)."""
+    document = _scanned_document(obj)
+    try:
+        if type(indent) is int:
+            # The default: json's indented writing is its slow pure-Python encoder.
+            text = accelerator.indented(document, indent) if accelerator.active() else None
+            return text if text is not None else indented(document, indent)
+        return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        # Only the caller's int/str limit, set below ours, refuses here (the scan checked the rest).
+        return _dumps_long_integers(document, indent)
 
 
 def _dumps_long_integers(document: object, indent: int | None) -> str:

@@ -130,11 +130,35 @@ def test_a_datetime_is_aware_everywhere() -> None:
 
 
 def test_a_naive_datetime_is_not_written() -> None:
-    """An object holding a naive datetime despite the check (validators switched off) is not written."""
+    """An object holding a naive datetime past the check (validators off) is not written: a problem at its path."""
     with attrs.validators.disabled():
         survey = Survey(title="t", taken_at=dt.datetime(2017, 3, 1))  # noqa: DTZ001 - the naive value under test
-    with pytest.raises(ValueError, match="time zone"):
+    for write in (willkommen.dump, willkommen.dumps):
+        with pytest.raises(willkommen.ValidationError) as raised:
+            write(survey)
+        assert [(p.code, p.path) for p in raised.value.problems] == [("invalid_value", "/taken_at")]
+
+
+class _BrokenZone(dt.tzinfo):
+    """A time zone whose offset cannot be known: utcoffset raises."""
+
+    def utcoffset(self, _: dt.datetime | None) -> dt.timedelta:
+        raise RuntimeError("no offset")
+
+    def dst(self, _: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def tzname(self, _: dt.datetime | None) -> str:
+        return "broken"
+
+
+def test_a_datetime_whose_zone_fails_is_not_written() -> None:
+    """A datetime whose tzinfo raises names no moment either: a problem at its path, not the tzinfo's error."""
+    with attrs.validators.disabled():
+        survey = Survey(title="t", taken_at=dt.datetime(2017, 3, 1, tzinfo=_BrokenZone()))
+    with pytest.raises(willkommen.ValidationError) as raised:
         willkommen.dumps(survey)
+    assert [(p.code, p.path) for p in raised.value.problems] == [("invalid_value", "/taken_at")]
 
 
 def test_a_mapping_of_text_keys_round_trips() -> None:

@@ -211,6 +211,16 @@ _DATETIME = (
 )
 
 
+def naive_problem(value: dt.datetime) -> StructureProblem:
+    """The problem of a datetime without a UTC offset (set past the construction check): it names no moment."""
+    return StructureProblem(
+        INVALID_VALUE,
+        value=quote(value),
+        expected="a datetime with a time zone (a UTC offset of whole minutes)",
+        expected_de="ein Zeitpunkt mit Zeitzone (eine Abweichung von UTC in ganzen Minuten)",
+    )
+
+
 def _structure_datetime(value: object, _: object) -> dt.datetime:
     # Without this hook, the date hook would answer for datetime, its subclass,
     # and a datetime field would silently hold a date.

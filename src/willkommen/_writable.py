@@ -51,12 +51,14 @@ from willkommen._strict import (
     fits_float,
     integer_problem,
     is_utf8,
+    naive_problem,
     non_finite_problem,
     number_problem,
     text_problem,
 )
 from willkommen._tags import generation
 from willkommen._text import escape, quote
+from willkommen._typecheck import is_aware
 
 
 def unwritable(obj: object) -> list[Problem]:
@@ -181,7 +183,7 @@ def _nesting(tokens: tuple[str, ...], value: object, expected: str, expected_de:
 # --- the walk: any value, every path ------------------------------------------------------
 
 
-def _problem(value: object) -> StructureProblem | None:
+def _problem(value: object) -> StructureProblem | None:  # noqa: PLR0911 - one answer per kind of leaf
     """The problem of one leaf value, or None."""
     if isinstance(value, enum.Enum):
         # A member is written as its value, which code defines: look at that.
@@ -197,7 +199,17 @@ def _problem(value: object) -> StructureProblem | None:
         return None if fits_float(value) else number_problem(value)
     if isinstance(value, float) and not math.isfinite(value):
         return non_finite_problem(value)
+    if isinstance(value, dt.datetime) and not _aware(value):
+        return naive_problem(value)
     return None
+
+
+def _aware(value: dt.datetime) -> bool:
+    """Whether *value* names a moment; a tzinfo whose ``utcoffset`` fails names none."""
+    try:
+        return is_aware(value)
+    except Exception:  # noqa: BLE001 - a user's tzinfo may raise anything
+        return False
 
 
 def _children(value: object) -> Iterator[tuple[str, object]] | None:
@@ -311,7 +323,7 @@ _LEAF_TESTS: dict[ScalarKind, str] = {
     ScalarKind.FLOAT: "_any({v})",
     ScalarKind.BOOL: "(type({v}) is not bool and _any({v}))",
     ScalarKind.DATE: "(type({v}) is not date and _any({v}))",
-    ScalarKind.DATETIME: "(type({v}) is not datetime and _any({v}))",
+    ScalarKind.DATETIME: "((not _aware({v}) and _leaf({v})) if type({v}) is datetime else _any({v}))",
 }
 
 _SEQUENCES = (tuple, list, frozenset)
@@ -372,6 +384,7 @@ def _compile_scan(cls: type) -> Callable[[Any, list[Any]], bool]:
     source = "def scan(o, todo):\n" + "".join(f"    {line}\n" for line in lines)
     names |= {
         "_leaf": _leaf_suspect,
+        "_aware": _aware,
         "_utf8": is_utf8,
         "_any": _any_suspect,
         "_fitting": fitting_decimals(),

@@ -1,6 +1,6 @@
 """What the two rival implementations share: code lists, and the subset of rules.
 
-The rules are the subset of willkommen's that the issue names (minimum partners,
+The rules are the subset of willkommen's chosen for the comparison (minimum partners,
 known lead, unique ids, measures naming existing goals, coaching budget, dates inside
 the runtime, AGS format and state prefix), written once as plain functions over
 attributes, which pydantic models and msgspec Structs share. They report willkommen's

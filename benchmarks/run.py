@@ -10,7 +10,7 @@ Sections: load (JSON bytes to a checked object), dump (object to JSON bytes), ch
 whole process), jsonl (100,000 alliances through ``willkommen validate``), growth
 (load time against the number of coaching sessions).
 
-Ratios follow the issue: *rival time / willkommen time*, so 1.0 or more means
+Ratios follow the targets: *rival time / willkommen time*, so 1.0 or more means
 willkommen is at least as fast; a start-up ratio is *willkommen time / baseline time*.
 In-process times are the fastest of many blocks of calls (``time.perf_counter``), the
 candidates interleaved so that drift of the machine hits all of them alike: on a shared
@@ -87,7 +87,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Target:
-    """One target of the issue, as measured."""
+    """One performance target, as measured."""
 
     name: str
     goal: str
@@ -102,7 +102,7 @@ class Report:
 
     blocks: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
-    # The ratios the issue lists: [what, vs pydantic, vs msgspec, command]
+    # The ratios the targets name: [what, vs pydantic, vs msgspec, command]
     issue_ratios: list[list[str]] = field(default_factory=list)
 
     def add(self, title: str, intro: str, table: list[list[str]], notes: str = "") -> None:
@@ -279,7 +279,7 @@ def section_load(report: Report, settings: Settings) -> None:
         " document is read by willkommen through its `$type`; the rivals are given its class (`NrwAlliance`).",
         rows,
         "willkommen runs all its rules (23, and the NRW extension's on the tagged document) and reports every"
-        " problem with two messages; the rivals run the 10 rules of the issue's subset, and msgspec stops at the"
+        " problem with two messages; the rivals run the 10 rules chosen for the comparison, and msgspec stops at the"
         f" first structural error. Ratios in brackets are those of {FAST}, where it is installed.",
     )
     command = f"{RUN} --only load"
@@ -851,7 +851,7 @@ def render(report: Report, settings: Settings) -> str:
             "",
             *targets_table(report),
             "",
-            "### The ratios of the issue, in one table",
+            "### The targeted ratios, in one table",
             "",
             f"Ratios are rival time ÷ willkommen time (start-up: willkommen ÷ baseline); in brackets: {FAST}.",
             "",
